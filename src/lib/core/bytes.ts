@@ -1,0 +1,146 @@
+// Byte helpers shared by every core module. Bytes are Uint8Array; hex and base64 appear only at
+// the edges (JSON fields, notes, display). Decoders are strict: they reject what they would not
+// themselves produce, so every accepted encoding is canonical (STYLE.md 7).
+
+const HEX = '0123456789abcdef';
+const HEX_TABLE: string[] = Array.from({ length: 256 }, (_, i) => HEX[i >> 4]! + HEX[i & 15]!);
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX_TABLE[bytes[i]!]!;
+  return out;
+}
+
+function hexNibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Lower-case hex only; returns null on any other input (odd length, upper case, junk). */
+export function fromHex(hex: string): Uint8Array | null {
+  if (hex.length % 2 !== 0) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexNibble(hex.charCodeAt(2 * i));
+    const lo = hexNibble(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+export function isHex(s: string, bytes: number): boolean {
+  return s.length === bytes * 2 && fromHex(s) !== null;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_REV = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_REV[B64.charCodeAt(i)] = i;
+
+/** RFC 4648 §4 base64, standard alphabet, padded. */
+export function toBase64(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/**
+ * Strict base64 decode: standard alphabet, mandatory padding, and zero padding bits. Returns null
+ * on anything else, so that one byte string has exactly one accepted text form (Go and Node accept
+ * non-zero padding bits; we do not: tlog-formats.md §6).
+ */
+export function fromBase64(s: string): Uint8Array | null {
+  if (s.length % 4 !== 0) return null;
+  let pad = 0;
+  if (s.endsWith('==')) pad = 2;
+  else if (s.endsWith('=')) pad = 1;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    const last = i + 4 === s.length;
+    const vals = [0, 0, 0, 0];
+    for (let j = 0; j < 4; j++) {
+      const c = s.charCodeAt(i + j);
+      if (last && j >= 4 - pad) {
+        if (c !== 61) return null;
+        continue;
+      }
+      const v = c < 128 ? B64_REV[c]! : -1;
+      if (v < 0) return null;
+      vals[j] = v;
+    }
+    const n = (vals[0]! << 18) | (vals[1]! << 12) | (vals[2]! << 6) | vals[3]!;
+    if (last && pad === 2) {
+      if ((n & 0xffff) !== 0) return null;
+      out[o++] = n >> 16;
+    } else if (last && pad === 1) {
+      if ((n & 0xff) !== 0) return null;
+      out[o++] = n >> 16;
+      out[o++] = (n >> 8) & 255;
+    } else {
+      out[o++] = n >> 16;
+      out[o++] = (n >> 8) & 255;
+      out[o++] = n & 255;
+    }
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** Strict UTF-8 decode; returns null on invalid UTF-8 instead of inserting U+FFFD. */
+export function fromUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Big-endian unsigned 64-bit encoding of a non-negative safe integer or bigint. */
+export function u64be(n: number | bigint): Uint8Array {
+  let v = BigInt(n);
+  if (v < 0n || v >= 1n << 64n) throw new RangeError(`u64 out of range: ${v}`);
+  const out = new Uint8Array(8);
+  for (let i = 7; i >= 0; i--) {
+    out[i] = Number(v & 255n);
+    v >>= 8n;
+  }
+  return out;
+}
