@@ -141,3 +141,26 @@ export interface Progress {
   bytesDone: number;
   bytesTotal: number;
 }
+
+export type IdentityStatus = 'verified' | 'revoked' | 'expired' | 'pending' | 'unknown';
+
+/**
+ * AEGIS identity as of the current replay position (implemented by aegis-registry.ts, fed by
+ * aegis.attest / aegis.revoke events). The replay uses it for guards (rewards need a verified
+ * account, placements need verified nodes); the ledger verifier uses it to resolve signer keys.
+ */
+export interface IdentityView {
+  /** Status of `subject` at `epoch`, considering attestations and revocations applied so far. */
+  status(subject: string, epoch: number): IdentityStatus;
+  /** Seq of the attestation that covers `subject` at `epoch`, or null. */
+  attestationSeq(subject: string, epoch: number): number | null;
+  /** Seq of the revocation in force for `subject` at `epoch`, or null. */
+  revocationSeq(subject: string, epoch: number): number | null;
+  kind(subject: string): 'user' | 'node' | null;
+  /** A storage node's zone (from its attestation), or null. */
+  zone(subject: string): string | null;
+  /** Every storage node id ever attested, sorted by code point. */
+  nodes(): readonly string[];
+  /** Every user account id ever attested, sorted by code point. */
+  users(): readonly string[];
+}
