@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// A tiny static file server for the built app (`build/`), used by Playwright and for trying the
+// production build by hand: `node scripts/serve-static.mjs [--port 4173] [--root build]`.
+// - SPA fallback: a path with no file gets `404.html` (adapter-static `fallback`) with status 200,
+//   so deep links such as /account/alice/ work from any static host that serves the fallback.
+// - No directory traversal: the resolved path must stay under the root.
+// - MIME types include .mjs/.js as text/javascript and .wasm as application/wasm.
+// - `--offline-file PATH`: if PATH exists, every request is refused (used by the offline e2e drill
+//   to simulate the server going away without killing it).
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+
+const args = process.argv.slice(2);
+function arg(name, fallback) {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+}
+const port = Number(arg('port', process.env.PORT ?? '4173'));
+const root = resolve(arg('root', 'build'));
+const offlineFile = arg('offline-file', '');
+const fallback = join(root, '404.html');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ndjson': 'application/x-ndjson',
+  '.note': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2'
+};
+
+if (!existsSync(root)) {
+  console.error(`serve-static: ${root} does not exist; run \`npm run build\` first`);
+  process.exit(1);
+}
+
+/** Resolve a URL path to a file under root, or null. Never leaves root. */
+function resolveFile(urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return { error: 400 };
+  }
+  if (decoded.includes('\0')) return { error: 400 };
+  const full = resolve(root, '.' + decoded);
+  if (full !== root && !full.startsWith(root + sep)) return { error: 403 };
+  const candidates = [full, join(full, 'index.html'), full + '.html'];
+  for (const c of candidates) {
+    try {
+      if (statSync(c).isFile()) return { file: c };
+    } catch {
+      /* try the next candidate */
+    }
+  }
+  return { file: null };
+}
+
+const server = createServer((req, res) => {
+  if (offlineFile && existsSync(offlineFile)) {
+    req.socket.destroy();
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const r = resolveFile(url.pathname);
+  if (r.error) {
+    res.writeHead(r.error, { 'content-type': 'text/plain' }).end(String(r.error));
+    return;
+  }
+  // Missing assets under /_app/ are real 404s; anything else falls back to the SPA shell.
+  let file = r.file;
+  let status = 200;
+  if (!file) {
+    if (url.pathname.startsWith('/_app/') || extname(url.pathname) !== '' || !existsSync(fallback)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    file = fallback;
+  }
+  const size = statSync(file).size;
+  res.writeHead(status, {
+    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': size,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff'
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`serve-static: http://127.0.0.1:${port}/ serving ${root}`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,186 @@
+// The one IndexedDB module (STYLE.md 13): the verifier's local cache, used from the worker.
+//   blobs        bundle files (segments, checkpoints, content) keyed by the SHA-256 of their bytes,
+//                so a revisit serves a segment from here instead of downloading it again;
+//   bundles      per manifest hash: the source it came from and the last report, so a revisit
+//                shows results at once;
+//   checkpoints  per log origin: the latest verified signed checkpoint (the rollback/fork anchor).
+// Every record is validated on load (and blob bytes re-hashed); anything malformed means the
+// *local cache* is corrupt, which is reported as such (CacheCorruptError → "local cache corrupt —
+// cleared"), never as ledger misbehaviour. Writes of client state happen in one transaction.
+import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { sha256Hex } from '$lib/core/hash';
+import { isHex } from '$lib/core/bytes';
+
+export const DB_NAME = 'atlas-verifier';
+export const DB_VERSION = 1;
+
+export interface BlobRecord {
+  hash: string;
+  bytes: Uint8Array;
+}
+
+export interface BundleRecord {
+  /** Hex SHA-256 of the manifest bytes. */
+  manifestHash: string;
+  origin: string;
+  /** Where it was loaded from ('demo', a URL, or 'files'). */
+  source: string;
+  /** The deterministic JSON report of the last verification (exportReport()). */
+  report: string;
+}
+
+/** A verified signed checkpoint (C2SP tlog-checkpoint note text plus its parsed body). */
+export interface CheckpointRecord {
+  origin: string;
+  size: number;
+  /** Hex of the 32-byte root hash. */
+  root: string;
+  /** The full signed note, kept as evidence. */
+  note: string;
+}
+
+interface AtlasDB extends DBSchema {
+  blobs: { key: string; value: BlobRecord };
+  bundles: { key: string; value: BundleRecord };
+  checkpoints: { key: string; value: CheckpointRecord };
+}
+
+/** The local cache is unreadable or inconsistent; it has been cleared. Not a ledger finding. */
+export class CacheCorruptError extends Error {
+  constructor(readonly detail: string) {
+    super(`local cache corrupt — cleared (${detail})`);
+    this.name = 'CacheCorruptError';
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function validCheckpoint(v: unknown): v is CheckpointRecord {
+  return (
+    isRecord(v) &&
+    typeof v.origin === 'string' &&
+    v.origin.length > 0 &&
+    typeof v.size === 'number' &&
+    Number.isSafeInteger(v.size) &&
+    v.size >= 0 &&
+    typeof v.root === 'string' &&
+    isHex(v.root, 32) &&
+    typeof v.note === 'string' &&
+    v.note.length > 0
+  );
+}
+
+function validBundle(v: unknown): v is BundleRecord {
+  return (
+    isRecord(v) &&
+    typeof v.manifestHash === 'string' &&
+    isHex(v.manifestHash, 32) &&
+    typeof v.origin === 'string' &&
+    typeof v.source === 'string' &&
+    typeof v.report === 'string'
+  );
+}
+
+export class VerifierCache {
+  #db: Promise<IDBPDatabase<AtlasDB>> | null = null;
+  readonly #name: string;
+
+  constructor(name = DB_NAME) {
+    this.#name = name;
+  }
+
+  /** Opened once, lazily; migrations by oldVersion. */
+  #open(): Promise<IDBPDatabase<AtlasDB>> {
+    if (this.#db) return this.#db;
+    this.#db = openDB<AtlasDB>(this.#name, DB_VERSION, {
+        upgrade(db, oldVersion) {
+          if (oldVersion < 1) {
+            db.createObjectStore('blobs', { keyPath: 'hash' });
+            db.createObjectStore('bundles', { keyPath: 'manifestHash' });
+            db.createObjectStore('checkpoints', { keyPath: 'origin' });
+          }
+        }
+      });
+    return this.#db;
+  }
+
+  /** Delete everything (used after corruption, and by the "clear cache" button). */
+  async clear(): Promise<void> {
+    const db = await this.#db?.catch(() => null);
+    db?.close();
+    this.#db = null;
+    await deleteDB(this.#name);
+  }
+
+  async #corrupt(detail: string): Promise<never> {
+    await this.clear();
+    throw new CacheCorruptError(detail);
+  }
+
+  /** The bytes whose SHA-256 is `hash`, or null. Re-hashed on load. */
+  async getBlob(hash: string): Promise<Uint8Array | null> {
+    const db = await this.#open();
+    const rec: unknown = await db.get('blobs', hash);
+    if (rec === undefined) return null;
+    if (!isRecord(rec) || !(rec.bytes instanceof Uint8Array)) return this.#corrupt(`blob ${hash} malformed`);
+    if (sha256Hex(rec.bytes) !== hash) return this.#corrupt(`blob ${hash} does not hash to its key`);
+    return rec.bytes;
+  }
+
+  async hasBlob(hash: string): Promise<boolean> {
+    const db = await this.#open();
+    return (await db.getKey('blobs', hash)) !== undefined;
+  }
+
+  /** Store bytes under their own hash (computed here, never taken from the caller). */
+  async putBlob(bytes: Uint8Array): Promise<string> {
+    const hash = sha256Hex(bytes);
+    const db = await this.#open();
+    await db.put('blobs', { hash, bytes });
+    return hash;
+  }
+
+  async getBundle(manifestHash: string): Promise<BundleRecord | null> {
+    const db = await this.#open();
+    const rec: unknown = await db.get('bundles', manifestHash);
+    if (rec === undefined) return null;
+    if (!validBundle(rec) || rec.manifestHash !== manifestHash) return this.#corrupt(`bundle record ${manifestHash} malformed`);
+    return rec;
+  }
+
+  async getCheckpoint(origin: string): Promise<CheckpointRecord | null> {
+    const db = await this.#open();
+    const rec: unknown = await db.get('checkpoints', origin);
+    if (rec === undefined) return null;
+    if (!validCheckpoint(rec) || rec.origin !== origin) return this.#corrupt(`checkpoint for ${origin} malformed`);
+    return rec;
+  }
+
+  /**
+   * Record a verified bundle and, if given, its accepted checkpoint, atomically (one transaction):
+   * either both are stored or neither is.
+   */
+  async commitVerified(bundle: BundleRecord, checkpoint: CheckpointRecord | null): Promise<void> {
+    if (!validBundle(bundle)) throw new TypeError('commitVerified: malformed bundle record');
+    if (checkpoint && !validCheckpoint(checkpoint)) throw new TypeError('commitVerified: malformed checkpoint record');
+    const db = await this.#open();
+    const tx = db.transaction(['bundles', 'checkpoints'], 'readwrite');
+    const writes: Promise<unknown>[] = [tx.objectStore('bundles').put(bundle)];
+    if (checkpoint) writes.push(tx.objectStore('checkpoints').put(checkpoint));
+    await Promise.all([...writes, tx.done]);
+  }
+
+  /** Drop the stored checkpoint of an origin (an explicit user action after an alarm). */
+  async forgetOrigin(origin: string): Promise<void> {
+    const db = await this.#open();
+    await db.delete('checkpoints', origin);
+  }
+
+  /** Low-level write for tests that simulate a corrupted or tampered cache. */
+  async rawPut(store: 'blobs' | 'bundles' | 'checkpoints', value: unknown): Promise<void> {
+    const db = await this.#open();
+    await db.put(store, value as never);
+  }
+}
