@@ -1,0 +1,189 @@
+// An editable, in-memory copy of a bundle directory for the tamper library (issuer side only).
+// It knows just enough of the layout (docs/BUNDLE_FORMAT.md §1, §4, §6) to find the event at a
+// given seq, replace, insert or remove lines, and keep the manifest's segment hashes and lengths
+// in step with the edited bytes, so that a corruption reaches the check it is meant to reach
+// instead of tripping the segment hash check first.
+
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { asciiBytes, canonicalize, parseCanonical, type Json } from '../../lib/core/canonical-json';
+import type { Envelope } from '../../lib/core/types';
+import { manifestSegments, setManifestSegment, type SegmentEntry } from './manifest-edit';
+
+const NL = 0x0a;
+
+/** Where one event line lives. */
+export interface LineRef {
+  file: string;
+  index: number;
+}
+
+export class BundleFiles {
+  readonly #files = new Map<string, Uint8Array>();
+  #lines = new Map<string, Uint8Array[]>();
+
+  /** Read every file under `dir` (paths are '/'-separated and relative to `dir`). */
+  static async load(dir: string): Promise<BundleFiles> {
+    const out = new BundleFiles();
+    const walk = async (d: string): Promise<void> => {
+      for (const entry of await readdir(d, { withFileTypes: true })) {
+        const full = join(d, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile()) out.#files.set(relative(dir, full).split(sep).join('/'), new Uint8Array(await readFile(full)));
+      }
+    };
+    await walk(dir);
+    if (!out.#files.has('manifest.json')) throw new TypeError(`${dir} has no manifest.json`);
+    return out;
+  }
+
+  /** Write every file (flushing edited segments) under `dir`, which should be empty or absent. */
+  async save(dir: string): Promise<void> {
+    this.#flush();
+    for (const [path, bytes] of this.#files) {
+      const full = join(dir, ...path.split('/'));
+      await mkdir(dirname(full), { recursive: true });
+      await writeFile(full, bytes);
+    }
+  }
+
+  clone(): BundleFiles {
+    this.#flush();
+    const out = new BundleFiles();
+    for (const [k, v] of this.#files) out.#files.set(k, v.slice());
+    return out;
+  }
+
+  paths(): string[] {
+    return [...this.#files.keys()].sort();
+  }
+
+  get(path: string): Uint8Array {
+    if (this.#lines.has(path)) this.#flushOne(path);
+    const b = this.#files.get(path);
+    if (!b) throw new RangeError(`no file ${path} in the bundle`);
+    return b;
+  }
+
+  /** Replace a file's bytes. Segment files edited this way do not update the manifest. */
+  setRaw(path: string, bytes: Uint8Array): void {
+    this.#lines.delete(path);
+    this.#files.set(path, bytes);
+  }
+
+  text(path: string): string {
+    return new TextDecoder().decode(this.get(path));
+  }
+
+  manifest(): { [k: string]: Json } {
+    return parseCanonical(this.text('manifest.json')) as { [k: string]: Json };
+  }
+
+  setManifest(m: { [k: string]: Json }): void {
+    this.setRaw('manifest.json', asciiBytes(canonicalize(m)));
+  }
+
+  segments(): SegmentEntry[] {
+    return manifestSegments(this.manifest());
+  }
+
+  /** The lines of a segment file, without newlines (a cached, editable view). */
+  lines(file: string): Uint8Array[] {
+    let ls = this.#lines.get(file);
+    if (!ls) {
+      const bytes = this.get(file);
+      ls = [];
+      let start = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        if (bytes[i] === NL) {
+          ls.push(bytes.subarray(start, i));
+          start = i + 1;
+        }
+      }
+      if (start < bytes.length) throw new TypeError(`${file} does not end with a newline; tamper only valid bundles`);
+      this.#lines.set(file, ls);
+    }
+    return ls;
+  }
+
+  /** Locate the line of `seq` in a valid bundle (line position = seq, across segments in order). */
+  locate(seq: number): LineRef {
+    let base = 0;
+    for (const s of this.segments()) {
+      const n = this.lines(s.file).length;
+      if (seq < base + n) return { file: s.file, index: seq - base };
+      base += n;
+    }
+    throw new RangeError(`seq ${seq} is beyond the last event (${base - 1})`);
+  }
+
+  eventCount(): number {
+    return this.segments().reduce((n, s) => n + this.lines(s.file).length, 0);
+  }
+
+  envelope(seq: number): Envelope {
+    const { file, index } = this.locate(seq);
+    return parseCanonical(new TextDecoder().decode(this.lines(file)[index]!)) as unknown as Envelope;
+  }
+
+  /** Every envelope in order (parses the whole bundle; fine for drill-sized ledgers). */
+  *envelopes(): Generator<Envelope> {
+    const dec = new TextDecoder();
+    for (const s of this.segments()) for (const l of this.lines(s.file)) yield parseCanonical(dec.decode(l)) as unknown as Envelope;
+  }
+
+  setLine(seq: number, line: Uint8Array): LineRef {
+    const ref = this.locate(seq);
+    this.lines(ref.file)[ref.index] = line;
+    this.#sync(ref.file);
+    return ref;
+  }
+
+  setEnvelope(seq: number, env: Envelope): LineRef {
+    return this.setLine(seq, asciiBytes(canonicalize(env as unknown as Json)));
+  }
+
+  insertLine(ref: LineRef, line: Uint8Array): void {
+    this.lines(ref.file).splice(ref.index, 0, line);
+    this.#sync(ref.file);
+  }
+
+  removeLine(ref: LineRef): Uint8Array {
+    const [gone] = this.lines(ref.file).splice(ref.index, 1);
+    if (!gone) throw new RangeError(`no line ${ref.index} in ${ref.file}`);
+    this.#sync(ref.file);
+    return gone;
+  }
+
+  /** Re-join an edited segment and record its new length and SHA-256 in the manifest. */
+  #sync(file: string): void {
+    this.#flushOne(file);
+    const m = this.manifest();
+    setManifestSegment(m, file, this.#files.get(file)!, this.lines(file).length);
+    this.setManifestKeepLines(m);
+  }
+
+  /** setManifest without dropping cached segment lines. */
+  private setManifestKeepLines(m: { [k: string]: Json }): void {
+    this.#files.set('manifest.json', asciiBytes(canonicalize(m)));
+  }
+
+  #flushOne(file: string): void {
+    const ls = this.#lines.get(file);
+    if (!ls) return;
+    let len = 0;
+    for (const l of ls) len += l.length + 1;
+    const out = new Uint8Array(len);
+    let o = 0;
+    for (const l of ls) {
+      out.set(l, o);
+      o += l.length;
+      out[o++] = NL;
+    }
+    this.#files.set(file, out);
+  }
+
+  #flush(): void {
+    for (const f of this.#lines.keys()) this.#flushOne(f);
+  }
+}
