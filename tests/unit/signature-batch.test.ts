@@ -147,3 +147,35 @@ describe('SignatureScheduler', () => {
     expect(() => new SignatureScheduler([])).toThrow(RangeError);
   });
 });
+
+describe('signature-port', () => {
+  it('serves and connects over a real MessageChannel, verdicts in order, errors per request', async () => {
+    const { MessageChannel } = await import('node:worker_threads');
+    const { connectSignaturePort, serveSignaturePort } = await import('../../src/lib/core/signature-port');
+    type Msg = Parameters<Parameters<typeof serveSignaturePort>[0]['subscribe']>[0];
+    const ch = new MessageChannel();
+    const portOf = <In, Out>(p: import('node:worker_threads').MessagePort) => ({
+      post: (m: Out, t?: ArrayBuffer[]) => p.postMessage(m, t ?? []),
+      subscribe: (on: (m: In) => void) => {
+        p.on('message', on);
+      }
+    });
+    let calls = 0;
+    serveSignaturePort(portOf<Msg, never>(ch.port2) as never, async (choice) => {
+      expect(choice).toBe('pure');
+      return {
+        name: 'node-test',
+        verifyOne: (k, m, s) => {
+          if (++calls > 10_000) throw new Error('boom');
+          return nodeVerifyOne(k, m, s);
+        }
+      };
+    });
+    const conn = connectSignaturePort(portOf(ch.port1) as never, 'pure');
+    expect(await conn.ready).toBe('node-test');
+    const s = new SignatureScheduler([conn.endpoint]);
+    const { items, want } = makeItems(300);
+    expect(Array.from(await s.verifyBatch(items))).toEqual(want);
+    ch.port1.close();
+  });
+});

@@ -1,0 +1,111 @@
+// The message protocol between a signature pool and its workers (issue 7), shared by the browser
+// pool (Web Workers, src/lib/worker/pool) and the CLI pool (worker_threads, src/cli/pool). Both
+// sides are written against a minimal port (post + subscribe), so this module stays pure.
+//
+//   pool → worker  {t:'init', backend}            worker → pool  {t:'ready', backend} | {t:'error', message}
+//   pool → worker  {t:'verify', id, batch}        worker → pool  {t:'verdicts', id, verdicts} | {t:'error', id, message}
+
+import { transferables, verifyPacked, type PackedSignatures, type SignatureEndpoint, type VerifyOne } from './signature-batch';
+
+/** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
+export type BackendChoice = 'auto' | 'native' | 'pure';
+
+export type PoolRequest = { t: 'init'; backend: BackendChoice } | { t: 'verify'; id: number; batch: PackedSignatures };
+export type PoolResponse =
+  | { t: 'ready'; backend: string }
+  | { t: 'verdicts'; id: number; verdicts: Uint8Array }
+  | { t: 'error'; id?: number; message: string };
+
+/** The two things either side needs from a Worker / worker_threads port. */
+export interface Port<In, Out> {
+  post(msg: Out, transfer?: ArrayBuffer[]): void;
+  subscribe(onMessage: (msg: In) => void, onFailure: (err: Error) => void): void;
+}
+
+/** What a worker resolves at init: the backend's name and its verify function (rule included). */
+export interface WorkerVerifier {
+  name: string;
+  verifyOne: VerifyOne;
+}
+
+/**
+ * The worker side: answer init with the chosen backend, then verify batches strictly one after the
+ * other (a batch is already as large as a segment's share; interleaving would only add latency).
+ */
+export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose: (choice: BackendChoice) => Promise<WorkerVerifier>): void {
+  let verifier: Promise<WorkerVerifier> | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  port.subscribe(
+    (msg) => {
+      if (msg.t === 'init') {
+        verifier = choose(msg.backend);
+        verifier.then(
+          (v) => port.post({ t: 'ready', backend: v.name }),
+          (e: unknown) => port.post({ t: 'error', message: `backend init failed: ${e instanceof Error ? e.message : String(e)}` })
+        );
+        return;
+      }
+      const { id, batch } = msg;
+      queue = queue.then(async () => {
+        try {
+          if (!verifier) throw new TypeError('verify before init');
+          const v = await verifier;
+          const verdicts = await verifyPacked(batch, v.verifyOne);
+          port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
+        } catch (e) {
+          port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) });
+        }
+      });
+    },
+    () => {}
+  );
+}
+
+/**
+ * The pool side of one worker: an endpoint for SignatureScheduler. `ready` resolves with the
+ * backend name the worker chose; a worker error rejects every request in flight.
+ */
+export function connectSignaturePort(
+  port: Port<PoolResponse, PoolRequest>,
+  backend: BackendChoice
+): { endpoint: SignatureEndpoint; ready: Promise<string> } {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: Uint8Array) => void; reject: (e: Error) => void }>();
+  let resolveReady!: (name: string) => void;
+  let rejectReady!: (e: Error) => void;
+  const ready = new Promise<string>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
+  let dead: Error | null = null;
+  const failAll = (err: Error): void => {
+    dead = err;
+    rejectReady(err);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  port.subscribe((msg) => {
+    if (msg.t === 'ready') return resolveReady(msg.backend);
+    if (msg.t === 'verdicts') {
+      const p = pending.get(msg.id);
+      pending.delete(msg.id);
+      return p?.resolve(msg.verdicts);
+    }
+    if (msg.id === undefined) return failAll(new Error(`signature worker: ${msg.message}`));
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    p?.reject(new Error(`signature worker: ${msg.message}`));
+  }, failAll);
+  port.post({ t: 'init', backend });
+  const endpoint: SignatureEndpoint = {
+    verify(batch: PackedSignatures): Promise<Uint8Array> {
+      if (dead) return Promise.reject(dead);
+      const id = nextId++;
+      return new Promise<Uint8Array>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        port.post({ t: 'verify', id, batch }, transferables(batch));
+      });
+    }
+  };
+  return { endpoint, ready };
+}
