@@ -1,0 +1,138 @@
+// The event envelope (docs/BUNDLE_FORMAT.md §4): one canonical JSON line of a segment. Parsing is
+// defensive (STYLE.md 7): the line must be ASCII, exactly canonical, carry exactly the envelope's
+// fields with the right types and the strict base64/hex forms. Payload schemas (§9) and signer
+// authorisation are checked here too, because they need nothing but the envelope itself (plus the
+// signer's kind, which the caller resolves through the AEGIS registry).
+
+import { CanonicalJsonError, asciiBytes, canonicalBytes, parseCanonical, type Json } from './canonical-json';
+import { fromBase64, isHex } from './bytes';
+import { sha256 } from './hash';
+import { EVENT_DOMAIN, LIMITS, type Envelope, type EventType, type Finding, type FindingCode, type Role } from './types';
+
+export const ROLES: readonly Role[] = ['operator', 'governance', 'aegis'];
+export const EVENT_TYPES: readonly EventType[] = [
+  'aegis.attest',
+  'aegis.revoke',
+  'policy.activate',
+  'content.publish',
+  'engagement',
+  'ranking.publish',
+  'reward.allocate',
+  'storage.place',
+  'storage.proof',
+  'epoch.close'
+];
+/** Types computed under a policy: exactly these carry the envelope field `policy` (§4). */
+export const POLICY_BOUND: ReadonlySet<EventType> = new Set(['ranking.publish', 'reward.allocate', 'storage.place', 'storage.proof', 'epoch.close']);
+export const ZERO_ID = '0'.repeat(64);
+/** Subject ids (users, nodes): lowercase ASCII, no role names (§9). */
+const SUBJECT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+const ENVELOPE_KEYS = ['epoch', 'key', 'payload', 'prev', 'seq', 'sig', 'signer', 'type', 'v'];
+const ENVELOPE_KEYS_POLICY = ['epoch', 'key', 'payload', 'policy', 'prev', 'seq', 'sig', 'signer', 'type', 'v'];
+const DOMAIN = asciiBytes(EVENT_DOMAIN);
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; finding: Finding };
+
+const fail = (code: FindingCode, seq: number | null, message: string): { ok: false; finding: Finding } => ({ ok: false, finding: { code, seq, message } });
+
+export function isRole(name: string): name is Role {
+  return name === 'operator' || name === 'governance' || name === 'aegis';
+}
+
+export function isSubjectId(s: unknown): s is string {
+  return typeof s === 'string' && SUBJECT_ID.test(s) && !isRole(s);
+}
+
+const isObject = (v: unknown): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isEpoch = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const hasExactKeys = (o: object, keys: readonly string[]): boolean => {
+  const k = Object.keys(o).sort();
+  return k.length === keys.length && k.every((x, i) => x === keys[i]);
+};
+
+function depth(v: Json): number {
+  if (Array.isArray(v)) return 1 + v.reduce<number>((m, x) => Math.max(m, depth(x)), 0);
+  if (isObject(v)) return 1 + Object.values(v).reduce<number>((m, x) => Math.max(m, depth(x)), 0);
+  return 0;
+}
+
+/**
+ * Decode one line (without its newline) to text. Canonical JSON is pure ASCII (§2), so a byte ≥ 0x80
+ * is already non-canonical; `at` is the seq the line occupies, used for the finding.
+ */
+export function decodeLine(line: Uint8Array, at: number): ParseResult<string> {
+  if (line.length > LIMITS.eventBytes) return fail('limit.exceeded', at, `event line is ${line.length} bytes; the limit is ${LIMITS.eventBytes}`);
+  if (line.length === 0) return fail('json.syntax', at, 'empty line');
+  let text = '';
+  for (let i = 0; i < line.length; i += 8192) {
+    const part = line.subarray(i, Math.min(line.length, i + 8192));
+    for (let j = 0; j < part.length; j++) {
+      if (part[j]! >= 0x80) return fail('json.noncanonical', at, `non-ASCII byte 0x${part[j]!.toString(16)} at offset ${i + j}; canonical JSON escapes it`);
+    }
+    text += String.fromCharCode(...part);
+  }
+  return { ok: true, value: text };
+}
+
+/** Parse one envelope line: canonical JSON, exact field set and types (§4). */
+export function parseEnvelope(line: Uint8Array, at: number): ParseResult<Envelope> {
+  const text = decodeLine(line, at);
+  if (!text.ok) return text;
+  let v: Json;
+  try {
+    v = parseCanonical(text.value);
+  } catch (e) {
+    if (e instanceof CanonicalJsonError) return fail(e.reason === 'syntax' ? 'json.syntax' : 'json.noncanonical', at, `event line: ${e.message}`);
+    throw e;
+  }
+  if (!isObject(v)) return fail('event.schema', at, 'event line is not a JSON object');
+  const type = v['type'];
+  if (typeof type !== 'string') return fail('event.schema', at, 'field "type" must be a string');
+  if (!(EVENT_TYPES as readonly string[]).includes(type)) return fail('event.unknown-type', at, `unknown event type ${JSON.stringify(type)}`);
+  const bound = POLICY_BOUND.has(type as EventType);
+  if (!hasExactKeys(v, bound ? ENVELOPE_KEYS_POLICY : ENVELOPE_KEYS)) {
+    return fail('event.schema', at, `a ${type} envelope has exactly the fields ${(bound ? ENVELOPE_KEYS_POLICY : ENVELOPE_KEYS).join(', ')}; got ${Object.keys(v).sort().join(', ')}`);
+  }
+  if (v['v'] !== 1) return fail('event.schema', at, `envelope version ${JSON.stringify(v['v'])}; expected 1`);
+  const seq = v['seq'];
+  if (!isEpoch(seq)) return fail('event.schema', at, 'field "seq" must be a non-negative integer');
+  if (!isEpoch(v['epoch'])) return fail('event.schema', seq, 'field "epoch" must be a non-negative integer');
+  const signer = v['signer'];
+  if (typeof signer !== 'string' || !(isRole(signer) || isSubjectId(signer))) return fail('event.schema', seq, `field "signer" must be a role or a subject id; got ${JSON.stringify(signer)}`);
+  const key = v['key'];
+  if (typeof key !== 'string' || fromBase64(key)?.length !== 32) return fail('sig.malformed', seq, 'field "key" must be canonical base64 of a 32-byte Ed25519 public key');
+  const sig = v['sig'];
+  if (typeof sig !== 'string' || fromBase64(sig)?.length !== 64) return fail('sig.malformed', seq, 'field "sig" must be canonical base64 of a 64-byte Ed25519 signature');
+  if (typeof v['prev'] !== 'string' || !isHex(v['prev'], 32)) return fail('event.schema', seq, 'field "prev" must be 64 lowercase hex digits');
+  if (bound && (typeof v['policy'] !== 'string' || !isHex(v['policy'], 32))) return fail('event.schema', seq, 'field "policy" must be 64 lowercase hex digits');
+  if (!isObject(v['payload'])) return fail('event.schema', seq, 'field "payload" must be an object');
+  if (depth(v['payload']) > LIMITS.payloadDepth) return fail('limit.exceeded', seq, `payload nesting deeper than ${LIMITS.payloadDepth}`);
+  return { ok: true, value: v as unknown as Envelope };
+}
+
+/** The envelope without `sig`, as a plain JSON object. */
+function unsigned(env: Envelope): Json {
+  const out: { [k: string]: Json } = {};
+  for (const [k, x] of Object.entries(env)) if (k !== 'sig') out[k] = x as Json;
+  return out;
+}
+
+/** The signed message m = EVENT_DOMAIN || canonical(envelope without "sig") (§4). */
+export function signedMessage(env: Envelope): Uint8Array {
+  const body = canonicalBytes(unsigned(env));
+  const m = new Uint8Array(DOMAIN.length + body.length);
+  m.set(DOMAIN, 0);
+  m.set(body, DOMAIN.length);
+  return m;
+}
+
+/** Event id = SHA-256(m) (§4); `prev` of the next event is its hex. */
+export function eventId(env: Envelope): Uint8Array {
+  return sha256(signedMessage(env));
+}
+
+/** The log entry: the canonical line without its newline (§4, §5). */
+export function entryBytes(env: Envelope): Uint8Array {
+  return canonicalBytes(env as unknown as Json);
+}

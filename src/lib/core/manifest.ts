@@ -1,0 +1,198 @@
+// The bundle manifest (docs/BUNDLE_FORMAT.md §6): canonical JSON that names every file of the bundle
+// with its length and hash, the origin, and the trust the bundle claims. Nothing in it is signed, so
+// every field is either checked against something signed (segments hash to the events, checkpoints
+// are signed, trust is compared with a pin) or only used to find files.
+
+import { CanonicalJsonError, parseCanonical, type Json } from './canonical-json';
+import { isHex } from './bytes';
+import { FORMAT, LIMITS, type Finding } from './types';
+
+export interface SegmentRef {
+  path: string;
+  firstSeq: number;
+  count: number;
+  bytes: number;
+  /** hex SHA-256 of the whole file. */
+  sha256: string;
+}
+export interface CheckpointRef {
+  path: string;
+  /** Tree size of the checkpoint = seq of the epoch.close it covers + 1. */
+  size: number;
+}
+export interface ContentRef {
+  cid: string;
+  path: string;
+  bytes: number;
+}
+/** The trust a bundle claims or a verifier pins (§5): all text, compared literally. */
+export interface TrustDoc {
+  /** C2SP tlog-policy text: the operator's `log` line, `witness` lines, groups and `quorum`. */
+  policy: string;
+  /** Signed-note vkey of the governance role. */
+  governance: string;
+  /** Signed-note vkey of the AEGIS authority. */
+  aegis: string;
+}
+export interface Manifest {
+  format: typeof FORMAT;
+  origin: string;
+  trust: TrustDoc;
+  segments: SegmentRef[];
+  checkpoints: CheckpointRef[];
+  content: ContentRef[];
+  events: number;
+  epochs: number;
+}
+
+type Obj = { [k: string]: Json };
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const PATH_PART = /^[a-z0-9._-]+$/;
+/** Origins and key names: printable ASCII without spaces or '+' (C2SP signed-note key names). */
+export const ORIGIN = /^[\x21-\x2a\x2c-\x7e]{1,255}$/;
+
+/** Bundle-relative path (§6): parts of [a-z0-9._-] joined by '/', no empty, '.' or '..' part. */
+export function isBundlePath(p: unknown): p is string {
+  if (typeof p !== 'string' || p.length === 0 || p.length > 255) return false;
+  return p.split('/').every((part) => PATH_PART.test(part) && part !== '.' && part !== '..');
+}
+
+function keysAre(o: Obj, keys: string[]): boolean {
+  const k = Object.keys(o).sort();
+  return k.length === keys.length && k.every((x, i) => x === keys[i]);
+}
+
+class ManifestError extends Error {}
+const bad = (message: string): never => {
+  throw new ManifestError(message);
+};
+
+/** Parse and check the manifest's bytes. Failures are `manifest.invalid` findings (seq null). */
+export function parseManifest(bytes: Uint8Array): { ok: true; manifest: Manifest } | { ok: false; finding: Finding } {
+  try {
+    return { ok: true, manifest: readManifest(bytes) };
+  } catch (e) {
+    if (e instanceof ManifestError) return { ok: false, finding: { code: 'manifest.invalid', seq: null, file: 'manifest.json', message: `manifest.json: ${e.message}` } };
+    throw e;
+  }
+}
+
+function readManifest(bytes: Uint8Array): Manifest {
+  if (bytes.length > LIMITS.manifestBytes) bad(`${bytes.length} bytes; the limit is ${LIMITS.manifestBytes}`);
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! >= 0x80) bad(`non-ASCII byte at offset ${i}; canonical JSON escapes it`);
+  }
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  let v: Json;
+  try {
+    v = parseCanonical(text);
+  } catch (e) {
+    if (e instanceof CanonicalJsonError) bad(`not canonical JSON: ${e.message}`);
+    throw e;
+  }
+  if (!isObject(v)) return bad('not a JSON object');
+  if (v['format'] !== FORMAT) bad(`format ${JSON.stringify(v['format'])} is not ${FORMAT}`);
+  if (!keysAre(v, ['checkpoints', 'content', 'epochs', 'events', 'format', 'origin', 'segments', 'trust'])) {
+    bad(`fields are checkpoints, content, epochs, events, format, origin, segments, trust; got ${Object.keys(v).sort().join(', ')}`);
+  }
+  const origin = v['origin'];
+  if (typeof origin !== 'string' || !ORIGIN.test(origin)) bad('origin must be 1–255 printable ASCII characters without spaces or "+"');
+  const events = v['events'];
+  const epochs = v['epochs'];
+  if (!isNat(events) || events < 1) return bad('events must be a positive integer');
+  if (!isNat(epochs) || epochs < 1) return bad('epochs must be a positive integer');
+  const trust = readTrust(v['trust']);
+
+  const seen = new Set<string>(['manifest.json']);
+  const usePath = (p: unknown, what: string): string => {
+    if (!isBundlePath(p)) bad(`${what}: path ${JSON.stringify(p)} is not a bundle path ([a-z0-9._-] parts joined by "/", no "." or "..")`);
+    if (seen.has(p as string)) bad(`${what}: path ${p as string} is listed twice`);
+    seen.add(p as string);
+    return p as string;
+  };
+
+  const segs = v['segments'];
+  if (!Array.isArray(segs) || segs.length === 0 || segs.length > LIMITS.segments) return bad(`segments must list 1–${LIMITS.segments} files`);
+  const segments: SegmentRef[] = [];
+  let next = 0;
+  for (const [i, s] of segs.entries()) {
+    const what = `segments[${i}]`;
+    if (!isObject(s) || !keysAre(s, ['bytes', 'count', 'firstSeq', 'path', 'sha256'])) return bad(`${what} has exactly the fields bytes, count, firstSeq, path, sha256`);
+    const path = usePath(s['path'], what);
+    if (s['firstSeq'] !== next) bad(`${what}: firstSeq ${JSON.stringify(s['firstSeq'])}; the previous segments end before seq ${next}`);
+    if (!isNat(s['count']) || s['count'] < 1) bad(`${what}: count must be a positive integer`);
+    if (!isNat(s['bytes']) || s['bytes'] > LIMITS.segmentBytes) bad(`${what}: bytes must be an integer ≤ ${LIMITS.segmentBytes}`);
+    if (typeof s['sha256'] !== 'string' || !isHex(s['sha256'], 32)) bad(`${what}: sha256 must be 64 lowercase hex digits`);
+    segments.push({ path, firstSeq: next, count: s['count'] as number, bytes: s['bytes'] as number, sha256: s['sha256'] as string });
+    next += s['count'] as number;
+  }
+  if (next !== events) bad(`the segments hold ${next} events but events is ${events}`);
+
+  const cps = v['checkpoints'];
+  if (!Array.isArray(cps)) return bad('checkpoints must be an array');
+  if (cps.length !== epochs) bad(`${cps.length} checkpoints listed for ${epochs} epochs; there is one per epoch close`);
+  const checkpoints: CheckpointRef[] = [];
+  let last = 0;
+  for (const [i, c] of cps.entries()) {
+    const what = `checkpoints[${i}]`;
+    if (!isObject(c) || !keysAre(c, ['path', 'size'])) return bad(`${what} has exactly the fields path, size`);
+    const path = usePath(c['path'], what);
+    if (!isNat(c['size']) || c['size'] <= last || c['size'] > events) bad(`${what}: size must increase and be at most ${events}`);
+    last = c['size'] as number;
+    checkpoints.push({ path, size: last });
+  }
+  if (last !== events) bad(`the last checkpoint covers ${last} events, not all ${events}`);
+
+  const cont = v['content'];
+  if (!Array.isArray(cont)) return bad('content must be an array');
+  const content: ContentRef[] = [];
+  for (const [i, c] of cont.entries()) {
+    const what = `content[${i}]`;
+    if (!isObject(c) || !keysAre(c, ['bytes', 'cid', 'path'])) return bad(`${what} has exactly the fields bytes, cid, path`);
+    if (typeof c['cid'] !== 'string' || !isHex(c['cid'], 32)) return bad(`${what}: cid must be 64 lowercase hex digits`);
+    if (c['path'] !== `content/${c['cid']}`) bad(`${what}: path must be content/<cid>`);
+    const path = usePath(c['path'], what);
+    if (!isNat(c['bytes']) || c['bytes'] > LIMITS.contentBytes) bad(`${what}: bytes must be an integer ≤ ${LIMITS.contentBytes}`);
+    content.push({ cid: c['cid'], path, bytes: c['bytes'] as number });
+  }
+  return { format: FORMAT, origin: origin as string, trust, segments, checkpoints, content, events, epochs };
+}
+
+function readTrust(t: Json | undefined): TrustDoc {
+  if (!isObject(t) || !keysAre(t, ['aegis', 'governance', 'policy'])) return bad('trust has exactly the fields aegis, governance, policy');
+  for (const k of ['aegis', 'governance', 'policy']) if (typeof t[k] !== 'string' || (t[k] as string).length === 0) bad(`trust.${k} must be a non-empty string`);
+  return { policy: t['policy'] as string, governance: t['governance'] as string, aegis: t['aegis'] as string };
+}
+
+/** Parse a pinned trust file (the same object as the manifest's `trust`, canonical JSON or not). */
+export function parseTrustDoc(text: string): TrustDoc | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  try {
+    return readTrust(v as Json);
+  } catch (e) {
+    if (e instanceof ManifestError) return e.message;
+    throw e;
+  }
+}
+
+/** The fields in which two trust docs differ, for `trust.mismatch` (empty when equal). */
+export function trustDifferences(a: TrustDoc, b: TrustDoc): string[] {
+  const out: string[] = [];
+  if (a.governance !== b.governance) out.push('governance key');
+  if (a.aegis !== b.aegis) out.push('aegis key');
+  if (a.policy !== b.policy) {
+    const la = a.policy.split('\n');
+    const lb = b.policy.split('\n');
+    const only = (x: string[], y: string[]) => x.filter((l) => l.trim() !== '' && !y.includes(l));
+    const diff = [...only(la, lb).map((l) => `-${l}`), ...only(lb, la).map((l) => `+${l}`)];
+    out.push(`policy lines ${diff.length ? diff.join(' ; ') : '(order or whitespace)'}`);
+  }
+  return out;
+}
