@@ -28,6 +28,7 @@ const KINDS = {
   'wrong-seq': k.wrongSeq,
   'wrong-epoch': k.wrongEpoch,
   'wrong-policy': k.wrongPolicy,
+  'stale-policy': k.stalePolicy,
   'checkpoint-forged-sig': k.checkpointForgedSig,
   'checkpoint-root': k.checkpointRoot,
   'segment-truncated': k.segmentTruncated,

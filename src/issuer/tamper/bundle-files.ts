@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { asciiBytes, canonicalize, parseCanonical, type Json } from '../../lib/core/canonical-json';
 import type { Envelope } from '../../lib/core/types';
-import { manifestSegments, setManifestSegment, type SegmentEntry } from './manifest-edit';
+import { manifestSegments, setManifestSegment, shiftManifest, type SegmentEntry } from './manifest-edit';
 
 const NL = 0x0a;
 
@@ -143,28 +143,37 @@ export class BundleFiles {
     return this.setLine(seq, asciiBytes(canonicalize(env as unknown as Json)));
   }
 
+  /** Insert a line at `ref` (which then holds the new line) and shift the manifest after it. */
   insertLine(ref: LineRef, line: Uint8Array): void {
+    const at = this.#firstSeq(ref.file) + ref.index;
     this.lines(ref.file).splice(ref.index, 0, line);
-    this.#sync(ref.file);
+    this.#sync(ref.file, at, 1);
   }
 
   removeLine(ref: LineRef): Uint8Array {
+    const at = this.#firstSeq(ref.file) + ref.index;
     const [gone] = this.lines(ref.file).splice(ref.index, 1);
     if (!gone) throw new RangeError(`no line ${ref.index} in ${ref.file}`);
-    this.#sync(ref.file);
+    this.#sync(ref.file, at, -1);
     return gone;
   }
 
-  /** Re-join an edited segment and record its new length and SHA-256 in the manifest. */
-  #sync(file: string): void {
-    this.#flushOne(file);
-    const m = this.manifest();
-    setManifestSegment(m, file, this.#files.get(file)!, this.lines(file).length);
-    this.setManifestKeepLines(m);
+  #firstSeq(file: string): number {
+    let base = 0;
+    for (const s of this.segments()) {
+      if (s.file === file) return base;
+      base += this.lines(s.file).length;
+    }
+    throw new RangeError(`manifest does not list ${file}`);
   }
 
-  /** setManifest without dropping cached segment lines. */
-  private setManifestKeepLines(m: { [k: string]: Json }): void {
+  /** Re-join an edited segment and record its new length and SHA-256 (and counts) in the manifest. */
+  #sync(file: string, at?: number, delta?: 1 | -1): void {
+    this.#flushOne(file);
+    const m = this.manifest();
+    setManifestSegment(m, file, this.#files.get(file)!);
+    if (at !== undefined && delta !== undefined) shiftManifest(m, file, at, delta);
+    // Written directly: setManifest() would be fine too, but this keeps the cached lines.
     this.#files.set('manifest.json', asciiBytes(canonicalize(m)));
   }
 

@@ -11,7 +11,6 @@ import { fromBase64, toBase64, toHex } from '../../lib/core/bytes';
 import { sha256Hex } from '../../lib/core/hash';
 import type { Envelope, FindingCode } from '../../lib/core/types';
 import type { BundleFiles } from './bundle-files';
-import { segmentHashField } from './manifest-edit';
 import { formatNote, parseNote, resignNote, withRoot } from './note-edit';
 import type { SeededRandom } from './random';
 import { resignEnvelope, signBytes, signEnvelopeWith, type KeyRing } from './signing';
@@ -231,6 +230,32 @@ export function wrongPolicy(ctx: TamperContext): Corruption {
   return { expected: { seq, code: 'policy.unknown' }, detail: `${e.type} at seq ${seq} names policy ${forged.slice(0, 16)}… (re-signed)` };
 }
 
+/**
+ * A policy-bound operator event that cites another policy that really was activated earlier,
+ * but is not the one in force at its epoch (a policy rollback), re-signed by the operator.
+ */
+export function stalePolicy(ctx: TamperContext): Corruption {
+  const activated: { seq: number; hash: string; version: string }[] = [];
+  const choices: { seq: number; hash: string; version: string }[] = [];
+  ctx.events.forEach((e, seq) => {
+    if (e.type === 'policy.activate') {
+      const p = payloadOf(e);
+      activated.push({ seq, hash: sha256Hex(canonicalBytes(p['policy']!)), version: String(p['version']) });
+    } else if (e.type === 'reward.allocate') {
+      const other = activated.filter((a) => a.hash !== e.policy);
+      if (other.length) {
+        const o = ctx.rng.pick(other);
+        choices.push({ seq, hash: o.hash, version: o.version });
+      }
+    }
+  });
+  if (choices.length === 0) throw new RangeError('the ledger has no reward after a second policy activation');
+  const c = ctx.rng.pick(choices);
+  const e = ctx.events[c.seq]!;
+  ctx.bundle.setEnvelope(c.seq, resignEnvelope({ ...e, policy: c.hash }, ctx.keys));
+  return { expected: { seq: c.seq, code: 'policy.mismatch' }, detail: `${e.type} at seq ${c.seq} cites policy ${c.version} , not the one in force (re-signed)` };
+}
+
 function pickCheckpoint(ctx: TamperContext): { file: string; note: ReturnType<typeof parseNote>; seq: number } {
   const file = ctx.rng.pick(checkpointFiles(ctx.bundle));
   const note = parseNote(ctx.bundle.text(file));
@@ -280,8 +305,7 @@ export function segmentHash(ctx: TamperContext): Corruption {
   const i = ctx.rng.int(segs.length);
   const m = ctx.bundle.manifest();
   const entry = (m['segments'] as { [k: string]: Json }[])[i]!;
-  const hf = segmentHashField(entry);
-  entry[hf] = sha256Hex(canonicalBytes({ listed: entry[hf] ?? null, nonce: ctx.rng.int(1 << 30) }));
+  entry['sha256'] = sha256Hex(canonicalBytes({ listed: entry['sha256'] ?? null, nonce: ctx.rng.int(1 << 30) }));
   ctx.bundle.setManifest(m);
   return { expected: { seq: segs[i]!.first, code: 'segment.hash-mismatch', file: segs[i]!.file }, detail: `manifest lists a wrong SHA-256 for ${segs[i]!.file}` };
 }

@@ -13,44 +13,43 @@ export interface SegmentEntry {
 
 const isObject = (v: unknown): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const PATH_FIELDS = ['path', 'file', 'name'];
-const LENGTH_FIELDS = ['bytes', 'length', 'size'];
-const HASH_FIELDS = ['sha256', 'hash'];
-const COUNT_FIELDS = ['events', 'count'];
-
-function field(o: { [k: string]: Json }, names: readonly string[]): string | null {
-  for (const n of names) if (n in o) return n;
-  return null;
-}
-
-/** The manifest's segment list, in log order. */
+/** The manifest's segment list, in log order (§6: {path, firstSeq, count, bytes, sha256}). */
 export function manifestSegments(m: { [k: string]: Json }): SegmentEntry[] {
   const list = m['segments'];
   if (!Array.isArray(list)) throw new TypeError('manifest has no "segments" array');
   return list.map((e, i) => {
-    if (!isObject(e)) throw new TypeError(`manifest segment ${i} is not an object`);
-    const pf = field(e, PATH_FIELDS);
-    const file = pf ? e[pf] : undefined;
-    if (typeof file !== 'string') throw new TypeError(`manifest segment ${i} has no path`);
-    return { file, entry: e };
+    if (!isObject(e) || typeof e['path'] !== 'string') throw new TypeError(`manifest segment ${i} has no path`);
+    return { file: e['path'], entry: e };
   });
 }
 
-/** Record a segment's new bytes (length, SHA-256) and event count in the manifest, in place. */
-export function setManifestSegment(m: { [k: string]: Json }, file: string, bytes: Uint8Array, events: number): void {
+/** Record a segment's new bytes (length, SHA-256) in the manifest, in place. */
+export function setManifestSegment(m: { [k: string]: Json }, file: string, bytes: Uint8Array): void {
   const seg = manifestSegments(m).find((s) => s.file === file);
   if (!seg) throw new RangeError(`manifest does not list ${file}`);
-  const lf = field(seg.entry, LENGTH_FIELDS);
-  if (lf) seg.entry[lf] = bytes.length;
-  const hf = field(seg.entry, HASH_FIELDS);
-  if (hf) seg.entry[hf] = sha256Hex(bytes);
-  const cf = field(seg.entry, COUNT_FIELDS);
-  if (cf && typeof seg.entry[cf] === 'number') seg.entry[cf] = events;
+  seg.entry['bytes'] = bytes.length;
+  seg.entry['sha256'] = sha256Hex(bytes);
 }
 
-/** The listed SHA-256 field of a segment entry (for the manifest-edit corruption). */
-export function segmentHashField(entry: { [k: string]: Json }): string {
-  const hf = field(entry, HASH_FIELDS);
-  if (!hf) throw new TypeError('manifest segment entry has no hash field');
-  return hf;
+/**
+ * After a line was inserted (delta +1) or removed (delta −1) at log position `at`, keep the
+ * manifest a consistent description of the files, as a careful attacker would: the segment's
+ * count, every later segment's firstSeq, the event total, and the size of every checkpoint that
+ * ends after the edit. A checkpoint that ends exactly at a removed line keeps its size, so it
+ * fires at the edited position itself and never before it.
+ */
+export function shiftManifest(m: { [k: string]: Json }, file: string, at: number, delta: 1 | -1): void {
+  let next = 0;
+  for (const s of manifestSegments(m)) {
+    if (s.file === file) s.entry['count'] = (s.entry['count'] as number) + delta;
+    s.entry['firstSeq'] = next;
+    next += s.entry['count'] as number;
+  }
+  m['events'] = next;
+  const cps = m['checkpoints'];
+  if (!Array.isArray(cps)) throw new TypeError('manifest has no "checkpoints" array');
+  const from = delta === 1 ? at + 1 : at + 2;
+  for (const c of cps) {
+    if (isObject(c) && typeof c['size'] === 'number' && c['size'] >= from) c['size'] += delta;
+  }
 }
