@@ -1,0 +1,84 @@
+// A policy document as rows a person can read (path → value), and what changed between two
+// versions, field by field. Pure data preparation for the /policy/[version]/ page; the document is
+// untrusted bundle content, so every value becomes a string rendered as text.
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface PolicyRow {
+  /** Dotted path, e.g. "reward.signalWeights.like"; array items as "list[2]". */
+  path: string;
+  /** The top-level section ("reward", "ranking", ...), for grouping. */
+  section: string;
+  value: string;
+}
+
+export type ChangeKind = 'changed' | 'added' | 'removed';
+
+export interface PolicyChange {
+  path: string;
+  section: string;
+  kind: ChangeKind;
+  before: string | null;
+  after: string | null;
+}
+
+/** Code-point order, the order canonical JSON uses (BUNDLE_FORMAT.md §2). */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function scalar(v: JsonValue): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return v;
+  return String(v);
+}
+
+/** Flatten to leaf rows in canonical key order. Empty objects and arrays are leaves ("{}", "[]"). */
+export function policyRows(doc: JsonValue, maxRows = 10_000): PolicyRow[] {
+  const rows: PolicyRow[] = [];
+  const walk = (v: JsonValue, path: string, depth: number) => {
+    if (rows.length >= maxRows) throw new RangeError(`policy has more than ${maxRows} fields`);
+    if (depth > 32) throw new RangeError('policy is nested deeper than 32 levels');
+    const section = path.split(/[.[]/)[0] ?? path;
+    if (Array.isArray(v)) {
+      if (v.length === 0) rows.push({ path, section, value: '[]' });
+      v.forEach((x, i) => walk(x, `${path}[${i}]`, depth + 1));
+    } else if (v !== null && typeof v === 'object') {
+      const keys = Object.keys(v).sort(byCodePoint);
+      if (keys.length === 0 && path) rows.push({ path, section, value: '{}' });
+      for (const k of keys) walk(v[k]!, path ? `${path}.${k}` : k, depth + 1);
+    } else {
+      rows.push({ path: path || '(document)', section: section || '(document)', value: scalar(v) });
+    }
+  };
+  walk(doc, '', 0);
+  return rows;
+}
+
+/** Field-by-field difference from `before` to `after`, in path order. */
+export function policyChanges(before: JsonValue, after: JsonValue): PolicyChange[] {
+  const a = new Map(policyRows(before).map((r) => [r.path, r]));
+  const b = new Map(policyRows(after).map((r) => [r.path, r]));
+  const paths = [...new Set([...a.keys(), ...b.keys()])].sort(byCodePoint);
+  const out: PolicyChange[] = [];
+  for (const p of paths) {
+    const x = a.get(p);
+    const y = b.get(p);
+    if (x && y) {
+      if (x.value !== y.value) out.push({ path: p, section: y.section, kind: 'changed', before: x.value, after: y.value });
+    } else if (y) out.push({ path: p, section: y.section, kind: 'added', before: null, after: y.value });
+    else if (x) out.push({ path: p, section: x.section, kind: 'removed', before: x.value, after: null });
+  }
+  return out;
+}
+
+/** Rows grouped by section, sections in first-appearance order. */
+export function groupRows<T extends { section: string }>(rows: readonly T[]): Array<{ section: string; rows: T[] }> {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) {
+    const g = groups.get(r.section);
+    if (g) g.push(r);
+    else groups.set(r.section, [r]);
+  }
+  return [...groups].map(([section, rows]) => ({ section, rows }));
+}
