@@ -1,0 +1,25 @@
+// One worker_thread of the CLI signature pool (signature-pool.ts): node:crypto (OpenSSL) by
+// default, or the pure-JS backend when asked (agreement and bench runs). Every verdict goes through
+// core's `verify`, i.e. the §7 prechecks first, so both accept exactly the same set.
+
+import { parentPort } from 'node:worker_threads';
+import { pureBackend, verify, type Ed25519Backend } from '../../lib/core/ed25519';
+import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../lib/core/signature-port';
+import { createNodeBackend } from '../ed25519-node';
+
+async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
+  const backend: Ed25519Backend = choice === 'pure' ? pureBackend : createNodeBackend();
+  return { name: backend.name, verifyOne: (key, msg, sig) => verify(backend, key, msg, sig) };
+}
+
+const port = parentPort;
+if (!port) throw new Error('signature-worker: must run as a worker_thread');
+serveSignaturePort(
+  {
+    post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => port.postMessage(msg, transfer ?? []),
+    subscribe(onMessage: (msg: PoolRequest) => void) {
+      port.on('message', onMessage);
+    }
+  },
+  choose
+);
