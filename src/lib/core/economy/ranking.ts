@@ -1,0 +1,101 @@
+// Content rankings per epoch (docs/BUNDLE_FORMAT.md §10.3).
+//
+//   own_e(c)    = Σ_s count_e,c,s × ranking.signalWeights[s]     (engagements on c in epoch e)
+//   carry_e(c)  = floor(ranking.decay × score_{e−1}(c) / 10^18)
+//   score_e(c)  = own_e(c) + carry_e(c)
+//
+// Content with score_e(c) = 0 is not ranked. Order: score descending, then cid ascending (code
+// point). `ranking.publish` lists the first ranking.topN entries as {cid, rank (1-based), score}.
+
+import { add, formatAmount, mul } from '../amount';
+import { compareCodePoints, type Json } from '../canonical-json';
+import { SIGNALS, type RankingParams, type Signal } from './policy';
+
+export interface ContentSignals {
+  signals: Record<Signal, number>;
+  seqs: number[];
+  events: number;
+}
+
+export interface ScoreLine {
+  cid: string;
+  own: bigint;
+  previous: bigint;
+  carried: bigint;
+  score: bigint;
+}
+
+export interface EpochRanking {
+  epoch: number;
+  scores: Map<string, ScoreLine>;
+  /** Every cid with score > 0 in rank order. */
+  order: string[];
+  topN: number;
+}
+
+export interface RankEntry {
+  cid: string;
+  rank: number;
+  score: string;
+}
+
+export function emptySignals(): ContentSignals {
+  return { signals: { comment: 0, like: 0, share: 0, view: 0 }, seqs: [], events: 0 };
+}
+
+export function computeRanking(epoch: number, p: RankingParams, previous: ReadonlyMap<string, bigint>, signals: ReadonlyMap<string, ContentSignals>): EpochRanking {
+  const scores = new Map<string, ScoreLine>();
+  const cids = new Set<string>([...previous.keys(), ...signals.keys()]);
+  for (const cid of cids) {
+    const prev = previous.get(cid) ?? 0n;
+    const sig = signals.get(cid);
+    let own = 0n;
+    if (sig) for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.signalWeights[s]);
+    const carried = mul(p.decay, prev);
+    const score = add(own, carried);
+    if (score > 0n || sig) scores.set(cid, { cid, own, previous: prev, carried, score });
+  }
+  const order = [...scores.values()].filter((l) => l.score > 0n).sort(compareScoreLines).map((l) => l.cid);
+  return { epoch, scores, order, topN: p.topN };
+}
+
+/** Score descending, then cid ascending by code point: a total order, so ties are deterministic. */
+export function compareScoreLines(a: ScoreLine, b: ScoreLine): number {
+  if (a.score !== b.score) return a.score > b.score ? -1 : 1;
+  return compareCodePoints(a.cid, b.cid);
+}
+
+export function topEntries(r: EpochRanking): RankEntry[] {
+  return r.order.slice(0, r.topN).map((cid, i) => ({ cid, rank: i + 1, score: formatAmount(r.scores.get(cid)!.score) }));
+}
+
+/** Scores carried into the next epoch (only non-zero ones). */
+export function carryScores(r: EpochRanking): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const [cid, l] of r.scores) if (l.score > 0n) out.set(cid, l.score);
+  return out;
+}
+
+/** Parse the `entries` of a recorded ranking.publish; null when malformed. */
+export function parseRankEntries(v: Json | undefined): RankEntry[] | null {
+  if (!Array.isArray(v)) return null;
+  const out: RankEntry[] = [];
+  for (const e of v) {
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) return null;
+    const keys = Object.keys(e).sort().join(',');
+    if (keys !== 'cid,rank,score' || typeof e.cid !== 'string' || typeof e.rank !== 'number' || typeof e.score !== 'string') return null;
+    out.push({ cid: e.cid, rank: e.rank, score: e.score });
+  }
+  return out;
+}
+
+/** First differing rank between recorded and recomputed lists (1-based), or 0 when equal. */
+export function firstDifferingRank(recorded: readonly RankEntry[], expected: readonly RankEntry[]): number {
+  const n = Math.max(recorded.length, expected.length);
+  for (let i = 0; i < n; i++) {
+    const a = recorded[i];
+    const b = expected[i];
+    if (!a || !b || a.cid !== b.cid || a.score !== b.score || a.rank !== b.rank) return i + 1;
+  }
+  return 0;
+}

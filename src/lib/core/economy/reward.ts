@@ -1,0 +1,115 @@
+// Rewards per epoch and account (docs/BUNDLE_FORMAT.md §10.2). BigNum128 floor arithmetic only
+// (amount.ts); every intermediate value is kept so Explain-This can show it.
+//
+//   signalBase_a   = Σ_s count_a,s × reward.signalWeights[s]            (integer × amount, exact)
+//   pubBase_a      = publications_a × reward.publicationWeight
+//   base_a         = signalBase_a + pubBase_a
+//   bonusEpochs_a  = min(streak_a − 1, reward.streakMax)                 (streak_a ≥ 1 when active)
+//   bonus_a        = floor(base_a × (reward.streakBonus × bonusEpochs_a) / 10^18)
+//   weight_a       = base_a + bonus_a
+//   W              = Σ weight_a over accounts whose guards all pass
+//   share_a        = floor(pool × weight_a / W)                           (mulDiv, no intermediate rounding)
+//   cap            = min(reward.capPerAccount, floor(pool × reward.capShareOfPool / 10^18))
+//   amount_a       = min(share_a, cap)
+//   remainder      = pool − Σ amount_a   (to the treasury; Σ amount + remainder = pool exactly)
+
+import { add, min, mul, mulDiv, sub } from '../amount';
+import { compareCodePoints } from '../canonical-json';
+import { SIGNALS, type RewardParams, type Signal } from './policy';
+
+export interface AccountActivity {
+  signals: Record<Signal, number>;
+  publications: number;
+  /** Seqs of the contributing events (engagements and publications), in order, capped. */
+  seqs: number[];
+  /** Total number of contributing events (the seq list may be shorter). */
+  events: number;
+}
+
+export interface Guard {
+  name: 'aegis-verified' | 'attestation-age';
+  pass: boolean;
+  reason: string;
+}
+
+export interface RewardLine {
+  account: string;
+  signalBase: bigint;
+  publicationBase: bigint;
+  base: bigint;
+  streak: number;
+  bonusEpochs: number;
+  bonus: bigint;
+  weight: bigint;
+  guards: Guard[];
+  eligible: boolean;
+  /** Pro-rata share before caps (0 when ineligible). */
+  share: bigint;
+  cap: bigint;
+  capped: boolean;
+  amount: bigint;
+}
+
+export interface EpochRewards {
+  epoch: number;
+  pool: bigint;
+  totalWeight: bigint;
+  cap: bigint;
+  lines: Map<string, RewardLine>;
+  /** Accounts with amount > 0, sorted by code point: exactly the expected `reward.allocate` events. */
+  rewarded: string[];
+  distributed: bigint;
+  remainder: bigint;
+}
+
+export function emptyActivity(): AccountActivity {
+  return { signals: { comment: 0, like: 0, share: 0, view: 0 }, publications: 0, seqs: [], events: 0 };
+}
+
+/** Account cap of §10.2: min(capPerAccount, floor(pool × capShareOfPool)). */
+export function rewardCap(p: RewardParams): bigint {
+  return min(p.capPerAccount, mul(p.pool, p.capShareOfPool));
+}
+
+export function computeEpochRewards(
+  epoch: number,
+  p: RewardParams,
+  activity: ReadonlyMap<string, AccountActivity>,
+  streakOf: (account: string) => number,
+  guardsOf: (account: string) => Guard[]
+): EpochRewards {
+  const accounts = [...activity.keys()].sort(compareCodePoints);
+  const lines = new Map<string, RewardLine>();
+  let totalWeight = 0n;
+  for (const account of accounts) {
+    const act = activity.get(account)!;
+    let signalBase = 0n;
+    for (const s of SIGNALS) signalBase = add(signalBase, BigInt(act.signals[s]) * p.signalWeights[s]);
+    const publicationBase = BigInt(act.publications) * p.publicationWeight;
+    const base = add(signalBase, publicationBase);
+    const streak = streakOf(account);
+    const bonusEpochs = Math.max(0, Math.min(streak - 1, p.streakMax));
+    const bonus = mul(base, p.streakBonus * BigInt(bonusEpochs));
+    const weight = add(base, bonus);
+    const guards = guardsOf(account);
+    const eligible = guards.every((g) => g.pass);
+    if (eligible) totalWeight = add(totalWeight, weight);
+    lines.set(account, { account, signalBase, publicationBase, base, streak, bonusEpochs, bonus, weight, guards, eligible, share: 0n, cap: 0n, capped: false, amount: 0n });
+  }
+  const cap = rewardCap(p);
+  let distributed = 0n;
+  const rewarded: string[] = [];
+  for (const account of accounts) {
+    const l = lines.get(account)!;
+    l.cap = cap;
+    if (!l.eligible || totalWeight === 0n) continue;
+    l.share = mulDiv(p.pool, l.weight, totalWeight);
+    l.capped = l.share > cap;
+    l.amount = min(l.share, cap);
+    distributed = add(distributed, l.amount);
+    if (l.amount > 0n) rewarded.push(account);
+  }
+  // Σ share ≤ pool because each share is floored, so this cannot underflow; sub() checks it anyway.
+  const remainder = sub(p.pool, distributed);
+  return { epoch, pool: p.pool, totalWeight, cap, lines, rewarded, distributed, remainder };
+}
