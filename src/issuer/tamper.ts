@@ -8,6 +8,7 @@ import { BundleFiles } from './tamper/bundle-files';
 import * as k from './tamper/kinds';
 import { SeededRandom } from './tamper/random';
 import { KeyRing } from './tamper/signing';
+import { deriveKey } from './keys';
 import type { Envelope } from '../lib/core/types';
 
 export { BundleFiles } from './tamper/bundle-files';
@@ -64,6 +65,25 @@ export class TamperSource {
 
   static async load(dir: string, keys: KeyRing): Promise<TamperSource> {
     return new TamperSource(await BundleFiles.load(dir), keys);
+  }
+
+  /**
+   * A bundle written by `atlas generate --seed SEED`: the issuer derives every key from the seed
+   * and a name (src/issuer/keys.ts), so the drill can hold the same keys a bad actor inside the
+   * system would: the operator (named by the origin), governance, AEGIS, the witnesses and every
+   * attested subject.
+   */
+  static async loadGenerated(dir: string, seed: string | number): Promise<TamperSource> {
+    const bundle = await BundleFiles.load(dir);
+    const origin = bundle.manifest()['origin'];
+    if (typeof origin !== 'string') throw new TypeError(`${dir}/manifest.json has no origin`);
+    const names = [origin, 'governance.qfs.example', 'aegis.qfs.example', ...[1, 2, 3].map((i) => `witness-${i}.qfs.example`)];
+    for (const e of bundle.envelopes()) {
+      const subject = e.type === 'aegis.attest' ? (e.payload as { subject?: unknown }).subject : undefined;
+      if (typeof subject === 'string') names.push(`subject/${subject}`);
+    }
+    const keys = new KeyRing([...new Set(names)].map((n) => deriveKey(seed, n).seed));
+    return new TamperSource(bundle, keys);
   }
 
   get eventCount(): number {

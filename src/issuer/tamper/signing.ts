@@ -14,11 +14,14 @@ ed.hashes.sha512 = sha512;
 /** Ed25519 secrets (32-byte seeds) the drill may sign with, looked up by public key. */
 export class KeyRing {
   readonly #byPub = new Map<string, Uint8Array>();
+  readonly #pubs = new Map<Uint8Array, Uint8Array>();
 
   constructor(seeds: Iterable<Uint8Array>) {
     for (const s of seeds) {
       if (s.length !== 32) throw new RangeError(`an Ed25519 seed is 32 bytes, got ${s.length}`);
-      this.#byPub.set(toBase64(ed.getPublicKey(s)), s);
+      const pub = ed.getPublicKey(s);
+      this.#byPub.set(toBase64(pub), s);
+      this.#pubs.set(s, pub);
     }
   }
 
@@ -42,8 +45,8 @@ export class KeyRing {
    * cosignature/v1) is `keyId`: keyID = SHA-256(name || 0x0A || type || pub)[:4] (§1.1, §1.3).
    */
   secretForNoteKey(name: string, type: 0x01 | 0x04, keyId: Uint8Array): Uint8Array | null {
-    for (const s of this.#byPub.values()) {
-      const id = sha256(concatBytes(utf8(name), Uint8Array.of(0x0a, type), ed.getPublicKey(s))).subarray(0, 4);
+    for (const [s, pub] of this.#pubs) {
+      const id = sha256(concatBytes(utf8(name), Uint8Array.of(0x0a, type), pub)).subarray(0, 4);
       if (bytesEqual(id, keyId)) return s;
     }
     return null;
