@@ -73,16 +73,18 @@ export interface EpochClose {
   redundancy: { placed: number; minRedundancy: number | null; atRisk: number; lost: number };
 }
 
-export interface ReplayReport {
+/** A type alias (not an interface) so it fits the ledger layer's `{ drift: unknown[]; [k: string]: unknown }`. */
+export type ReplayReport = {
   events: number;
   epochs: EpochDrift[];
-  items: DriftItem[];
+  /** Every differing value, in seq order: both numbers, its seq and the finding code. */
+  drift: DriftItem[];
   compared: number;
   differing: number;
   percent: string;
   closes: EpochClose[];
   findings: number;
-}
+};
 
 export interface ReplayerOptions {
   /** Content bytes when known (the issuer knows all; a bundle ships some). Used to derive and check fragments. */
@@ -673,8 +675,7 @@ export class Replayer {
       compared += d.compared;
       differing += d.differing;
     }
-    const items = this.drift.items();
-    return { events: this.#events, epochs, items, compared, differing, percent: percent(differing, compared), closes: [...this.closes.values()].sort((a, b) => a.epoch - b.epoch), findings: this.#findings };
+    return { events: this.#events, epochs, drift: this.drift.items(), compared, differing, percent: percent(differing, compared), closes: [...this.closes.values()].sort((a, b) => a.epoch - b.epoch), findings: this.#findings };
   }
 
   explainReward(account: string, epoch: number): RewardExplanation | null {
