@@ -1,0 +1,257 @@
+// The Ed25519 acceptance rule (docs/BUNDLE_FORMAT.md §7; tlog-formats.md §4). Consensus-critical:
+// every code path (pure JS, WebCrypto, node:crypto) must accept exactly the same signatures, so
+// the rule is checked here in JS before any backend sees the signature:
+//
+//   accept iff |A| = 32 and |sig| = 64, A and R are canonical encodings (y < p, and not x = 0 with
+//   the sign bit set), S < L, neither A nor R is of small order, and [S]B = R + [k]A holds
+//   (cofactorless), with k = SHA-512(R || A || M) mod L.
+//
+// This is libsodium's crypto_sign_verify_detached and dalek's verify_strict: speccheck row
+// X X X V X X X X X X X X, Wycheproof 151/151. Bare @noble verify (ZIP-215, cofactored) and bare
+// WebCrypto / OpenSSL (lenient A decoding, small order allowed) each disagree with it on crafted
+// signatures, which is why a backend only ever gets inputs that passed `precheck`. Pinned keys are
+// additionally checked once with `checkKey` (torsion-free).
+
+import { ed25519 } from '@noble/curves/ed25519.js';
+import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { bytesEqual, fromHex, toHex } from './bytes';
+
+const Point = ed25519.Point;
+
+/** Order of the prime subgroup, L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
+export const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+
+/** A raw cofactorless Ed25519 verifier. Only `verify` calls it, after `precheck` passed. */
+export interface Ed25519Backend {
+  readonly name: string;
+  verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean | Promise<boolean>;
+}
+
+export type PrecheckReason = 'length' | 'noncanonical-key' | 'noncanonical-r' | 's-not-reduced' | 'small-order-key' | 'small-order-r';
+export type KeyReason = 'length' | 'noncanonical-key' | 'small-order-key' | 'not-on-curve' | 'not-torsion-free';
+
+/** The 8 points of order dividing 8, in their canonical encodings (each is in the torsion subgroup). */
+export const SMALL_ORDER_ENCODINGS: readonly Uint8Array[] = [
+  '0000000000000000000000000000000000000000000000000000000000000000', // order 4, x = +sqrt(-1)
+  '0000000000000000000000000000000000000000000000000000000000000080', // order 4, x = -sqrt(-1)
+  '0100000000000000000000000000000000000000000000000000000000000000', // identity
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // order 2, (0, -1)
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa'
+].map((h) => fromHex(h)!);
+
+/**
+ * Canonical point encoding (RFC 8032 §5.1.3): y (the low 255 bits) < p = 2^255 − 19, and the sign
+ * bit is not set on a point with x = 0 (y = 1 or y = p − 1). Curve membership is not checked here.
+ */
+export function isCanonicalPoint(b: Uint8Array): boolean {
+  if (b.length !== 32) return false;
+  const top = b[31]! & 0x7f;
+  const sign = b[31]! >> 7;
+  let midAllFF = top === 0x7f;
+  for (let i = 1; i < 31 && midAllFF; i++) if (b[i] !== 0xff) midAllFF = false;
+  if (midAllFF && b[0]! >= 0xed) return false; // y >= p
+  if (sign === 1) {
+    if (midAllFF && b[0] === 0xec) return false; // y = p − 1, x = 0
+    if (b[0] === 1 && top === 0) {
+      let rest = true;
+      for (let i = 1; i < 31 && rest; i++) if (b[i] !== 0) rest = false;
+      if (rest) return false; // y = 1, x = 0
+    }
+  }
+  return true;
+}
+
+/** True iff the (canonical) encoding is one of the 8 small-order points. */
+export function isSmallOrderEncoding(b: Uint8Array): boolean {
+  const first = b[0];
+  if (first !== 0x00 && first !== 0x01 && first !== 0x26 && first !== 0xc7 && first !== 0xec) return false;
+  return SMALL_ORDER_ENCODINGS.some((e) => bytesEqual(e, b));
+}
+
+function scalarLE(b: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+}
+
+function assertBytes(x: unknown, what: string): asserts x is Uint8Array {
+  if (!(x instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`);
+}
+
+/** The cheap, backend-independent part of the rule. Null when the signature may go to a backend. */
+export function precheck(pub: Uint8Array, sig: Uint8Array): PrecheckReason | null {
+  assertBytes(pub, 'public key');
+  assertBytes(sig, 'signature');
+  if (pub.length !== 32 || sig.length !== 64) return 'length';
+  if (!isCanonicalPoint(pub)) return 'noncanonical-key';
+  const r = sig.subarray(0, 32);
+  if (!isCanonicalPoint(r)) return 'noncanonical-r';
+  if (scalarLE(sig.subarray(32)) >= L) return 's-not-reduced';
+  if (isSmallOrderEncoding(pub)) return 'small-order-key';
+  if (isSmallOrderEncoding(r)) return 'small-order-r';
+  return null;
+}
+
+/** Key check run once per pinned or registered key: canonical, on the curve, not small, torsion-free. */
+export function checkKey(pub: Uint8Array): KeyReason | null {
+  assertBytes(pub, 'public key');
+  if (pub.length !== 32) return 'length';
+  if (!isCanonicalPoint(pub)) return 'noncanonical-key';
+  if (isSmallOrderEncoding(pub)) return 'small-order-key';
+  let A: EdwardsPoint;
+  try {
+    A = Point.fromBytes(pub, false);
+  } catch {
+    return 'not-on-curve';
+  }
+  return A.isTorsionFree() ? null : 'not-torsion-free';
+}
+
+/**
+ * Verify under the acceptance rule: `precheck`, then the backend's cofactorless equation. Returns
+ * synchronously when the backend is synchronous. A backend exception counts as a rejection.
+ */
+export function verify(backend: Ed25519Backend, pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> {
+  assertBytes(msg, 'message');
+  if (precheck(pub, sig) !== null) return false;
+  let out: boolean | Promise<boolean>;
+  try {
+    out = backend.verifyRaw(pub, msg, sig);
+  } catch {
+    return false;
+  }
+  if (typeof out === 'boolean') return out;
+  return out.then(
+    (v) => v === true,
+    () => false
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure backend on @noble/curves point arithmetic.
+
+/** Keys seen this often get a precomputed window table (W = 6: ~12 ms once, then ~0.23 ms per [k]A). */
+const HOT_AFTER_USES = 8;
+const HOT_MAX = 64;
+const DECODED_MAX = 8192;
+const WINDOW = 6;
+
+interface KeyEntry {
+  point: EdwardsPoint | null; // null: not a valid point
+  uses: number;
+  hot: boolean;
+}
+
+/** Decoded-key cache with a small hot tier of precomputed points, both LRU (Map order). */
+class KeyCache {
+  #entries = new Map<string, KeyEntry>();
+  #hot: string[] = [];
+
+  get(pub: Uint8Array): EdwardsPoint | null {
+    const id = toHex(pub);
+    let e = this.#entries.get(id);
+    if (e) {
+      this.#entries.delete(id);
+    } else {
+      let point: EdwardsPoint | null = null;
+      try {
+        point = Point.fromBytes(pub, false);
+      } catch {
+        point = null;
+      }
+      e = { point, uses: 0, hot: false };
+      if (this.#entries.size >= DECODED_MAX) this.#evictOldest();
+    }
+    this.#entries.set(id, e);
+    e.uses++;
+    if (e.point && !e.hot && e.uses >= HOT_AFTER_USES) this.#promote(id, e);
+    return e.point;
+  }
+
+  #promote(id: string, e: KeyEntry): void {
+    if (this.#hot.length >= HOT_MAX) {
+      const old = this.#hot.shift()!;
+      const oe = this.#entries.get(old);
+      if (oe && oe.point) {
+        // A fresh object drops noble's precompute table (held in a WeakMap keyed by the point).
+        oe.point = new Point(oe.point.X, oe.point.Y, oe.point.Z, oe.point.T);
+        oe.hot = false;
+        oe.uses = 0;
+      }
+    }
+    e.point!.precompute(WINDOW, false);
+    e.hot = true;
+    this.#hot.push(id);
+  }
+
+  #evictOldest(): void {
+    const first = this.#entries.keys().next();
+    if (first.done) return;
+    this.#entries.delete(first.value);
+    const i = this.#hot.indexOf(first.value);
+    if (i >= 0) this.#hot.splice(i, 1);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#hot = [];
+  }
+}
+
+const keys = new KeyCache();
+
+/**
+ * Pure-JS cofactorless verify: R' = [S]B − [k]A computed and encoded, accepted iff it equals the
+ * 32 bytes of R (as libsodium does). Rejects S ≥ L and keys that do not decode strictly.
+ */
+export const pureBackend: Ed25519Backend & { clearCache(): void } = {
+  name: 'pure',
+  verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
+    if (pub.length !== 32 || sig.length !== 64) return false;
+    const s = scalarLE(sig.subarray(32));
+    if (s >= L) return false;
+    const A = keys.get(pub);
+    if (A === null) return false;
+    const h = sha512.create();
+    h.update(sig.subarray(0, 32));
+    h.update(pub);
+    h.update(msg);
+    const k = scalarLE(h.digest()) % L;
+    const sB = Point.BASE.multiplyUnsafe(s);
+    const kA = A.multiplyUnsafe(k);
+    return bytesEqual(sB.subtract(kA).toBytes(), sig.subarray(0, 32));
+  },
+  clearCache(): void {
+    keys.clear();
+  }
+};
+
+// RFC 8032 §7.1 TEST 1 (empty message), the known answer used to feature-detect backends.
+const PROBE_PUB = fromHex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')!;
+const PROBE_SIG = fromHex(
+  'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b'
+)!;
+
+/**
+ * Known-answer self-test: the RFC 8032 TEST 1 signature must verify and three tampered variants
+ * (message, R, S) must not. Never throws; false means "do not use this backend".
+ */
+export async function probeBackend(backend: Ed25519Backend): Promise<boolean> {
+  try {
+    if ((await backend.verifyRaw(PROBE_PUB, new Uint8Array(0), PROBE_SIG)) !== true) return false;
+    const badMsg = await backend.verifyRaw(PROBE_PUB, Uint8Array.of(0), PROBE_SIG);
+    const r = PROBE_SIG.slice();
+    r[0]! ^= 1;
+    const s = PROBE_SIG.slice();
+    s[40]! ^= 1;
+    const badR = await backend.verifyRaw(PROBE_PUB, new Uint8Array(0), r);
+    const badS = await backend.verifyRaw(PROBE_PUB, new Uint8Array(0), s);
+    return badMsg === false && badR === false && badS === false;
+  } catch {
+    return false;
+  }
+}

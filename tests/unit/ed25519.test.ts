@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import {
+  L,
+  SMALL_ORDER_ENCODINGS,
+  checkKey,
+  isCanonicalPoint,
+  precheck,
+  probeBackend,
+  pureBackend,
+  verify,
+  type Ed25519Backend
+} from '../../src/lib/core/ed25519';
+import { createNodeBackend } from '../../src/cli/ed25519-node';
+import { createWebCryptoBackend, detectWebCryptoBackend, type SubtleEd25519 } from '../../src/lib/worker/ed25519-webcrypto';
+import { fromHex, toHex } from '../../src/lib/core/bytes';
+import spec from '../vectors/ed25519-speccheck/cases.json';
+
+const hex = (s: string): Uint8Array => fromHex(s)!;
+const le = (v: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => Number((v >> BigInt(8 * i)) & 255n));
+const P = (1n << 255n) - 19n;
+
+const sk = new Uint8Array(32).fill(7);
+const pub = ed25519.getPublicKey(sk);
+const msg = new TextEncoder().encode('qfs-ledger-bundle/1 event\n{}');
+const sig = ed25519.sign(msg, sk);
+const withR = (r: Uint8Array): Uint8Array => Uint8Array.from([...r, ...sig.subarray(32)]);
+const withS = (s: Uint8Array): Uint8Array => Uint8Array.from([...sig.subarray(0, 32), ...s]);
+
+describe('precheck', () => {
+  it('accepts an honest signature', () => {
+    expect(precheck(pub, sig)).toBeNull();
+    expect(verify(pureBackend, pub, msg, sig)).toBe(true);
+  });
+  it('names each rejection', () => {
+    expect(precheck(pub.subarray(1), sig)).toBe('length');
+    expect(precheck(pub, sig.subarray(1))).toBe('length');
+    expect(precheck(le(P), sig)).toBe('noncanonical-key'); // y = p
+    expect(precheck(le(P + 1n), sig)).toBe('noncanonical-key'); // y = p + 1 (= 1 reduced)
+    expect(precheck(le(1n | (1n << 255n)), sig)).toBe('noncanonical-key'); // x = 0 with sign bit
+    expect(precheck(le((P - 1n) | (1n << 255n)), sig)).toBe('noncanonical-key');
+    expect(precheck(pub, withR(le(P + 5n)))).toBe('noncanonical-r');
+    expect(precheck(pub, withS(le(L)))).toBe('s-not-reduced');
+    expect(precheck(pub, withS(le(L - 1n)))).toBeNull();
+    expect(precheck(pub, withS(le((1n << 256n) - 1n)))).toBe('s-not-reduced');
+    for (const so of SMALL_ORDER_ENCODINGS) {
+      expect(precheck(so, sig)).toBe('small-order-key');
+      expect(precheck(pub, withR(so))).toBe('small-order-r');
+    }
+  });
+  it('the small-order list is exactly the 8-torsion subgroup, canonically encoded', () => {
+    const seen = new Set<string>();
+    for (const so of SMALL_ORDER_ENCODINGS) {
+      const p = ed25519.Point.fromBytes(so);
+      expect(p.isSmallOrder()).toBe(true);
+      expect(toHex(p.toBytes())).toBe(toHex(so));
+      seen.add(toHex(so));
+    }
+    expect(seen.size).toBe(8);
+    // Closed under addition.
+    for (const a of SMALL_ORDER_ENCODINGS)
+      for (const b of SMALL_ORDER_ENCODINGS) expect(seen.has(ed25519.Point.fromBytes(a).add(ed25519.Point.fromBytes(b)).toHex())).toBe(true);
+  });
+  it('isCanonicalPoint agrees with a bigint reference on boundary values', () => {
+    const cases = [0n, 1n, 2n, P - 2n, P - 1n, P, P + 1n, (1n << 255n) - 1n];
+    for (const y of cases)
+      for (const sign of [0n, 1n]) {
+        const want = y < P && !(sign === 1n && (y === 1n || y === P - 1n));
+        expect(isCanonicalPoint(le(y | (sign << 255n))), `y=${y} sign=${sign}`).toBe(want);
+      }
+  });
+  it('misuse throws', () => {
+    expect(() => precheck('00' as unknown as Uint8Array, sig)).toThrow(TypeError);
+    expect(() => verify(pureBackend, pub, 'm' as unknown as Uint8Array, sig)).toThrow(TypeError);
+  });
+});
+
+describe('checkKey', () => {
+  it('accepts an honest key and rejects each bad kind', () => {
+    expect(checkKey(pub)).toBeNull();
+    expect(checkKey(pub.subarray(2))).toBe('length');
+    expect(checkKey(le(P))).toBe('noncanonical-key');
+    expect(checkKey(SMALL_ORDER_ENCODINGS[4]!)).toBe('small-order-key');
+    // y = 2 is not on the curve (x² = (y²−1)/(d·y²+1) has no root).
+    expect(checkKey(le(2n))).toBe('not-on-curve');
+    // speccheck case 3's key is mixed order: canonical, not small, not torsion-free.
+    expect(checkKey(hex(spec[3]!.pub_key))).toBe('not-torsion-free');
+    const mixed = ed25519.Point.fromBytes(pub).add(ed25519.Point.fromBytes(SMALL_ORDER_ENCODINGS[4]!)).toBytes();
+    expect(precheck(mixed, sig)).toBeNull();
+    expect(checkKey(mixed)).toBe('not-torsion-free');
+  });
+});
+
+describe('backends', () => {
+  const node = createNodeBackend();
+  const web = createWebCryptoBackend();
+  it('the prechecks are load-bearing: raw OpenSSL (node, WebCrypto) and the rule disagree on speccheck', async () => {
+    const raw: string[] = [];
+    for (const c of spec) raw.push(node.verifyRaw(hex(c.pub_key), hex(c.message), hex(c.signature)) ? 'V' : 'X');
+    expect(raw.join(' ')).toBe('V V V V X X X X X X X V');
+    const rawWeb: string[] = [];
+    for (const c of spec) rawWeb.push((await web.verifyRaw(hex(c.pub_key), hex(c.message), hex(c.signature))) ? 'V' : 'X');
+    expect(rawWeb.join(' ')).toBe('V V V V X X X X X X X V');
+  });
+  it('verify is synchronous on a synchronous backend and a promise on an async one', async () => {
+    expect(verify(node, pub, msg, sig)).toBe(true);
+    const p = verify(web, pub, msg, sig);
+    expect(p).toBeInstanceOf(Promise);
+    expect(await p).toBe(true);
+    // Prechecks answer without touching the backend.
+    expect(verify(web, pub, msg, withS(le(L)))).toBe(false);
+  });
+  it('a throwing or rejecting backend counts as a rejection', async () => {
+    const throws: Ed25519Backend = { name: 'throws', verifyRaw: () => { throw new Error('boom'); } };
+    const rejects: Ed25519Backend = { name: 'rejects', verifyRaw: () => Promise.reject(new Error('boom')) };
+    expect(verify(throws, pub, msg, sig)).toBe(false);
+    expect(await verify(rejects, pub, msg, sig)).toBe(false);
+  });
+  it('probeBackend accepts real backends and refuses broken ones', async () => {
+    expect(await probeBackend(pureBackend)).toBe(true);
+    expect(await probeBackend(node)).toBe(true);
+    expect(await probeBackend(web)).toBe(true);
+    expect(await detectWebCryptoBackend()).not.toBeNull();
+    expect(await probeBackend({ name: 'yes', verifyRaw: () => true })).toBe(false);
+    expect(await probeBackend({ name: 'no', verifyRaw: () => false })).toBe(false);
+    expect(await probeBackend({ name: 'throws', verifyRaw: () => { throw new Error('x'); } })).toBe(false);
+    const subtleWithoutEd25519 = { importKey: () => Promise.reject(new Error('NotSupportedError')) } as unknown as SubtleEd25519;
+    expect(await detectWebCryptoBackend(subtleWithoutEd25519)).toBeNull();
+  });
+  it('the pure backend stays correct while its key cache promotes and evicts (80 signers round robin)', () => {
+    pureBackend.clearCache();
+    const signers = Array.from({ length: 80 }, (_, i) => {
+      const s = new Uint8Array(32).fill(i + 1);
+      return { s, p: ed25519.getPublicKey(s) };
+    });
+    let ok = 0;
+    for (let round = 0; round < 6; round++)
+      for (const [i, k] of signers.entries()) {
+        const m = Uint8Array.of(round, i);
+        const sg = ed25519.sign(m, k.s);
+        if (verify(pureBackend, k.p, m, sg) === true) ok++;
+        const other = signers[(i + 1) % signers.length]!.p;
+        expect(verify(pureBackend, other, m, sg)).toBe(false);
+      }
+    expect(ok).toBe(480);
+  });
+});
+
+// A seeded corpus (self-contained; the 10,000 + 10,000 run is scripts/ed25519-agreement.ts, owned
+// by the performance work): `count` valid signatures by 16 keys and `count` mutated ones.
+interface Case { pub: Uint8Array; msg: Uint8Array; sig: Uint8Array; mutation: string }
+function agreementCorpus(count: number, seed: number): { valid: Case[]; invalid: Case[] } {
+  let st = seed >>> 0;
+  const next = (): number => {
+    st = (st + 0x9e3779b9) >>> 0;
+    let z = st;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => next() & 255);
+  const keys = Array.from({ length: 16 }, () => {
+    const s = bytes(32);
+    return { s, p: ed25519.getPublicKey(s) };
+  });
+  const flip = (b: Uint8Array): void => {
+    const bit = next() % (b.length * 8);
+    b[bit >> 3]! ^= 1 << (bit & 7);
+  };
+  const valid: Case[] = [];
+  const invalid: Case[] = [];
+  for (let i = 0; i < count; i++) {
+    const ki = next() % keys.length;
+    const k = keys[ki]!;
+    const m = bytes(1 + (next() % 600));
+    const sg = ed25519.sign(m, k.s);
+    valid.push({ pub: k.p, msg: m, sig: sg, mutation: 'none' });
+    const c: Case = { pub: k.p.slice(), msg: m.slice(), sig: sg.slice(), mutation: '' };
+    switch (i % 8) {
+      case 0: c.mutation = 'msg-bit'; flip(c.msg); break;
+      case 1: c.mutation = 'r-bit'; flip(c.sig.subarray(0, 32)); break;
+      case 2: c.mutation = 's-bit'; flip(c.sig.subarray(32)); break;
+      case 3: c.mutation = 'key-bit'; flip(c.pub); break;
+      case 4: {
+        let s = 0n;
+        for (let j = 63; j >= 32; j--) s = (s << 8n) | BigInt(c.sig[j]!);
+        c.mutation = 's-plus-l';
+        c.sig.set(le(s + L), 32); // S + L < 2^256 always (S < L < 2^253)
+        break;
+      }
+      case 5: c.mutation = 'random-r'; c.sig.set(bytes(32), 0); break;
+      case 6: c.mutation = 'other-key'; c.pub = keys[(ki + 1) % keys.length]!.p; break;
+      default: c.mutation = 'small-order-r'; c.sig.set(SMALL_ORDER_ENCODINGS[next() % 8]!, 0);
+    }
+    invalid.push(c);
+  }
+  return { valid, invalid };
+}
+
+async function runAgreement(backends: Ed25519Backend[], cases: Case[]): Promise<{ backend: string; accepted: number; rejected: number; disagreements: number[] }[]> {
+  const answers: boolean[][] = [];
+  for (const b of backends) {
+    const out: boolean[] = [];
+    for (const c of cases) out.push(await verify(b, c.pub, c.msg, c.sig));
+    answers.push(out);
+  }
+  return backends.map((b, j) => ({
+    backend: b.name,
+    accepted: answers[j]!.filter(Boolean).length,
+    rejected: answers[j]!.filter((x) => !x).length,
+    disagreements: answers[j]!.flatMap((x, i) => (x === answers[0]![i] ? [] : [i]))
+  }));
+}
+
+describe('agreement on a seeded corpus (2,000 valid + 2,000 mutated; 10,000 in scripts/ed25519-agreement.ts)', () => {
+  it('node:crypto, pure and WebCrypto give identical answers, all valid accepted, all mutated rejected', async () => {
+    const { valid, invalid } = agreementCorpus(2000, 20261126);
+    const results = await runAgreement([createNodeBackend(), pureBackend, createWebCryptoBackend()], [...valid, ...invalid]);
+    for (const r of results) {
+      expect(r.disagreements, r.backend).toEqual([]);
+      expect(r.accepted, r.backend).toBe(2000);
+      expect(r.rejected, r.backend).toBe(2000);
+    }
+    // The corpus exercises every mutation kind, and some mutated signatures reach the backends.
+    expect(new Set(invalid.map((c) => c.mutation)).size).toBe(8);
+    expect(invalid.filter((c) => precheck(c.pub, c.sig) === null).length).toBeGreaterThan(1000);
+  });
+});
