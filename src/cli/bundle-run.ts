@@ -1,0 +1,68 @@
+// What the bundle commands share: open a BUNDLE argument, read a pinned trust file, and run the
+// verifier with node:crypto Ed25519 (behind the §7 prechecks) or a worker pool.
+
+import { readFile } from 'node:fs/promises';
+import type { BundleSource } from '../lib/core/bundle-source';
+import { parseTrustDoc, type TrustDoc } from '../lib/core/manifest';
+import type { SignatureVerifier } from '../lib/core/report';
+import { verifyBundle, type VerifyResult } from '../lib/core/verify-bundle';
+import type { Progress } from '../lib/core/types';
+import { UsageError } from './command';
+import { nodeBackend } from './ed25519-node';
+import { openBundle } from './node-source';
+
+export async function readTrustFile(path: string): Promise<TrustDoc> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read the trust file ${path}: ${(e as Error).message}`);
+  }
+  const t = parseTrustDoc(text);
+  if (typeof t === 'string') throw new UsageError(`${path} is not a trust file ({"aegis","governance","policy"}): ${t}`);
+  return t;
+}
+
+export async function bundleSource(arg: string): Promise<BundleSource> {
+  const loc = await openBundle(arg);
+  if (loc.kind !== 'bundle') throw new UsageError(`${arg} is not a bundle (a directory, its manifest.json or an http(s) URL)`);
+  return loc.source;
+}
+
+export interface RunOptions {
+  trust?: string;
+  audit?: boolean;
+  threads?: number;
+  economy?: 'replay' | 'authenticity-only';
+  progress?: (p: Progress) => void;
+}
+
+/** Verify the bundle at `source`; the pool (when threads > 0) is shut down afterwards. */
+export async function runVerification(source: BundleSource, o: RunOptions): Promise<VerifyResult> {
+  const trust = o.trust ? await readTrustFile(o.trust) : undefined;
+  let pool: (SignatureVerifier & { close(): Promise<void> }) | null = null;
+  if (o.threads && o.threads > 0) {
+    const { CliSignaturePool } = await import('./pool/signature-pool');
+    const p = await CliSignaturePool.start({ threads: o.threads });
+    pool = { verifyBatch: (items) => p.verifyBatch(items), close: () => p.close() };
+  }
+  try {
+    return await verifyBundle(source, {
+      ...(pool ? { signatures: pool } : { backend: nodeBackend }),
+      ...(trust ? { trust } : {}),
+      mode: o.audit ? 'audit' : 'stop',
+      economy: o.economy ?? 'replay',
+      ...(o.progress ? { onProgress: o.progress } : {}),
+      batch: pool ? 4096 : 512
+    });
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Parse a non-negative integer option. */
+export function intOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return Number(v);
+}

@@ -1,0 +1,48 @@
+// atlas verify BUNDLE [--json] [--audit] [--trust FILE] [--threads N]
+// BUNDLE is a bundle directory, its manifest.json or an http(s) URL. Any other file is a QFS
+// artifact and goes to the QFS verifier.
+
+import { parseArgs } from 'node:util';
+import { formatReport } from '../../lib/core/report';
+import { UsageError, registerCommand } from '../command';
+import { intOption, readTrustFile, runVerification } from '../bundle-run';
+import { openBundle } from '../node-source';
+import { verifyFile } from '../file-verifiers';
+
+registerCommand({
+  name: 'verify',
+  summary: 'verify a ledger bundle (directory, manifest.json or http(s) URL) or a QFS artifact file',
+  usage: 'atlas verify BUNDLE [--json] [--audit] [--trust FILE] [--threads N] [--authenticity-only]',
+  async run(args, io) {
+    let v;
+    try {
+      v = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { json: { type: 'boolean' }, audit: { type: 'boolean' }, trust: { type: 'string' }, threads: { type: 'string' }, 'authenticity-only': { type: 'boolean' }, quiet: { type: 'boolean' } }
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
+    const arg = v.positionals[0]!;
+    const loc = await openBundle(arg);
+    if (loc.kind === 'file') return verifyFile(loc.path, { json: v.values.json === true }, io);
+    if (v.values.trust) await readTrustFile(v.values.trust); // usage errors before any work
+    const threads = intOption(v.values.threads, 'threads');
+    const tty = process.stderr.isTTY && !v.values.quiet;
+    const started = process.hrtime.bigint();
+    const { report } = await runVerification(loc.source, {
+      ...(v.values.trust ? { trust: v.values.trust } : {}),
+      audit: v.values.audit === true,
+      ...(threads !== undefined ? { threads } : {}),
+      economy: v.values['authenticity-only'] ? 'authenticity-only' : 'replay',
+      ...(tty ? { progress: (p) => p.stage === 'verify' && process.stderr.write(`\rverifying ${p.eventsDone}/${p.eventsTotal} events`) } : {})
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (v.values.json) io.out(JSON.stringify(report));
+    else io.out(`${formatReport(report)}\ntime ${seconds.toFixed(2)} s`);
+    return report.ok ? 0 : 1;
+  }
+});

@@ -1,0 +1,67 @@
+// `atlas`: the ATLAS Verifier command line. Errors are one clear line, never a stack trace.
+// Exit codes: 0 valid / success, 1 verification failure, 2 usage or I/O error.
+
+import { BundleSourceError } from '../lib/core/bundle-source';
+import { UsageError, commands, findCommand, type CommandIo } from './command';
+import './commands/index';
+
+const io: CommandIo = {
+  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  write: (bytes) =>
+    new Promise((resolve, reject) => {
+      process.stdout.write(bytes, (e) => (e ? reject(e) : resolve()));
+    })
+};
+
+function help(): string {
+  const lines = ['usage: atlas <command> [arguments]', '', 'commands:'];
+  for (const c of commands()) lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  lines.push('', 'exit codes: 0 valid, 1 verification failure, 2 usage or I/O error');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(help());
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = findCommand(name);
+  if (!cmd) {
+    io.err(`atlas: unknown command ${JSON.stringify(name)} (atlas help lists the commands)`);
+    return 2;
+  }
+  try {
+    return await cmd.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`atlas ${name}: ${e.message}\nusage: ${cmd.usage}`);
+      return 2;
+    }
+    if (e instanceof BundleSourceError) {
+      io.err(`atlas ${name}: cannot read ${e.message}`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err.code === 'string' && typeof err.message === 'string') {
+      io.err(`atlas ${name}: ${err.message}`);
+      return 2;
+    }
+    io.err(`atlas ${name}: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`atlas: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  }
+);

@@ -1,0 +1,116 @@
+// BundleSource over the file system and http(s) for the CLI (docs/BUNDLE_FORMAT.md §6). A bundle
+// argument is a directory, the path of its manifest.json, or an http(s) URL of either. Missing
+// files become BundleSourceError('missing'), other failures BundleSourceError('io').
+
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BundleSourceError, type BundleSource } from '../lib/core/bundle-source';
+import { isBundlePath } from '../lib/core/manifest';
+
+const fsError = (path: string, e: unknown): BundleSourceError => {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new BundleSourceError(path, 'missing', `${path}: no such file`);
+  return new BundleSourceError(path, 'io', `${path}: ${(e as Error).message}`);
+};
+
+function checkPath(path: string): void {
+  if (!isBundlePath(path)) throw new BundleSourceError(path, 'missing', `refusing the unsafe bundle path ${JSON.stringify(path)}`);
+}
+
+export class FsSource implements BundleSource {
+  readonly label: string;
+  constructor(readonly dir: string) {
+    this.label = dir;
+  }
+  async manifest(): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(join(this.dir, 'manifest.json')));
+    } catch (e) {
+      throw fsError(join(this.dir, 'manifest.json'), e);
+    }
+  }
+  async *stream(path: string): AsyncIterable<Uint8Array> {
+    checkPath(path);
+    const s = createReadStream(join(this.dir, path), { highWaterMark: 1 << 20 });
+    try {
+      for await (const chunk of s) yield new Uint8Array((chunk as Buffer).buffer, (chunk as Buffer).byteOffset, (chunk as Buffer).length);
+    } catch (e) {
+      throw fsError(path, e);
+    } finally {
+      s.destroy();
+    }
+  }
+  async read(path: string): Promise<Uint8Array> {
+    checkPath(path);
+    try {
+      return new Uint8Array(await readFile(join(this.dir, path)));
+    } catch (e) {
+      throw fsError(path, e);
+    }
+  }
+}
+
+export class HttpSource implements BundleSource {
+  readonly label: string;
+  readonly #base: string;
+  constructor(url: string) {
+    const u = new URL(url);
+    if (u.pathname.endsWith('/manifest.json')) u.pathname = u.pathname.slice(0, -'manifest.json'.length);
+    else if (!u.pathname.endsWith('/')) u.pathname += '/';
+    this.#base = u.toString();
+    this.label = this.#base;
+  }
+  async #get(path: string): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.#base));
+    } catch (e) {
+      throw new BundleSourceError(path, 'io', `${path}: ${(e as Error).message}`);
+    }
+    if (!res.ok || !res.body) throw new BundleSourceError(path, res.status === 404 ? 'missing' : 'io', `${path}: HTTP ${res.status}`);
+    return res;
+  }
+  async manifest(): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.#get('manifest.json')).arrayBuffer());
+  }
+  async *stream(path: string): AsyncIterable<Uint8Array> {
+    checkPath(path);
+    const res = await this.#get(path);
+    const reader = res.body!.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        yield value;
+      }
+    } catch (e) {
+      throw new BundleSourceError(path, 'io', `${path}: ${(e as Error).message}`);
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  async read(path: string): Promise<Uint8Array> {
+    checkPath(path);
+    return new Uint8Array(await (await this.#get(path)).arrayBuffer());
+  }
+}
+
+export type BundleLocation = { kind: 'bundle'; source: BundleSource } | { kind: 'file'; path: string };
+
+/**
+ * Resolve a BUNDLE argument: an http(s) URL, a directory, or a manifest path give a bundle; any
+ * other existing file is handed back as a plain file (QFS artifacts are verified by `verify` too).
+ */
+export async function openBundle(arg: string): Promise<BundleLocation> {
+  if (/^https?:\/\//i.test(arg)) return { kind: 'bundle', source: new HttpSource(arg) };
+  let st;
+  try {
+    st = await stat(arg);
+  } catch (e) {
+    throw fsError(arg, e);
+  }
+  if (st.isDirectory()) return { kind: 'bundle', source: new FsSource(resolve(arg)) };
+  if (basename(arg) === 'manifest.json') return { kind: 'bundle', source: new FsSource(dirname(resolve(arg))) };
+  return { kind: 'file', path: arg };
+}

@@ -1,0 +1,449 @@
+// The streaming bundle verifier (docs/BUNDLE_FORMAT.md §4–§6, §8): one ordered pass over the
+// segments while their bytes arrive. Per segment: incremental SHA-256 and length against the
+// manifest, line framing and limits. Per event: canonical envelope, seq contiguity, epoch order,
+// the prev chain, signer resolution (trust roles, AEGIS registry), the Ed25519 signature, signer
+// authorisation, payload schema, the RFC 6962 log. At each epoch close: the checkpoint, its
+// witnesses and quorum. Every authenticated event then goes to the economy replayer.
+//
+// Signatures are self-contained (the envelope carries its key), so they are checked a batch at a
+// time through a SignatureVerifier; a worker pool can supply the verdicts in bulk. The ordered
+// checks then consume the verdicts in seq order, so the first failure is the same either way.
+
+import { fromBase64, toHex } from './bytes';
+import { type BundleSource, BundleSourceError } from './bundle-source';
+import { checkKey } from './ed25519';
+import { AegisRegistry } from './aegis-registry';
+import { ZERO_ID, isRole, parseEnvelope, signedMessage } from './envelope';
+import { checkAuthorisation, checkPayload } from './event-payload';
+import { EventIndex } from './event-index';
+import { createSha256, sha256 } from './hash';
+import { type Manifest, parseManifest, trustDifferences, type TrustDoc } from './manifest';
+import { leafHash } from './merkle';
+import { type BundleTrust, resolveTrust } from './bundle-trust';
+import type { LedgerReplayer, ReplayerFactory, SignatureVerifier, VerifyReport } from './report';
+import type { Envelope, Finding, FindingCode, IdentityView, Progress } from './types';
+import { FORMAT } from './types';
+
+export interface VerifyOptions {
+  /** Ed25519 verdicts for (key, message, signature) batches, under the §7 rule. */
+  signatures: SignatureVerifier;
+  /** Builds the economy replay over the registry (economy/replayer.ts), or `authenticityOnly`. */
+  replayer: ReplayerFactory;
+  /** Pinned trust; without it the bundle's own trust is used and the report says so. */
+  trust?: TrustDoc;
+  /** 'stop' (default): stop at the first failure. 'audit': record every failure and go on where that still means something. */
+  mode?: 'stop' | 'audit';
+  onProgress?: (p: Progress) => void;
+  signal?: { readonly aborted: boolean };
+  /** Events per signature batch (default 512). */
+  batch?: number;
+}
+
+export interface VerifyResult {
+  report: VerifyReport;
+  /** What proofs and explanations need; not serialisable. Null when the manifest or trust was refused. */
+  index: EventIndex | null;
+}
+
+/** Thrown when `signal.aborted` is seen; nothing is reported for a cancelled run. */
+export class VerificationAborted extends Error {
+  constructor() {
+    super('verification cancelled');
+    this.name = 'VerificationAborted';
+  }
+}
+
+class Stop extends Error {}
+
+/** A replayer that checks nothing: the authenticity layer alone (tests, or a bundle without economy). */
+export const authenticityOnly: ReplayerFactory = () => ({
+  apply: () => [],
+  report: () => ({ drift: [] })
+});
+
+interface Pending {
+  pos: number;
+  line: Uint8Array;
+  env: Envelope | null;
+  finding: Finding | null;
+  id: Uint8Array | null;
+  sigOk: boolean | null;
+}
+
+/** Verify a bundle from `source`. Throws BundleSourceError when the manifest cannot be read. */
+export async function verifyBundleSource(source: BundleSource, options: VerifyOptions): Promise<VerifyResult> {
+  const v = new Verifier(options);
+  return v.run(source);
+}
+
+class Verifier {
+  readonly #o: VerifyOptions;
+  readonly #audit: boolean;
+  readonly failures: Finding[] = [];
+  #signatures = 0;
+  #cosignatures = 0;
+  #lastClose = false;
+  #checkpoints = 0;
+  #epochsClosed = 0;
+  #events = 0;
+  #bytesDone = 0;
+  #bytesTotal = 0;
+
+  constructor(o: VerifyOptions) {
+    this.#o = o;
+    this.#audit = o.mode === 'audit';
+  }
+
+  #fail(f: Finding): void {
+    this.failures.push(f);
+    if (!this.#audit) throw new Stop();
+  }
+
+  #check(): void {
+    if (this.#o.signal?.aborted) throw new VerificationAborted();
+  }
+
+  async run(source: BundleSource): Promise<VerifyResult> {
+    this.#o.onProgress?.({ stage: 'manifest', eventsDone: 0, eventsTotal: 0, bytesDone: 0, bytesTotal: 0 });
+    const bytes = await source.manifest();
+    const parsed = parseManifest(bytes);
+    const empty = (trust: BundleTrust | null, m: Manifest | null): VerifyResult => ({ report: this.#report(m, trust, null, null, null), index: null });
+    if (!parsed.ok) {
+      this.failures.push(parsed.finding);
+      return empty(null, null);
+    }
+    const m = parsed.manifest;
+    if (this.#o.trust) {
+      const diff = trustDifferences(this.#o.trust, m.trust);
+      if (diff.length) {
+        this.failures.push({ code: 'trust.mismatch', seq: null, file: 'manifest.json', message: `the bundle's trust differs from the pinned trust: ${diff.join('; ')}` });
+        return empty(null, m);
+      }
+    }
+    const trust = resolveTrust(this.#o.trust ?? m.trust, this.#o.trust ? 'pinned' : 'bundle');
+    if (!trust.ok) {
+      this.failures.push(trust.finding);
+      return empty(null, m);
+    }
+    const t = trust.trust;
+    const registry = new AegisRegistry((pub) => checkKey(pub) === null);
+    const replayer = this.#o.replayer(registry);
+    const index = new EventIndex(m, registry, replayer);
+    this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
+    try {
+      await this.#segments(source, m, t, registry, replayer, index);
+      this.#finish(m, index);
+      await this.#content(source, m, index, replayer);
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+    }
+    this.#o.onProgress?.({ stage: 'done', eventsDone: this.#events, eventsTotal: m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
+    return { report: this.#report(m, t, registry, replayer, index), index };
+  }
+
+  // -- segments ------------------------------------------------------------------------------
+
+  async #segments(source: BundleSource, m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex): Promise<void> {
+    const st: OrderState = { pos: 0, prevId: new Uint8Array(32), prevEpoch: 0, prevClose: false, nextCp: 0, logBroken: false };
+    for (const [si, seg] of m.segments.entries()) {
+      this.#check();
+      const fileFail = (code: FindingCode, seq: number, message: string): Finding => ({ code, seq, file: seg.path, message: `${seg.path}: ${message}` });
+      const hasher = createSha256();
+      let length = 0;
+      let lines = 0;
+      let carry: Uint8Array[] = [];
+      let carryLen = 0;
+      let batch: Pending[] = [];
+      let broken = false;
+      const flush = async () => {
+        if (batch.length) await this.#batch(batch, m, t, registry, replayer, index, st, source);
+        batch = [];
+      };
+      const takeLine = async (line: Uint8Array, offset: number) => {
+        const pos = seg.firstSeq + lines;
+        lines++;
+        if (lines > seg.count) {
+          this.#fail(fileFail('segment.count-mismatch', pos, `more than the ${seg.count} events the manifest lists`));
+          broken = true;
+          return;
+        }
+        index.locate(pos, si, offset, line.length);
+        batch.push(this.#prepare(pos, line));
+        if (batch.length >= (this.#o.batch ?? 512)) await flush();
+      };
+      try {
+        let lineStart = 0; // file offset of the current partial line
+        for await (const chunk of source.stream(seg.path)) {
+          this.#check();
+          length += chunk.length;
+          this.#bytesDone += chunk.length;
+          if (length > seg.bytes) {
+            this.#fail(fileFail('segment.length-mismatch', seg.firstSeq, `longer than the ${seg.bytes} bytes the manifest lists`));
+            broken = true;
+            break;
+          }
+          hasher.update(chunk);
+          let from = 0;
+          for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
+            let line: Uint8Array;
+            if (carryLen === 0) line = chunk.slice(from, nl);
+            else {
+              line = new Uint8Array(carryLen + nl - from);
+              let o = 0;
+              for (const c of carry) {
+                line.set(c, o);
+                o += c.length;
+              }
+              line.set(chunk.subarray(from, nl), o);
+              carry = [];
+              carryLen = 0;
+            }
+            await takeLine(line, lineStart);
+            if (broken) break;
+            lineStart += line.length + 1;
+            from = nl + 1;
+          }
+          if (broken) break;
+          if (from < chunk.length) {
+            carry.push(chunk.slice(from));
+            carryLen += chunk.length - from;
+            if (carryLen > 65_535 + 1) {
+              this.#fail({ code: 'limit.exceeded', seq: seg.firstSeq + lines, file: seg.path, message: `${seg.path}: event line longer than 65535 bytes` });
+              broken = true;
+              break;
+            }
+          }
+        }
+        if (!broken) {
+          await flush();
+          if (carryLen > 0) {
+            this.#fail(fileFail('segment.truncated', seg.firstSeq + lines, `the last line has no newline (${carryLen} bytes)`));
+            broken = true;
+          } else if (length !== seg.bytes) {
+            this.#fail(fileFail(length < seg.bytes ? 'segment.truncated' : 'segment.length-mismatch', seg.firstSeq + lines, `${length} bytes; the manifest lists ${seg.bytes}`));
+            broken = true;
+          } else if (lines !== seg.count) {
+            this.#fail(fileFail('segment.count-mismatch', seg.firstSeq + lines, `${lines} events; the manifest lists ${seg.count}`));
+            broken = true;
+          } else {
+            const digest = toHex(hasher.digest());
+            if (digest !== seg.sha256) {
+              this.#fail(fileFail('segment.hash-mismatch', seg.firstSeq, `SHA-256 ${digest}; the manifest lists ${seg.sha256}`));
+              broken = true;
+            }
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof BundleSourceError)) throw e;
+        this.#fail(fileFail('segment.missing', seg.firstSeq + lines, e.message));
+        broken = true;
+      }
+      if (broken) {
+        // Audit mode: skip the rest of this segment; the log can no longer be recomputed.
+        st.pos = seg.firstSeq + seg.count;
+        st.prevId = null;
+        st.logBroken = true;
+      }
+    }
+  }
+
+  /** Stateless per-line work: parse, signed message, event id. */
+  #prepare(pos: number, line: Uint8Array): Pending {
+    const p = parseEnvelope(line, pos);
+    if (!p.ok) return { pos, line, env: null, finding: p.finding, id: null, sigOk: null };
+    return { pos, line, env: p.value, finding: null, id: null, sigOk: null };
+  }
+
+  async #batch(batch: Pending[], m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+    const items = [];
+    const slots: Pending[] = [];
+    for (const p of batch) {
+      if (!p.env) continue;
+      const msg = signedMessage(p.env);
+      p.id = sha256(msg);
+      items.push({ key: fromBase64(p.env.key)!, msg, sig: fromBase64(p.env.sig)! });
+      slots.push(p);
+    }
+    const verdicts = items.length ? await this.#o.signatures.verifyBatch(items) : [];
+    slots.forEach((p, i) => {
+      p.sigOk = verdicts[i] === true;
+      if (p.sigOk) this.#signatures++;
+    });
+    for (const p of batch) {
+      await this.#ordered(p, m, t, registry, replayer, index, st, source);
+      this.#events++;
+      if (this.#events % 1000 === 0) {
+        this.#o.onProgress?.({ stage: 'verify', eventsDone: this.#events, eventsTotal: m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
+      }
+    }
+  }
+
+  // -- the ordered checks of one event -------------------------------------------------------
+
+  async #ordered(p: Pending, m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+    const pos = st.pos;
+    st.pos++;
+    const leaf = leafHash(p.line);
+    index.append(leaf);
+    const env = p.env;
+    let ok = true;
+    const fail = (f: Finding) => {
+      ok = false;
+      this.#fail(f);
+    };
+    if (!env) {
+      this.#fail(p.finding!);
+      st.prevId = null;
+      st.prevClose = false;
+      this.#lastClose = false;
+      await this.#afterLeaf(pos, null, m, t, index, st, source);
+      return;
+    }
+    const at = (code: FindingCode, message: string): Finding => ({ code, seq: pos, epoch: env.epoch, message });
+    if (env.seq !== pos) fail(at(env.seq < pos ? 'seq.duplicate' : 'seq.gap', `event at position ${pos} has seq ${env.seq}`));
+    // Epochs (§4): start at 0, never decrease, advance by exactly one right after an epoch.close.
+    const wantEpoch = pos === 0 ? 0 : st.prevClose ? st.prevEpoch + 1 : st.prevEpoch;
+    if (env.epoch !== wantEpoch) {
+      fail(at('epoch.order', st.prevClose ? `epoch ${env.epoch} after the close of epoch ${st.prevEpoch}; expected ${wantEpoch}` : `epoch ${env.epoch} before epoch ${st.prevEpoch} was closed`));
+    }
+    if (st.prevId !== null && env.prev !== toHex(st.prevId)) fail(at('chain.prev-mismatch', `prev ${env.prev} is not the id of seq ${pos - 1} (${toHex(st.prevId)})`));
+    else if (pos === 0 && env.prev !== ZERO_ID) fail(at('chain.prev-mismatch', 'prev of seq 0 must be 64 zeros'));
+    // Signer resolution (§9): roles by the trust keys, subjects by the AEGIS registry.
+    let kind: 'user' | 'node' | null = null;
+    if (isRole(env.signer)) {
+      if (env.key !== t.roleKeys[env.signer]) fail(at('signer.key-mismatch', `key ${env.key} is not the ${env.signer} key of the trust policy`));
+    } else {
+      const r = registry.resolve(env.signer, env.epoch);
+      kind = r.kind;
+      if (r.status === 'unknown') fail(at('signer.unknown', `${env.signer} has no AEGIS attestation`));
+      else if (r.status === 'revoked') fail(at('signer.revoked', `${env.signer} is revoked from epoch ${env.epoch} (revocation at seq ${registry.revocationSeq(env.signer, env.epoch)})`));
+      else if (r.status === 'expired' || r.status === 'pending') fail(at('signer.expired', `${env.signer}'s attestation is ${r.status === 'expired' ? 'expired' : 'not yet valid'} at epoch ${env.epoch}`));
+      else if (r.key !== env.key) fail(at('signer.key-mismatch', `key ${env.key} is not ${env.signer}'s attested key ${r.key}`));
+    }
+    if (ok && !p.sigOk) fail(at('sig.invalid', `Ed25519 signature of ${env.signer} does not verify`));
+    if (ok) {
+      const sch = checkPayload(env);
+      if (sch) fail(sch);
+    }
+    if (ok) {
+      const au = checkAuthorisation(env, kind);
+      if (au) fail(au);
+    }
+    if (ok) {
+      if (env.type === 'aegis.attest') {
+        const f = registry.attest(pos, env.epoch, env.payload);
+        if (f) fail(f);
+      } else if (env.type === 'aegis.revoke') {
+        const f = registry.revoke(pos, env.epoch, env.payload);
+        if (f) fail(f);
+      } else if (env.type === 'content.publish') index.published(env.payload, pos);
+    }
+    if (ok) {
+      for (const f of replayer.apply(env, { seq: pos, eventId: p.id! })) {
+        this.#fail({ ...f, seq: f.seq ?? pos });
+      }
+    }
+    st.prevId = p.id;
+    st.prevEpoch = env.epoch;
+    st.prevClose = env.type === 'epoch.close';
+    if (st.prevClose) this.#epochsClosed++;
+    this.#lastClose = st.prevClose;
+    await this.#afterLeaf(pos, env, m, t, index, st, source);
+  }
+
+  /** Checkpoints (§5): exactly one per epoch close, at tree size = close seq + 1. */
+  async #afterLeaf(pos: number, env: Envelope | null, m: Manifest, t: BundleTrust, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+    const ref = m.checkpoints[st.nextCp];
+    const isClose = env?.type === 'epoch.close';
+    if (ref && ref.size === pos + 1) {
+      st.nextCp++;
+      if (!isClose) {
+        this.#fail({ code: 'checkpoint.size-mismatch', seq: pos, file: ref.path, message: `${ref.path}: tree size ${ref.size} does not end at an epoch.close (seq ${pos} is ${env ? env.type : 'unreadable'})` });
+        return;
+      }
+      let note: Uint8Array;
+      try {
+        note = await source.read(ref.path);
+      } catch (e) {
+        if (!(e instanceof BundleSourceError)) throw e;
+        this.#fail({ code: 'checkpoint.missing', seq: pos, file: ref.path, message: e.message });
+        return;
+      }
+      const root = index.root();
+      const res = await t.checkCheckpoint(note, { origin: m.origin, size: pos + 1, root: st.logBroken ? null : root, seq: pos, file: ref.path }, this.#o.signatures);
+      this.#signatures += res.signaturesVerified;
+      this.#cosignatures += res.cosigners.length;
+      for (const f of res.findings) this.#fail(f);
+      if (res.findings.length === 0) this.#checkpoints++;
+      index.checkpoint(ref.path, pos + 1, root, note, res.cosigners);
+    } else if (isClose) {
+      this.#fail({ code: 'checkpoint.missing', seq: pos, message: `no checkpoint of tree size ${pos + 1} for the close of epoch ${env!.epoch}` });
+    }
+  }
+
+  // -- end of bundle -------------------------------------------------------------------------
+
+  #finish(m: Manifest, index: EventIndex): void {
+    const last = index.size - 1;
+    if (!this.#lastClose) this.#fail({ code: 'epoch.incomplete', seq: last, message: 'the bundle does not end with an epoch.close' });
+    if (this.#epochsClosed !== m.epochs) this.#fail({ code: 'manifest.invalid', seq: null, file: 'manifest.json', message: `manifest.json lists ${m.epochs} epochs; the events close ${this.#epochsClosed}` });
+  }
+
+  async #content(source: BundleSource, m: Manifest, index: EventIndex, replayer: LedgerReplayer): Promise<void> {
+    for (const c of m.content) {
+      this.#check();
+      const pub = index.publication(c.cid);
+      if (!pub) {
+        this.#fail({ code: 'content.unknown', seq: null, file: c.path, message: `${c.path}: no content.publish event has cid ${c.cid}` });
+        continue;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = await source.read(c.path);
+      } catch (e) {
+        if (!(e instanceof BundleSourceError)) throw e;
+        this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: e.message });
+        continue;
+      }
+      const h = toHex(sha256(bytes));
+      if (h !== c.cid || bytes.length !== c.bytes || bytes.length !== pub.size) {
+        this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: `${c.path}: ${bytes.length} bytes with SHA-256 ${h}; published as ${pub.size} bytes with cid ${c.cid} (manifest: ${c.bytes} bytes)` });
+        continue;
+      }
+      // The economy re-derives the content's fragments and compares them with its placement (§10).
+      for (const f of replayer.verifyContentBytes?.(c.cid, bytes) ?? []) this.#fail({ ...f, file: f.file ?? c.path });
+    }
+  }
+
+  #report(m: Manifest | null, t: BundleTrust | null, identity: IdentityView | null, replayer: LedgerReplayer | null, index: EventIndex | null): VerifyReport {
+    const rep = replayer?.report() ?? { drift: [] };
+    return {
+      ok: this.failures.length === 0,
+      format: m?.format ?? FORMAT,
+      origin: m?.origin ?? null,
+      events: this.#events,
+      epochs: this.#epochsClosed,
+      accounts: identity?.users().length ?? 0,
+      nodes: identity?.nodes().length ?? 0,
+      signaturesVerified: this.#signatures,
+      checkpointsVerified: this.#checkpoints,
+      content: index?.contentCount ?? 0,
+      witnesses: t ? { names: t.policy.witnesses.map((w) => w.name), quorum: t.policy.quorumText, cosignaturesVerified: this.#cosignatures } : null,
+      trust: t ? { source: t.source, fingerprints: t.fingerprints } : null,
+      failures: this.failures,
+      log: index ? { size: index.size, root: toHex(index.root()) } : null,
+      drift: rep.drift,
+      replay: replayer ? rep : null
+    };
+  }
+}
+
+interface OrderState {
+  pos: number;
+  prevId: Uint8Array | null;
+  prevEpoch: number;
+  prevClose: boolean;
+  nextCp: number;
+  logBroken: boolean;
+}
+
