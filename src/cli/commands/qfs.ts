@@ -1,5 +1,5 @@
 // `atlas verify FILE` for QFS artifacts (docs/QFS_ARTIFACTS.md). The verify command hands any file
-// that is not a bundle manifest to verifyQfsFile. This module is the Node adapter only: it reads
+// that is not a bundle manifest to verifyQfsFile, registered below with file-verifiers.ts. This module is the Node adapter only: it reads
 // files and prints; every check is in src/lib/core/qfs.
 //
 // Exit codes (src/cli/command.ts): 0 verified, 1 verification failure, 2 unreadable or unrecognised.
@@ -11,6 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseStrict } from '../../lib/core/canonical-json';
 import { verifyQfs, verifyQfsSet, type QfsFile, type QfsFinding, type QfsReport, type QfsSetReport } from '../../lib/core/qfs';
+import { registerFileVerifier } from '../file-verifiers';
 
 export interface QfsCliOptions {
   json: boolean;
@@ -75,7 +76,8 @@ export function formatQfsReport(r: QfsReport): string {
     lines.push(`failures (${r.failures.length}):`);
     lines.push(...failureLines(r.format, r.failures));
   }
-  if (r.notes.length > 0) lines.push('notes:', ...r.notes.map((n) => `  - ${n}`));
+  const notes = r.notes.filter((n) => !r.authenticity.includes(n)); // already printed as authenticity
+  if (notes.length > 0) lines.push('notes:', ...notes.map((n) => `  - ${n}`));
   return lines.join('\n');
 }
 
@@ -184,3 +186,6 @@ export async function verifyQfsFile(path: string, opts: QfsCliOptions): Promise<
   io.out(opts.json ? JSON.stringify(report, null, 2) : formatQfsReport(report));
   return exitCode(report.ok, [report]);
 }
+
+// `atlas verify FILE` hands files that are not bundle manifests here (src/cli/file-verifiers.ts).
+registerFileVerifier((path, options, io) => verifyQfsFile(path, { json: options.json, io }));

@@ -174,7 +174,9 @@ export class FindingList {
   }
 }
 
-/** A short form of a long hash for messages: first 16 characters and an ellipsis. */
+/** A short form of a long hash for messages: any "algo:" prefix, 16 hex characters and an ellipsis. */
 export function short(h: string): string {
-  return h.length > 20 ? h.slice(0, 16) + '…' : h;
+  const colon = h.indexOf(':');
+  const keep = (colon >= 0 && colon < 12 ? colon + 1 : 0) + 16;
+  return h.length > keep + 4 ? h.slice(0, keep) + '…' : h;
 }
