@@ -111,6 +111,8 @@ export interface PlacementExplanation {
   matches: boolean;
   seq: number;
   evidence: Evidence | null;
+  /** Filled by a caller that has the content bytes (Replayer.verifyContentBytes): fragments re-derived end to end. */
+  bytes: { ok: boolean; message: string } | null;
 }
 
 const amt = formatAmount;
@@ -264,6 +266,7 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
     redundancy,
     matches: pl.matches,
     seq: pl.seq,
-    evidence: null
+    evidence: null,
+    bytes: null
   };
 }

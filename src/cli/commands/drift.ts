@@ -1,0 +1,44 @@
+// atlas drift BUNDLE [--json]: per epoch, how many recomputed values (rewards, pool totals,
+// rankings, placements, storage proofs, policy hashes, state roots) were compared with the ledger
+// and how many differ, as a percentage with two decimals; then every differing value with both
+// numbers and its seq. Exit 1 when anything differs (or the bundle does not verify).
+
+import { parseArgs } from 'node:util';
+import { UsageError, registerCommand } from '../command';
+import { loadReplay } from './explain';
+
+registerCommand({
+  name: 'drift',
+  summary: 'compare every recomputed economy value with the ledger, per epoch (exit 1 on any drift)',
+  usage: 'atlas drift BUNDLE [--json] [--trust FILE]',
+  async run(args, io) {
+    let v;
+    try {
+      v = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, trust: { type: 'string' } } });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
+    const l = await loadReplay(v.positionals[0]!, v.values.trust, io.err);
+    if (!l) return 1;
+    const rep = l.replayer.report();
+    const bad = rep.differing > 0 || !l.report.ok;
+    if (v.values.json) {
+      io.out(JSON.stringify({ ok: !bad, verified: l.report.ok, failures: l.report.failures.length, ...rep }));
+      return bad ? 1 : 0;
+    }
+    const lines = ['epoch   compared   differing    drift'];
+    for (const e of rep.epochs) lines.push(`${String(e.epoch).padStart(5)}   ${String(e.compared).padStart(8)}   ${String(e.differing).padStart(9)}   ${e.percent.padStart(6)}%`);
+    lines.push(`total   ${String(rep.compared).padStart(8)}   ${String(rep.differing).padStart(9)}   ${rep.percent.padStart(6)}%`);
+    const unbalanced = rep.closes.filter((c) => !c.balanced);
+    lines.push(unbalanced.length ? `pool: distributed + remainder ≠ pool in epoch(s) ${unbalanced.map((c) => c.epoch).join(', ')}` : `pool: distributed + remainder = pool in all ${rep.closes.length} closed epochs`);
+    if (rep.drift.length) {
+      lines.push('', 'differing values:');
+      for (const d of rep.drift.slice(0, 50)) lines.push(`  seq ${d.seq}  epoch ${d.epoch}  ${d.kind} ${d.subject}  ${d.code}\n      recorded   ${d.recorded || '-'}\n      recomputed ${d.recomputed || '-'}`);
+      if (rep.drift.length > 50) lines.push(`  … ${rep.drift.length - 50} more (use --json)`);
+    }
+    if (!l.report.ok) lines.push('', `the bundle does not fully verify (${l.report.failures.length} failure(s); atlas verify --audit lists them)`);
+    io.out(lines.join('\n'));
+    return bad ? 1 : 0;
+  }
+});
