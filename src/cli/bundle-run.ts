@@ -46,6 +46,8 @@ export async function runVerification(source: BundleSource, o: RunOptions): Prom
     const p = await CliSignaturePool.start({ threads: o.threads });
     pool = { verifyBatch: (items) => p.verifyBatch(items), close: () => p.close() };
   }
+  // The pool's workers are unref'd; a timer keeps the process alive while verdicts are pending.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     return await verifyBundle(source, {
       ...(pool ? { signatures: pool } : { backend: nodeBackend }),
@@ -56,6 +58,7 @@ export async function runVerification(source: BundleSource, o: RunOptions): Prom
       batch: pool ? 4096 : 512
     });
   } finally {
+    clearInterval(keepAlive);
     await pool?.close();
   }
 }

@@ -56,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
 });
+// Should the event loop drain before main settles, the exit code must not claim success.
+process.exitCode = 2;
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

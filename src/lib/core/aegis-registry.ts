@@ -38,6 +38,8 @@ type Obj = { [k: string]: Json };
 export class AegisRegistry implements IdentityView {
   readonly #subjects = new Map<string, Subject>();
   readonly #checkKey: (pub: Uint8Array) => boolean;
+  /** Keys that already passed the check (renewals keep their key; the check is costly). */
+  readonly #checked = new Set<string>();
   #nodes: string[] | null = [];
   #users: string[] | null = [];
 
@@ -54,7 +56,8 @@ export class AegisRegistry implements IdentityView {
     const keyB64 = p['key'] as string;
     const key = fromBase64(keyB64);
     const bad = (message: string): Finding => ({ code: 'aegis.invalid', seq, epoch, message: `aegis.attest of ${subject}: ${message}` });
-    if (key === null || key.length !== 32 || !this.#checkKey(key)) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not torsion free)');
+    if (key === null || key.length !== 32 || !(this.#checked.has(keyB64) || this.#checkKey(key))) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not torsion free)');
+    this.#checked.add(keyB64);
     const existing = this.#subjects.get(subject);
     if (existing && existing.kind !== kind) return bad(`it is already attested as a ${existing.kind}`);
     if (existing?.revocation) return bad(`it was revoked at seq ${existing.revocation.seq}; revocation is final`);
