@@ -1,0 +1,97 @@
+// A ByteSource that serves files from the IndexedDB cache by content hash when the manifest names
+// the hash, and otherwise streams from the real source and stores what it downloaded. The driver
+// still re-hashes every byte it gets (from here or from the network), so a cache that lies is
+// caught as a hash mismatch — and the cache itself re-hashes on load, so a corrupt entry is
+// reported as a cache problem first (store.ts).
+import { CacheCorruptError, type VerifierCache } from '$lib/cache/store';
+import { sha256Hex } from '$lib/core/hash';
+import { collect, READ_LIMIT, type ByteSource } from './sources';
+
+export interface CacheStats {
+  filesFromCache: number;
+  bytesFromCache: number;
+  filesDownloaded: number;
+}
+
+export class CachedSource implements ByteSource {
+  readonly stats: CacheStats = { filesFromCache: 0, bytesFromCache: 0, filesDownloaded: 0 };
+  readonly #inner: ByteSource;
+  readonly #cache: VerifierCache | null;
+  readonly #hashOf: (path: string) => string | null;
+  readonly #maxCached: number;
+  #fromCache = 0;
+  #manifest: Uint8Array | null = null;
+  /** Set when the cache turned out corrupt (and was cleared); reading then falls back to the source. */
+  corrupt: string | null = null;
+
+  /**
+   * `hashOf(path)`: the manifest's hex SHA-256 for a file, or null when unknown (then it is
+   * always read from the source). Files larger than `maxCached` are not stored.
+   */
+  constructor(inner: ByteSource, cache: VerifierCache | null, hashOf: (path: string) => string | null, maxCached = 64 * 1024 * 1024) {
+    this.#inner = inner;
+    this.#cache = cache;
+    this.#hashOf = hashOf;
+    this.#maxCached = maxCached;
+  }
+
+  get label(): string {
+    return this.#inner.label;
+  }
+
+  get bytesRead(): number {
+    return this.#inner.bytesRead + this.#fromCache;
+  }
+
+  async *stream(path: string): AsyncIterable<Uint8Array> {
+    const want = this.#hashOf(path);
+    if (want && this.#cache && !this.corrupt) {
+      let hit: Uint8Array | null = null;
+      try {
+        hit = await this.#cache.getBlob(want);
+      } catch (e) {
+        if (!(e instanceof CacheCorruptError)) throw e;
+        this.corrupt = e.message;
+      }
+      if (hit) {
+        this.stats.filesFromCache++;
+        this.stats.bytesFromCache += hit.length;
+        this.#fromCache += hit.length;
+        yield hit;
+        return;
+      }
+    }
+    this.stats.filesDownloaded++;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of this.#inner.stream(path)) {
+      total += chunk.length;
+      if (want && total <= this.#maxCached) parts.push(chunk);
+      yield chunk;
+    }
+    if (want && this.#cache && !this.corrupt && total <= this.#maxCached) {
+      const bytes = new Uint8Array(total);
+      let at = 0;
+      for (const p of parts) {
+        bytes.set(p, at);
+        at += p.length;
+      }
+      // Only bytes that match the manifest are worth keeping.
+      if (sha256Hex(bytes) === want) await this.#cache.putBlob(bytes);
+    }
+  }
+
+  read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
+    return collect(this.stream(path), maxBytes, path);
+  }
+
+  /** Serve manifest bytes already read (the caller needed them to know which hashes apply). */
+  useManifest(bytes: Uint8Array): void {
+    this.#manifest = bytes;
+  }
+
+  /** The manifest always comes from the source: it is what tells us which cached files apply. */
+  manifest(): Promise<Uint8Array> {
+    return this.#manifest ? Promise.resolve(this.#manifest) : this.#inner.manifest();
+  }
+}

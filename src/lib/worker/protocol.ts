@@ -1,0 +1,82 @@
+// Plain data exchanged between the page and the verifier worker (structured-clone safe: no
+// classes, no functions, no bigint). The API itself is `VerifierApi` in verifier.worker.ts.
+import type { VerifyReport } from '$lib/core/report';
+import type { DriftItem, EpochDrift } from '$lib/core/economy/drift';
+
+/** Where the bundle comes from. `demo` is static/demo/ under the app's base URL. */
+export type SourceSpec = { kind: 'demo' } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
+
+export interface LoadOptions {
+  /** A user-supplied trust policy (parsed JSON). Without it, the app's pinned demo trust applies. */
+  trust?: unknown;
+  /** Audit mode: record every failure and go on, instead of stopping at the first. */
+  audit?: boolean;
+  /** The app's base URL (document.baseURI), for resolving the demo and the pinned trust. */
+  base?: string;
+}
+
+export type CacheStatus =
+  | { status: 'ok'; filesFromCache?: number; bytesFromCache?: number; filesDownloaded?: number }
+  /** The local cache was unreadable or inconsistent and has been cleared: not a ledger finding. */
+  | { status: 'corrupt-cleared'; message: string }
+  /** IndexedDB is not available (private mode, blocked): verification works, nothing is remembered. */
+  | { status: 'unavailable'; message: string };
+
+export interface CheckpointEvidence {
+  origin: string;
+  size: number;
+  root: string;
+  note: string;
+}
+
+/** What happened to this browser's stored checkpoint for the log (rollback/fork protection). */
+export type AnchorView =
+  | { kind: 'first' | 'same' | 'extends'; checkpoint: CheckpointEvidence; previous: CheckpointEvidence | null; proof?: string[] }
+  | { kind: 'rollback' | 'fork'; stored: CheckpointEvidence; incoming: CheckpointEvidence; reason: string };
+
+export type LoadStatus =
+  /** Verified with no failure. */
+  | 'verified'
+  /** Verified to the end (or the first failure) with findings. */
+  | 'failed'
+  /** Not checked: the trust policy did not match, or the manifest/trust was unusable. */
+  | 'refused'
+  | 'cancelled'
+  /** Could not be checked at all (network, unreadable manifest, worker crash). */
+  | 'error';
+
+export interface LoadResult {
+  status: LoadStatus;
+  message?: string;
+  report: VerifyReport | null;
+  cache: CacheStatus;
+  anchor: AnchorView | null;
+  /** Hex SHA-256 of manifest.json. */
+  manifestHash?: string;
+  /** The trust policy that was applied, for display (pinned demo, user-supplied, or the bundle's own). */
+  trust?: TrustView;
+  /** Where the bytes came from, for display. */
+  sourceLabel?: string;
+  /** Recorded vs recomputed, per epoch and overall (null when nothing was replayed). */
+  drift: DriftSummary | null;
+}
+
+export interface DriftSummary {
+  /** Overall differing / compared × 100 with two decimals ("0.00" for an honest ledger). */
+  percent: string;
+  compared: number;
+  differing: number;
+  epochs: EpochDrift[];
+  items: DriftItem[];
+}
+
+export interface TrustView {
+  source: 'pinned' | 'user' | 'bundle';
+  /** The policy document as given (canonical JSON text), shown verbatim. */
+  text: string;
+  /** Key name → fingerprint lines, as computed by core. */
+  fingerprints: unknown;
+}
+
+/** A worker answer that may be "not available": failures as data, never thrown across comlink. */
+export type Answer<T> = { ok: true; value: T } | { ok: false; error: string };

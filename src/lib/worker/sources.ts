@@ -1,0 +1,161 @@
+// Where bundle bytes come from, inside the worker: an HTTP(S) URL prefix (the demo under the app's
+// base, or a `?bundle=` URL the user chose) or local files picked or dropped. Each implements the
+// core driver's BundleSource shape {manifest(), stream(path), read(path)}. Streams yield chunks as
+// they arrive (fetch + ReadableStream) so the driver hashes and parses while downloading.
+// A source failure (404, network error, missing file) is thrown as the core's BundleSourceError;
+// the driver turns it into a finding (segment.missing, checkpoint.missing, …) naming the file.
+import { BundleSourceError, type BundleSource } from '$lib/core/bundle-source';
+import { LIMITS } from '$lib/core/types';
+
+/** The largest single file read whole (manifest, checkpoint notes, content): the manifest limit. */
+export const READ_LIMIT = LIMITS.manifestBytes;
+
+/** Bundle-relative paths only: no scheme, no absolute path, no `..` (untrusted manifest input). */
+export function safeRelativePath(path: string): boolean {
+  if (path.length === 0 || path.length > 512) return false;
+  if (path.startsWith('/') || path.includes('\\') || path.includes('\0') || /^[a-z][a-z0-9+.-]*:/i.test(path)) return false;
+  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
+export interface ByteSource extends BundleSource {
+  /** A short label for the UI and the report ('demo', the URL, or 'local files'). */
+  readonly label: string;
+  /** Bytes downloaded (or read) so far, for progress. */
+  readonly bytesRead: number;
+}
+
+/** Collect a stream into one array, refusing more than maxBytes. */
+export async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: number, path: string): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const c of chunks) {
+    total += c.length;
+    if (total > maxBytes) throw new BundleSourceError(path, 'io', `${path} is larger than the limit of ${maxBytes} bytes`);
+    parts.push(c);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Files under one URL prefix. Only the chosen prefix is ever fetched. */
+export class HttpSource implements ByteSource {
+  readonly label: string;
+  readonly #base: URL;
+  #bytes = 0;
+
+  constructor(base: string | URL, label: string) {
+    const u = new URL(base);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new TypeError(`HttpSource: unsupported scheme ${u.protocol}`);
+    if (!u.pathname.endsWith('/')) u.pathname += '/';
+    u.search = '';
+    u.hash = '';
+    this.#base = u;
+    this.label = label;
+  }
+
+  get bytesRead(): number {
+    return this.#bytes;
+  }
+
+  url(path: string): URL {
+    if (!safeRelativePath(path)) throw new BundleSourceError(path, 'missing', `refusing unsafe bundle path ${JSON.stringify(path)}`);
+    return new URL(path, this.#base);
+  }
+
+  async *stream(path: string): AsyncIterable<Uint8Array> {
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), { credentials: 'omit', redirect: 'follow', cache: 'no-cache' });
+    } catch (e) {
+      throw new BundleSourceError(path, 'io', `could not download ${path}: ${(e as Error).message || 'network error'}`);
+    }
+    if (!res.ok || !res.body) throw new BundleSourceError(path, res.status === 404 ? 'missing' : 'io', `could not download ${path}: HTTP ${res.status}`);
+    const reader = res.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        this.#bytes += value.length;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+      void res.body.cancel().catch(() => undefined);
+    }
+  }
+
+  read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
+    return collect(this.stream(path), maxBytes, path);
+  }
+
+  manifest(): Promise<Uint8Array> {
+    return this.read('manifest.json', LIMITS.manifestBytes);
+  }
+}
+
+/**
+ * Local files. A picked folder gives `webkitRelativePath` = "<folder>/segments/000000.ndjson";
+ * the folder prefix is found from where manifest.json sits. Plain multi-file picks (or drops)
+ * have no folders, so paths are matched by file name when the name is unique.
+ */
+export class FileSource implements ByteSource {
+  readonly label = 'local files';
+  readonly #byPath = new Map<string, File>();
+  readonly #byName = new Map<string, File | null>();
+  #bytes = 0;
+
+  constructor(files: readonly File[]) {
+    const rel = (f: File) => (f.webkitRelativePath || f.name).replace(/\\/g, '/');
+    const manifest = files.map(rel).find((p) => p === 'manifest.json' || p.endsWith('/manifest.json'));
+    const prefix = manifest ? manifest.slice(0, manifest.length - 'manifest.json'.length) : '';
+    for (const f of files) {
+      const p = rel(f);
+      if (p.startsWith(prefix)) this.#byPath.set(p.slice(prefix.length), f);
+      this.#byName.set(f.name, this.#byName.has(f.name) ? null : f);
+    }
+  }
+
+  get bytesRead(): number {
+    return this.#bytes;
+  }
+
+  get size(): number {
+    return this.#byPath.size;
+  }
+
+  file(path: string): File | null {
+    const exact = this.#byPath.get(path);
+    if (exact) return exact;
+    const name = path.split('/').pop() ?? path;
+    return this.#byName.get(name) ?? null;
+  }
+
+  async *stream(path: string): AsyncIterable<Uint8Array> {
+    const f = this.file(path);
+    if (!f) throw new BundleSourceError(path, 'missing', `${path} is not among the chosen files`);
+    const reader = f.stream().getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        this.#bytes += value.length;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
+    return collect(this.stream(path), maxBytes, path);
+  }
+
+  manifest(): Promise<Uint8Array> {
+    return this.read('manifest.json', LIMITS.manifestBytes);
+  }
+}

@@ -1,0 +1,426 @@
+// The verifier worker (STYLE.md 9): all parsing, hashing, signature checks, replay and proofs run
+// here, never on the main thread. `api` is exposed with comlink and typed once (`VerifierApi`).
+// Every call returns plain data; failures are data (LoadResult.status, Answer.ok = false), never
+// custom errors, because comlink does not carry their fields.
+import * as Comlink from 'comlink';
+import { verifyBundleSource, VerificationAborted } from '$lib/core/bundle-verifier';
+import { BundleSourceError } from '$lib/core/bundle-source';
+import type { EventIndex } from '$lib/core/event-index';
+import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib/core/manifest';
+import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '$lib/core/report';
+import { pureBackend } from '$lib/core/ed25519';
+import { Replayer } from '$lib/core/economy/replayer';
+import { consistencyProof, rootFromInclusionProof, verifyConsistency } from '$lib/core/merkle';
+import { sha256Hex } from '$lib/core/hash';
+import { fromUtf8, toBase64, toHex } from '$lib/core/bytes';
+import { verifyQfsSet } from '$lib/core/qfs/verify';
+import type { QfsSetReport } from '$lib/core/qfs/report';
+import { CacheCorruptError, VerifierCache } from '$lib/cache/store';
+import { decideCheckpoint } from '$lib/cache/checkpoint-guard';
+import { detectWebCryptoBackend } from './ed25519-webcrypto';
+import { SignaturePool } from './pool/signature-pool';
+import { HttpSource, FileSource, READ_LIMIT, type ByteSource } from './sources';
+import { CachedSource } from './cached-source';
+import { ProgressMeter, type WorkerProgress } from './progress-meter';
+import { noteView, type NoteView } from './note-view';
+import { stableJson } from './report-json';
+import { diffPolicies, type FieldChange } from './policy-diff';
+import type { AnchorView, Answer, CacheStatus, CheckpointEvidence, DriftSummary, LoadOptions, LoadResult, SourceSpec, TrustView } from './protocol';
+
+interface Session {
+  report: VerifyReport;
+  index: EventIndex | null;
+  replayer: Replayer | null;
+  manifest: Manifest | null;
+  manifestHash: string;
+  source: CachedSource;
+  trust: TrustView | undefined;
+  drift: DriftSummary | null;
+}
+
+let session: Session | null = null;
+let token = { aborted: false };
+let signatures: Promise<SignatureVerifier> | null = null;
+let cache: VerifierCache | null | undefined;
+
+/** Ed25519: a pool of signature workers when possible, else WebCrypto (probed) or pure JS here. */
+function signatureVerifier(): Promise<SignatureVerifier> {
+  signatures ??= (async () => {
+    try {
+      return await SignaturePool.start({ backend: 'auto' });
+    } catch {
+      const web = await detectWebCryptoBackend().catch(() => null);
+      return sequentialVerifier(web ?? pureBackend);
+    }
+  })();
+  return signatures;
+}
+
+function openCache(): VerifierCache | null {
+  if (cache !== undefined) return cache;
+  cache = typeof indexedDB === 'undefined' ? null : new VerifierCache();
+  return cache;
+}
+
+/** The pinned trust shipped with the app (static/demo/trust.json, same origin). */
+async function pinnedTrust(base: string): Promise<{ doc: TrustDoc; text: string } | string> {
+  let text: string;
+  try {
+    const res = await fetch(new URL('demo/trust.json', base), { credentials: 'omit' });
+    if (!res.ok) return `the pinned trust policy could not be loaded (HTTP ${res.status})`;
+    text = await res.text();
+  } catch (e) {
+    return `the pinned trust policy could not be loaded: ${(e as Error).message}`;
+  }
+  const doc = parseTrustDoc(text);
+  return typeof doc === 'string' ? `the pinned trust policy is invalid: ${doc}` : { doc, text };
+}
+
+function userTrust(value: unknown): { doc: TrustDoc; text: string } | string {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return 'the trust file is not JSON';
+  }
+  const doc = parseTrustDoc(text ?? '');
+  return typeof doc === 'string' ? doc : { doc, text };
+}
+
+function byteSource(spec: SourceSpec, base: string): ByteSource {
+  if (spec.kind === 'demo') return new HttpSource(new URL('demo/', base), 'demo');
+  if (spec.kind === 'url') return new HttpSource(spec.url, spec.url);
+  return new FileSource(spec.files);
+}
+
+function evidence(origin: string, cp: EventIndex['checkpoints'][number]): CheckpointEvidence {
+  return { origin, size: cp.size, root: toHex(cp.root), note: fromUtf8(cp.note) ?? '' };
+}
+
+const result = (status: LoadResult['status'], message: string, cacheStatus: CacheStatus, extra: Partial<LoadResult> = {}): LoadResult => ({
+  status,
+  message,
+  report: null,
+  cache: cacheStatus,
+  anchor: null,
+  drift: null,
+  ...extra
+});
+
+/** Rollback/fork check of the bundle's newest checkpoint against this browser's stored one. */
+async function checkAnchor(c: VerifierCache, report: VerifyReport, index: EventIndex): Promise<{ anchor: AnchorView | null; accept: CheckpointEvidence | null }> {
+  const origin = report.origin;
+  const last = index.checkpoints[index.checkpoints.length - 1];
+  if (!origin || !last) return { anchor: null, accept: null };
+  const incoming = evidence(origin, last);
+  const stored = await c.getCheckpoint(origin);
+  const d = decideCheckpoint(stored, incoming, {
+    prove: (m, n) => consistencyProof(index.leafHashes(), m, n),
+    verify: (m, n, p, a, b) => verifyConsistency(m, n, p, a, b)
+  });
+  switch (d.kind) {
+    case 'first':
+      return { anchor: { kind: 'first', checkpoint: incoming, previous: null }, accept: report.ok ? incoming : null };
+    case 'same':
+      return { anchor: { kind: 'same', checkpoint: incoming, previous: stored }, accept: null };
+    case 'extends':
+      return { anchor: { kind: 'extends', checkpoint: incoming, previous: stored, proof: d.proof }, accept: report.ok ? incoming : null };
+    default:
+      return { anchor: { kind: d.kind, stored: d.stored, incoming: d.incoming, reason: d.reason }, accept: null };
+  }
+}
+
+function driftOf(replayer: Replayer | null): DriftSummary | null {
+  if (!replayer) return null;
+  const r = replayer.report();
+  return { percent: r.percent, compared: r.compared, differing: r.differing, epochs: r.epochs, items: r.drift };
+}
+
+const REFUSALS = new Set(['trust.mismatch', 'trust.invalid', 'manifest.invalid']);
+
+const api = {
+  /** Load, verify and replay a bundle; remembers it for the queries below. */
+  async load(spec: SourceSpec, opts: LoadOptions, onProgress?: (p: WorkerProgress) => void): Promise<LoadResult> {
+    session = null;
+    token = { aborted: false };
+    const my = token;
+    const base = opts.base ?? self.location.href;
+    const meter = new ProgressMeter(() => performance.now());
+    const c = openCache();
+    let cacheStatus: CacheStatus = c ? { status: 'ok' } : { status: 'unavailable', message: 'IndexedDB is not available' };
+
+    const trust = opts.trust !== undefined ? userTrust(opts.trust) : await pinnedTrust(base);
+    if (typeof trust === 'string') {
+      const report = null;
+      return result('refused', `Refused: ${trust}.`, cacheStatus, { report });
+    }
+    const trustView: TrustView = { source: opts.trust !== undefined ? 'user' : 'pinned', text: trust.text, fingerprints: null };
+
+    let src: ByteSource;
+    try {
+      src = byteSource(spec, base);
+    } catch (e) {
+      return result('error', (e as Error).message, cacheStatus);
+    }
+    onProgress?.(meter.update({ stage: 'manifest', eventsDone: 0, eventsTotal: 0, bytesDone: 0, bytesTotal: 0 }, true)!);
+    let manifestBytes: Uint8Array;
+    try {
+      manifestBytes = await src.manifest();
+    } catch (e) {
+      const why = e instanceof BundleSourceError ? e.message : (e as Error).message;
+      return result('error', `Could not read the bundle's manifest.json from ${src.label}: ${why}`, cacheStatus);
+    }
+    const manifestHash = sha256Hex(manifestBytes);
+    const parsed = parseManifest(manifestBytes);
+    const hashes = new Map<string, string>();
+    if (parsed.ok) for (const s of parsed.manifest.segments) hashes.set(s.path, s.sha256);
+    const cached = new CachedSource(src, c, (p) => hashes.get(p) ?? null);
+    cached.useManifest(manifestBytes);
+    const source = cached;
+
+    let replayer: Replayer | null = null;
+    let out;
+    try {
+      out = await verifyBundleSource(source, {
+        signatures: await signatureVerifier(),
+        replayer: (identity) => (replayer = new Replayer(identity)),
+        trust: trust.doc,
+        mode: opts.audit ? 'audit' : 'stop',
+        signal: my,
+        onProgress: (p) => {
+          const v = meter.update(p);
+          if (v && my === token) onProgress?.(v);
+        }
+      });
+    } catch (e) {
+      if (e instanceof VerificationAborted) return result('cancelled', 'Verification was cancelled.', cacheStatus);
+      return result('error', `The verifier failed: ${(e as Error).message}`, cacheStatus);
+    }
+    if (cached.corrupt) cacheStatus = { status: 'corrupt-cleared', message: cached.corrupt };
+    else if (cacheStatus.status === 'ok') cacheStatus = { status: 'ok', ...cached.stats };
+    const { report, index } = out;
+    const drift = driftOf(replayer);
+    const refused = index === null && report.failures.some((f) => REFUSALS.has(f.code));
+    const status: LoadResult['status'] = refused ? 'refused' : report.ok ? 'verified' : 'failed';
+    const first = report.failures[0];
+    const message = refused && first ? `Refused (${first.code}): ${first.message}` : undefined;
+
+    session = { report, index, replayer, manifest: parsed.ok ? parsed.manifest : null, manifestHash, source, trust: trustView, drift };
+    let anchor: AnchorView | null = null;
+    if (c && index) {
+      try {
+        const a = await checkAnchor(c, report, index);
+        anchor = a.anchor;
+        // Only a fully verified bundle is remembered (and only an accepted checkpoint stored).
+        if (report.ok) await c.commitVerified({ manifestHash, origin: report.origin ?? '', source: src.label, report: api.exportReport() }, a.accept);
+      } catch (e) {
+        if (e instanceof CacheCorruptError) cacheStatus = { status: 'corrupt-cleared', message: e.message };
+        else cacheStatus = { status: 'unavailable', message: (e as Error).message };
+      }
+    }
+    onProgress?.(meter.update({ stage: 'done', eventsDone: report.events, eventsTotal: report.events, bytesDone: source.bytesRead, bytesTotal: source.bytesRead }, true)!);
+    return { status, message, report, cache: cacheStatus, anchor, manifestHash, trust: trustView, sourceLabel: src.label, drift };
+  },
+
+  /** Stop the running load at the next check (the client may also terminate the worker). */
+  cancel(): void {
+    token.aborted = true;
+  },
+
+  /** Accounts whose id contains `query` (case-insensitive), with reward count and balance. */
+  accounts(query = '', limit = 50): Array<{ account: string; rewards: number; total: string }> {
+    const all = session?.replayer?.accounts() ?? [];
+    const q = query.toLowerCase();
+    const hits = q ? all.filter((a) => a.account.toLowerCase().includes(q)) : all;
+    return hits.slice(0, Math.max(0, Math.min(limit, 1000)));
+  },
+
+  explainReward(account: string, epoch: number) {
+    return session?.replayer?.explainReward(account, epoch) ?? null;
+  },
+
+  /** Every epoch's reward for an account (recorded and recomputed), oldest first. */
+  rewardsOf(account: string) {
+    const r = session?.replayer;
+    if (!r) return [];
+    const last = r.lastClosedEpoch();
+    const out = [];
+    for (let e = 0; last !== null && e <= last; e++) {
+      const x = r.explainReward(account, e);
+      if (x && (x.recorded || x.recomputed !== '0.000000000000000000')) {
+        out.push({ epoch: e, recomputed: x.recomputed, recorded: x.recorded?.amount ?? null, seq: x.seq, matches: x.matches });
+      }
+    }
+    return out;
+  },
+
+  explainRanking(cid: string, epoch: number) {
+    return session?.replayer?.explainRanking(cid, epoch) ?? null;
+  },
+
+  explainPlacement(cid: string) {
+    return session?.replayer?.explainPlacement(cid) ?? null;
+  },
+
+  contentList(): Array<{ cid: string; author: string; title: string; size: number; seq: number; epoch: number; bytesInBundle: boolean }> {
+    const r = session?.replayer;
+    if (!r) return [];
+    const inBundle = new Set(session?.manifest?.content.map((c) => c.cid) ?? []);
+    return [...r.contents.entries()].map(([cid, c]) => {
+      const rec = c as unknown as { author?: string; title?: string; size?: number; seq?: number; epoch?: number };
+      return { cid, author: rec.author ?? '', title: rec.title ?? '', size: rec.size ?? 0, seq: rec.seq ?? -1, epoch: rec.epoch ?? -1, bytesInBundle: inBundle.has(cid) };
+    });
+  },
+
+  /** Re-hash a content item's real bytes from the bundle and check its fragments. */
+  async checkContentBytes(cid: string): Promise<Answer<{ bytes: number; sha256: string; matchesCid: boolean; findings: VerifyReport['failures'] }>> {
+    const s = session;
+    const ref = s?.manifest?.content.find((c) => c.cid === cid);
+    if (!s || !ref) return { ok: false, error: 'the bundle does not include the bytes of this content' };
+    try {
+      const bytes = await s.source.read(ref.path, READ_LIMIT);
+      const sha = sha256Hex(bytes);
+      return { ok: true, value: { bytes: bytes.length, sha256: sha, matchesCid: sha === cid, findings: s.replayer?.verifyContentBytes(cid, bytes) ?? [] } };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  },
+
+  /** The Merkle inclusion proof of one event under the newest checkpoint covering it. */
+  async proof(seq: number): Promise<Answer<ProofView>> {
+    const s = session;
+    if (!s?.index) return { ok: false, error: 'no verified bundle is loaded' };
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= s.index.size) return { ok: false, error: `seq ${seq} is not in this log (0–${s.index.size - 1})` };
+    const cp = s.index.newestCheckpointCovering(seq);
+    if (!cp) return { ok: false, error: `no checkpoint covers seq ${seq} yet` };
+    const tree = s.index.tree();
+    const hashes = tree.inclusionProof(seq, cp.size);
+    const leaf = s.index.leafHash(seq);
+    const path = rootFromInclusionProof(seq, cp.size, leaf, hashes);
+    if (!path) return { ok: false, error: 'the inclusion proof could not be recomputed' };
+    const entry = await s.index.entry(s.source, seq);
+    const noteText = fromUtf8(cp.note) ?? '';
+    const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
+    const note = noteView(noteText, logOk, cp.cosigners);
+    const tlogProof = ['c2sp.org/tlog-proof@v1', `index ${seq}`, ...hashes.map((h) => toBase64(h)), ''].join('\n') + '\n' + noteText;
+    return {
+      ok: true,
+      value: {
+        seq,
+        entry: fromUtf8(entry) ?? '',
+        leafHash: toHex(leaf),
+        path: path.nodes.map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash), role: n.role })),
+        proof: hashes.map(toHex),
+        root: toHex(path.root),
+        rootMatches: toHex(path.root) === toHex(cp.root),
+        treeSize: cp.size,
+        checkpoint: { ...note, path: cp.path },
+        tlogProof
+      }
+    };
+  },
+
+  /** One event's envelope text, re-read from the source. */
+  async event(seq: number): Promise<Answer<{ seq: number; text: string }>> {
+    const s = session;
+    if (!s?.index) return { ok: false, error: 'no verified bundle is loaded' };
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= s.index.size) return { ok: false, error: `seq ${seq} is not in this log` };
+    try {
+      return { ok: true, value: { seq, text: fromUtf8(await s.index.entry(s.source, seq)) ?? '' } };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  },
+
+  drift(): DriftSummary | null {
+    return session?.drift ?? null;
+  },
+
+  /** Checkpoint and policy timelines and the first failure, for the audit page. */
+  audit(): AuditView | null {
+    const s = session;
+    if (!s) return null;
+    const origin = s.report.origin ?? '';
+    const checkpoints = (s.index?.checkpoints ?? []).map((cp) => {
+      const text = fromUtf8(cp.note) ?? '';
+      const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
+      const failures = s.report.failures.filter((f) => f.file === cp.path);
+      return { path: cp.path, origin, size: cp.size, root: toHex(cp.root), note: noteView(text, logOk, cp.cosigners), ok: failures.length === 0, failures };
+    });
+    const entries = s.replayer?.registry.entries() ?? [];
+    const policies = entries.map((e, i) => ({
+      version: e.version,
+      hash: e.hash,
+      fromEpoch: e.fromEpoch,
+      toEpoch: entries[i + 1] ? entries[i + 1]!.fromEpoch - 1 : null,
+      seq: e.seq,
+      document: e.document,
+      changes: i === 0 ? [] : diffPolicies(entries[i - 1]!.document, e.document)
+    }));
+    return { origin, checkpoints, policies, firstFailure: s.report.failures[0] ?? null, failures: s.report.failures.length };
+  },
+
+  /** The deterministic JSON report: the same bundle always gives the same bytes. */
+  exportReport(): string {
+    const s = session;
+    if (!s) return stableJson({ error: 'no bundle loaded' });
+    return stableJson({
+      format: 'atlas-verifier-report/1',
+      bundle: { format: s.report.format, origin: s.report.origin, manifestSha256: s.manifestHash },
+      report: s.report
+    });
+  },
+
+  /** Verify QFS artifacts (the /qfs page): each file on its own, then cross-checks. */
+  async verifyQfs(files: File[]): Promise<Answer<QfsSetReport>> {
+    const limit = 64 * 1024 * 1024;
+    const big = files.find((f) => f.size > limit);
+    if (big) return { ok: false, error: `${big.name} is larger than ${limit / 1024 / 1024} MiB` };
+    const read = await Promise.all(files.map(async (f) => ({ name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    return { ok: true, value: verifyQfsSet(read) };
+  },
+
+  /** Verify QFS artifacts fetched from a URL the user chose. */
+  async verifyQfsUrl(url: string): Promise<Answer<QfsSetReport>> {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return { ok: false, error: `"${url}" is not a URL` };
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return { ok: false, error: 'only http(s) URLs can be opened' };
+    try {
+      const src = new HttpSource(new URL('.', u), u.href);
+      const name = u.pathname.split('/').pop() || 'file';
+      const bytes = await src.read(name, 64 * 1024 * 1024);
+      return { ok: true, value: verifyQfsSet([{ name, bytes }]) };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+};
+
+export interface ProofView {
+  seq: number;
+  entry: string;
+  leafHash: string;
+  path: Array<{ level: number; index: number; hash: string; role: 'leaf' | 'proof' | 'computed' }>;
+  proof: string[];
+  root: string;
+  rootMatches: boolean;
+  treeSize: number;
+  checkpoint: NoteView & { path: string };
+  tlogProof: string;
+}
+
+export interface AuditView {
+  origin: string;
+  checkpoints: Array<{ path: string; origin: string; size: number; root: string; note: NoteView; ok: boolean; failures: VerifyReport['failures'] }>;
+  policies: Array<{ version: string; hash: string; fromEpoch: number; toEpoch: number | null; seq: number; document: unknown; changes: FieldChange[] }>;
+  firstFailure: VerifyReport['failures'][number] | null;
+  failures: number;
+}
+
+export type VerifierApi = typeof api;
+
+Comlink.expose(api);
