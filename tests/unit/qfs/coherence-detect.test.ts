@@ -124,6 +124,13 @@ describe('detectProfile', () => {
     }
   });
 
+  it('names the line and column of an error in a pretty-printed document', () => {
+    const text = gen['gov-index-v15'].replace('"chain_start_hash": ', '"chain_start_hash" ');
+    const d = detectProfile(enc(text), 'governance_index.json');
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.message).toMatch(/it is not valid JSON \(expected ':' at line 3, column 22\)/);
+  });
+
   it('reports invalid UTF-8 as an encoding failure, and misuse as TypeError', () => {
     const r = verifyQfs(new Uint8Array([0x7b, 0xff, 0x7d]));
     expect(r.failures.map((f) => f.code)).toEqual(['qfs.encoding']);

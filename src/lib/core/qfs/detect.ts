@@ -12,7 +12,7 @@
 // the profile's verifier then reports that line.
 
 import type { PyJson } from '../canonical-json';
-import { decodeText, isObject, parsePython } from './jsonl';
+import { decodeText, isObject, lineColumn, parsePython } from './jsonl';
 import type { QfsProfile } from './report';
 
 const DETECT_LINES = 5;
@@ -81,6 +81,11 @@ export function detectText(text: string, name?: string): Detection {
     seen++;
     const r = parsePython(raw);
     if (!('value' in r)) {
+      if (firstSeen === '' && seen === 1 && 'error' in whole && /^\s*[{[]/.test(text)) {
+        // A pretty-printed document (gov index, PoE) with an error: name the document's error.
+        const at = whole.offset === null ? '' : (({ line: l, column }) => ` at line ${l}, column ${column}`)(lineColumn(text, whole.offset));
+        firstSeen = `it is not valid JSON (${whole.error.replace(/ at offset \d+$/, '')}${at})`;
+      }
       if (firstSeen === '') firstSeen = `line ${lineNo} is not JSON (${r.error})`;
       continue;
     }

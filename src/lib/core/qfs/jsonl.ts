@@ -42,15 +42,26 @@ export interface JsonlLine {
 }
 
 /** Parses one JSON document in python mode; a CanonicalJsonError becomes a message. */
-export function parsePython(text: string): { value: PyJson } | { error: string } {
+export function parsePython(text: string): { value: PyJson } | { error: string; offset: number | null } {
   try {
     return { value: parseStrict(text, { mode: 'python' }) };
   } catch (e) {
-    if (e instanceof CanonicalJsonError) {
-      return { error: e.message };
-    }
+    if (e instanceof CanonicalJsonError) return { error: e.message, offset: e.offset ?? null };
     throw e;
   }
+}
+
+/** 1-based line and column of a character offset, for messages about multi-line documents. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 /**
