@@ -9,21 +9,28 @@ import { scenario, type Scenario } from './scenario';
 
 const sha = (...parts: Uint8Array[]): Buffer => createHash('sha256').update(Buffer.concat(parts)).digest();
 
-/** Rendezvous by the documented rule: per fragment, highest SHA-256(cid ‖ u32be(i) ‖ id) among unused nodes (and unused zones when asked). */
+/**
+ * Rendezvous by the documented rule: rank nodes by SHA-256(cid ‖ id) descending (ties by id); each
+ * fragment takes the first ranked node not used in this round (and, when asked, in an unused zone).
+ */
 function rendezvous(cid: string, n: number, nodes: Array<[string, string]>, zones: boolean): string[] {
-  const used = new Set<string>();
-  const usedZones = new Set<string>();
+  const ranked = nodes
+    .map(([id, z]) => ({ id, z, w: sha(Buffer.from(cid, 'hex'), Buffer.from(id)).toString('hex') }))
+    .sort((a, b) => (a.w < b.w ? 1 : a.w > b.w ? -1 : a.id < b.id ? -1 : 1));
+  let used = new Set<string>();
+  let usedZones = new Set<string>();
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    let cand = nodes.filter(([id]) => !used.has(id));
-    if (cand.length === 0) cand = nodes;
-    if (zones && cand.some(([, z]) => !usedZones.has(z))) cand = cand.filter(([, z]) => !usedZones.has(z));
-    const idx = Buffer.alloc(4);
-    idx.writeUInt32BE(i);
-    const best = cand.map(([id, z]) => ({ id, z, w: sha(Buffer.from(cid, 'hex'), idx, Buffer.from(id)).toString('hex') })).sort((a, b) => (a.w < b.w ? 1 : a.w > b.w ? -1 : a.id < b.id ? -1 : 1))[0]!;
-    used.add(best.id);
-    usedZones.add(best.z);
-    out.push(best.id);
+    let cand = ranked.filter((x) => !used.has(x.id));
+    if (cand.length === 0) {
+      used = new Set();
+      usedZones = new Set();
+      cand = ranked;
+    }
+    if (zones && cand.some((x) => !usedZones.has(x.z))) cand = cand.filter((x) => !usedZones.has(x.z));
+    used.add(cand[0]!.id);
+    usedZones.add(cand[0]!.z);
+    out.push(cand[0]!.id);
   }
   return out;
 }
@@ -98,6 +105,7 @@ describe('golden placements', () => {
     const two = placeFragments(cid, 3, [{ id: 'n-001', zone: 'z' }, { id: 'n-002', zone: 'z' }], true);
     expect(two.map((c) => c.node)).toEqual(rendezvous(cid, 3, [['n-001', 'z'], ['n-002', 'z']], true));
     expect(two[2]!.reused).toBe(true);
+    expect(two[2]!.node).toBe(two[0]!.node); // a new round starts from the top of the ranking
     expect(placeFragments(cid, 3, [], true)).toEqual([]);
   });
   it('any k of the k+m erasure fragments rebuild the content (MDS)', () => {
