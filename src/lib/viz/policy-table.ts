@@ -1,6 +1,7 @@
-// A policy document as rows a person can read (path → value), and what changed between two
-// versions, field by field. Pure data preparation for the /policy/[version]/ page; the document is
-// untrusted bundle content, so every value becomes a string rendered as text.
+// A policy document as rows a person can read (path → value), grouped by section. Pure data
+// preparation for the /policy/[version]/ page (the field diff between versions comes from the
+// worker's audit(), worker/policy-diff.ts); the document is untrusted bundle content, so every
+// value becomes a string rendered as text.
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -10,16 +11,6 @@ export interface PolicyRow {
   /** The top-level section ("reward", "ranking", ...), for grouping. */
   section: string;
   value: string;
-}
-
-export type ChangeKind = 'changed' | 'added' | 'removed';
-
-export interface PolicyChange {
-  path: string;
-  section: string;
-  kind: ChangeKind;
-  before: string | null;
-  after: string | null;
 }
 
 /** Code-point order, the order canonical JSON uses (BUNDLE_FORMAT.md §2). */
@@ -53,23 +44,6 @@ export function policyRows(doc: JsonValue, maxRows = 10_000): PolicyRow[] {
   };
   walk(doc, '', 0);
   return rows;
-}
-
-/** Field-by-field difference from `before` to `after`, in path order. */
-export function policyChanges(before: JsonValue, after: JsonValue): PolicyChange[] {
-  const a = new Map(policyRows(before).map((r) => [r.path, r]));
-  const b = new Map(policyRows(after).map((r) => [r.path, r]));
-  const paths = [...new Set([...a.keys(), ...b.keys()])].sort(byCodePoint);
-  const out: PolicyChange[] = [];
-  for (const p of paths) {
-    const x = a.get(p);
-    const y = b.get(p);
-    if (x && y) {
-      if (x.value !== y.value) out.push({ path: p, section: y.section, kind: 'changed', before: x.value, after: y.value });
-    } else if (y) out.push({ path: p, section: y.section, kind: 'added', before: null, after: y.value });
-    else if (x) out.push({ path: p, section: x.section, kind: 'removed', before: x.value, after: null });
-  }
-  return out;
 }
 
 /** Rows grouped by section, sections in first-appearance order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupRows, policyChanges, policyRows } from '../../../src/lib/viz/policy-table';
+import { groupRows, policyRows } from '../../../src/lib/viz/policy-table';
 import { defaultPolicies } from '../../../src/lib/core/economy/policy';
 
 describe('policy rows', () => {
@@ -26,24 +26,13 @@ describe('policy rows', () => {
   });
 });
 
-describe('policy changes', () => {
-  it('lists changed, added and removed fields', () => {
-    const c = policyChanges({ storage: { scheme: 'erasure', k: 4, m: 2 }, v: 1 }, { storage: { scheme: 'replica', r: 3 }, v: 1 });
-    expect(c).toEqual([
-      { path: 'storage.k', section: 'storage', kind: 'removed', before: '4', after: null },
-      { path: 'storage.m', section: 'storage', kind: 'removed', before: '2', after: null },
-      { path: 'storage.r', section: 'storage', kind: 'added', before: null, after: '3' },
-      { path: 'storage.scheme', section: 'storage', kind: 'changed', before: 'erasure', after: 'replica' }
-    ]);
-  });
-
-  it('is empty between identical documents and finds the real changes between issuer policies', () => {
-    const [p0, p1] = defaultPolicies(3);
-    expect(policyChanges(p0!.policy, p0!.policy)).toEqual([]);
-    const c = policyChanges(p0!.policy, p1!.policy);
-    const pool = c.find((x) => x.path === 'reward.pool')!;
-    expect(pool).toEqual({ path: 'reward.pool', section: 'reward', kind: 'changed', before: '1000.000000000000000000', after: '1200.000000000000000000' });
-    expect(c.some((x) => x.path === 'reward.signalWeights.comment')).toBe(false); // 3 in both
-    expect(c.find((x) => x.path === 'storage.scheme')!.after).toBe('replica');
+describe('issuer policies as rows', () => {
+  it('shows every field of a real policy exactly as written', () => {
+    const [p0] = defaultPolicies(3);
+    const rows = policyRows(p0!.policy as never);
+    const pool = rows.find((r) => r.path === 'reward.pool')!;
+    expect(pool).toEqual({ path: 'reward.pool', section: 'reward', value: '1000.000000000000000000' });
+    expect(rows.find((r) => r.path === 'storage.scheme')!.value).toBe('erasure');
+    expect(groupRows(rows).map((g) => g.section)).toEqual(['aegis', 'ranking', 'reward', 'schema', 'storage']);
   });
 });
