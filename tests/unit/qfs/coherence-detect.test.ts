@@ -124,11 +124,18 @@ describe('detectProfile', () => {
     }
   });
 
-  it('names the line and column of an error in a pretty-printed document', () => {
+  it('reports a damaged governance index or PoE file under its profile, at a line and column', () => {
     const text = gen['gov-index-v15'].replace('"chain_start_hash": ', '"chain_start_hash" ');
     const d = detectProfile(enc(text), 'governance_index.json');
-    expect(d.ok).toBe(false);
-    if (!d.ok) expect(d.message).toMatch(/it is not valid JSON \(expected ':' at line 3, column 22\)/);
+    expect(d.ok && d.profile).toBe('gov-index-v15');
+    const r = verifyQfs(enc(text));
+    expect([r.format, r.ok, r.events]).toEqual(['gov-index-v15', false, 0]);
+    expect(r.failures).toEqual([{ seq: null, code: 'qfs.syntax', message: "not valid JSON: expected ':' at line 3, column 22" }]);
+    const poe = verifyQfs(enc(gen['poe-v1'].slice(0, -3)));
+    expect([poe.format, poe.failures.map((f) => f.code)]).toEqual(['poe-v1', ['qfs.syntax']]);
+    // other broken documents still say what was tried
+    const other = detectProfile(enc('{\n  "a": 1,\n}'));
+    expect(!other.ok && other.message).toMatch(/it is not valid JSON \(.* at line 3, column 1\)/);
   });
 
   it('reports invalid UTF-8 as an encoding failure, and misuse as TypeError', () => {

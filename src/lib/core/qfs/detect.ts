@@ -6,6 +6,8 @@
 //   evidencebus-v15       JSON Lines whose records have "event", "hash" and "signature"
 //   coherence-ledger-v13  JSON Lines whose records have "entry_hash" and "previous_hash" (+ entry_id or entry_type)
 //
+// A single document that is not valid JSON but carries a profile's distinctive keys is detected as
+// that profile, which then reports 'qfs.syntax' with the line and column.
 // A JSONL file with a single record (v13/ATLAS/evidence_chain.jsonl has one line and no newline)
 // is also a single JSON document, so records are recognised in both readings. Up to the first
 // DETECT_LINES non-blank lines are examined, so a damaged first line does not hide the profile;
@@ -25,7 +27,15 @@ export const PROFILE_SHAPES: Record<QfsProfile, string> = {
 };
 
 export type Detection =
-  | { ok: true; profile: QfsProfile; text: string; /** The parsed document for single-document profiles. */ doc?: PyJson }
+  | {
+      ok: true;
+      profile: QfsProfile;
+      text: string;
+      /** The parsed document for single-document profiles. */
+      doc?: PyJson;
+      /** Set instead of `doc` when a document profile's file is not valid JSON (with line and column). */
+      syntaxError?: string;
+    }
   | { ok: false; message: string; tried: QfsProfile[] };
 
 function documentProfile(v: PyJson): QfsProfile | null {
@@ -92,6 +102,15 @@ export function detectText(text: string, name?: string): Detection {
     const p = recordProfile(r.value);
     if (p !== null) return { ok: true, profile: p, text };
     if (firstSeen === '') firstSeen = `its first record is ${describe(r.value)}`;
+  }
+  // A damaged pretty-printed document: recognise it by its distinctive keys so that its own
+  // profile reports the syntax error (at a line and column) instead of "unrecognised".
+  if ('error' in whole && /^\s*\{/.test(text)) {
+    const p: QfsProfile | null = /"chain_start_hash"|"chain_head_hash"/.test(text) && /"entries"/.test(text) ? 'gov-index-v15' : /"poe_version"/.test(text) && /"proof_hash"/.test(text) ? 'poe-v1' : null;
+    if (p !== null) {
+      const at = whole.offset === null ? '' : (({ line: l, column }) => ` at line ${l}, column ${column}`)(lineColumn(text, whole.offset));
+      return { ok: true, profile: p, text, syntaxError: `not valid JSON: ${whole.error.replace(/ at offset \d+$/, '')}${at}` };
+    }
   }
   return fail(firstSeen || 'no JSON found');
 }

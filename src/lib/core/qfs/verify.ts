@@ -9,7 +9,7 @@ import { verifyEvidenceBus } from './evidencebus-v15';
 import { verifyGovIndex } from './gov-index-v15';
 import { decodeText } from './jsonl';
 import { crossCheckPoe, verifyPoe } from './poe-v1';
-import type { PoeReport, QfsCrossCheck, QfsFinding, QfsReport, QfsSetReport, UnrecognisedReport } from './report';
+import type { PoeReport, QfsCrossCheck, QfsFinding, QfsProfile, QfsReport, QfsSetReport, UnrecognisedReport } from './report';
 
 export interface QfsFile {
   name: string;
@@ -28,12 +28,31 @@ function unrecognised(finding: QfsFinding, name?: string): UnrecognisedReport {
   };
 }
 
+/** The report of a governance index or PoE file that is not valid JSON: nothing else was checked. */
+function unreadableDocument(profile: QfsProfile, message: string): QfsReport {
+  const base = {
+    ok: false,
+    events: 0,
+    failures: [{ seq: null, code: 'qfs.syntax' as const, message }],
+    notes: ['the file is not valid JSON, so nothing in it was verified'],
+    authenticity: 'none: the file could not be read'
+  };
+  if (profile === 'gov-index-v15') return { ...base, format: profile, start: '', head: '', hashesVerified: 0, linksVerified: 0, artifacts: {} };
+  if (profile === 'poe-v1') return { ...base, format: profile, artifactId: '', proofHash: '', recomputed: '', scope: null };
+  throw new TypeError(`unreadableDocument: ${profile} is not a single-document profile`);
+}
+
 function verifyWithDoc(bytes: Uint8Array, name?: string): { report: QfsReport; doc: PyJson | null } {
   const decoded = decodeText(bytes);
   if ('finding' in decoded) return { report: unrecognised(decoded.finding, name), doc: null };
   const d = detectText(decoded.text, name);
   if (!d.ok) return { report: unrecognised({ seq: null, code: 'qfs.unrecognised', message: d.message }, name), doc: null };
   let report: QfsReport;
+  if (d.syntaxError !== undefined) {
+    report = unreadableDocument(d.profile, d.syntaxError);
+    if (name !== undefined) report.file = name;
+    return { report, doc: null };
+  }
   switch (d.profile) {
     case 'evidencebus-v15':
       report = verifyEvidenceBus(d.text);
