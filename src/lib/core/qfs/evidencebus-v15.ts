@@ -121,7 +121,7 @@ export function verifyEvidenceBus(text: string): EvidenceBusReport {
   const notes = [
     MOCKQPC_NOTE,
     `hash = SHA3-256 of the Python canonical JSON of "event"; ${hashesVerified} of ${lines.length} hashes and ${signaturesVerified} of ${lines.length} signatures verify`,
-    `${walk.segments.length} segment(s): the chain restarts at a zero prev_hash when the writing process restarts; segments start at line(s) ${walk.segments.map((s) => s.from).join(', ')}`,
+    `${walk.segments.length} segment(s): the chain restarts at a zero prev_hash when the writing process restarts; segments start at line(s) ${walk.segments.slice(0, 20).map((s) => s.from).join(', ')}${walk.segments.length > 20 ? ', …' : ''}`,
     'timestamps are whatever the payload carried (0 or unix seconds) and are not checked'
   ];
   if (usedEnvs.length > 1) notes.push(`signatures verify under several environments: ${usedEnvs.map((e) => `${e} ${envCounts[e]}`).join(', ')}`);
