@@ -3,7 +3,8 @@
 // a blank line, then the checkpoint note verbatim with its cosignatures. The bundle is verified first.
 
 import { parseArgs } from 'node:util';
-import { toBase64 } from '../../lib/core/bytes';
+import { fromUtf8 } from '../../lib/core/bytes';
+import { formatTlogProof } from '../../lib/core/tlog-proof';
 import { UsageError, registerCommand } from '../command';
 import { bundleSource, intOption, runVerification } from '../bundle-run';
 
@@ -31,9 +32,9 @@ registerCommand({
     const cp = index.newestCheckpointCovering(seq);
     if (!cp) throw new UsageError(`--seq ${seq} is not covered by any checkpoint (log size ${index.size})`);
     const path = index.tree().inclusionProof(seq, cp.size);
-    const text = ['c2sp.org/tlog-proof@v1', `index ${seq}`, ...path.map((h) => toBase64(h)), '', ''].join('\n');
-    await io.write(new TextEncoder().encode(text));
-    await io.write(cp.note);
+    const checkpoint = fromUtf8(cp.note);
+    if (checkpoint === null) throw new Error('internal: a verified checkpoint is not UTF-8');
+    io.out(formatTlogProof({ index: seq, proof: path, checkpoint }).slice(0, -1));
     return 0;
   }
 });

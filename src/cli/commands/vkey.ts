@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { parseManifest } from '../../lib/core/manifest';
-import { parseTrustPolicy } from '../../lib/core/trust-policy-check';
+import { parseTrustPolicy } from '../../lib/core/trust-policy';
 import { UsageError, registerCommand } from '../command';
 import { bundleSource, readTrustFile } from '../bundle-run';
 
@@ -30,11 +30,11 @@ registerCommand({
       policyText = m.manifest.trust.policy;
     }
     const p = parseTrustPolicy(policyText);
-    if (typeof p === 'string') {
-      io.err(`atlas vkey: trust policy: ${p}`);
+    if (!p.ok) {
+      io.err(`atlas vkey: trust policy: ${p.message}`);
       return 1;
     }
-    io.out(p.log.text);
+    for (const l of p.value.logs) io.out(l.vkeyText);
     return 0;
   }
 });

@@ -428,7 +428,7 @@ class Verifier {
       signaturesVerified: this.#signatures,
       checkpointsVerified: this.#checkpoints,
       content: index?.contentCount ?? 0,
-      witnesses: t ? { names: t.policy.witnesses.map((w) => w.name), quorum: t.policy.quorumText, cosignaturesVerified: this.#cosignatures } : null,
+      witnesses: t ? { names: t.policy.witnesses.map((w) => w.name), quorum: t.fingerprints.quorum, cosignaturesVerified: this.#cosignatures } : null,
       trust: t ? { source: t.source, fingerprints: t.fingerprints } : null,
       failures: this.failures,
       log: index ? { size: index.size, root: toHex(index.root()) } : null,
