@@ -8,3 +8,4 @@ import './generate';
 import './explain';
 import './drift';
 import './accounts';
+import './drill';
