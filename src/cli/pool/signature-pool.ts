@@ -62,8 +62,7 @@ export class CliSignaturePool {
         conns.map((c) => c.endpoint),
         options.minChunk === undefined ? {} : { minChunk: options.minChunk }
       );
-      // Idle workers must not keep the process alive once verification is over.
-      for (const w of workers) w.unref();
+      // Workers stay ref'd (a pending verdict must keep the process alive); close() ends them.
       return new CliSignaturePool(workers, scheduler, names[0]!);
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -1,0 +1,61 @@
+// Chromium side of `npm run bench`: bundles the bench page (bench/page/) with esbuild, serves it
+// and the cached ledgers from 127.0.0.1, and runs one verification per fresh browser in headless
+// /usr/bin/chromium, sampling the renderer's RSS (page + verifier worker + signature workers all
+// live in the renderer process) for the peak.
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ROOT, CACHE } from './ledgers.mjs';
+import { serve } from './serve.mjs';
+import { samplePeakRss } from './memory.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PAGE = join(CACHE, 'page');
+
+export async function buildPage() {
+  mkdirSync(PAGE, { recursive: true });
+  await build({
+    entryPoints: {
+      bench: join(ROOT, 'bench/page/bench.ts'),
+      'verify.worker': join(ROOT, 'bench/page/verify.worker.ts'),
+      'signature.worker': join(ROOT, 'src/lib/worker/pool/signature.worker.ts')
+    },
+    outdir: PAGE,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'error',
+    alias: { $lib: join(ROOT, 'src/lib') }
+  });
+  writeFileSync(join(PAGE, 'index.html'), '<!doctype html><meta charset="utf-8"><title>atlas bench</title><script type="module" src="bench.js"></script>');
+}
+
+/** One end-to-end run: fresh browser, fresh page. Returns the page's result plus wall time and peak RSS. */
+export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000 } = {}) {
+  const server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
+  const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.connect(bs.wsEndpoint());
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/page/index.html?about=blank`);
+    const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer') });
+    const bundle = `/ledgers/${relative(CACHE, bundleDir)}/`;
+    await page.evaluate(({ bundle, threads, backend }) => history.replaceState(null, '', `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}`), { bundle, threads, backend });
+    await page.reload();
+    await page.waitForFunction(() => window.__bench, null, { timeout: timeoutMs, polling: 100 });
+    const res = await page.evaluate(() => window.__bench);
+    const peakMB = rss.stop();
+    const ua = await page.evaluate(() => navigator.userAgent);
+    if (errors.length && !res.error) res.error = errors.join('; ');
+    return { ...res, peakRssMB: peakMB, userAgent: ua, hardwareConcurrency: await page.evaluate(() => navigator.hardwareConcurrency) };
+  } finally {
+    await browser.close();
+    await bs.close();
+    await server.close();
+  }
+}

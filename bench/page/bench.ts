@@ -1,0 +1,21 @@
+// The bench page: starts the verifier worker on the bundle named in the query string
+// (?bundle=URL&threads=N&backend=auto|native|pure) and leaves the result on window.__bench.
+// Wall time is measured here, from before the worker is created to the explained result.
+import type { BenchRequest, BenchResponse } from './verify.worker';
+
+const q = new URLSearchParams(location.search);
+const req: BenchRequest = {
+  bundle: q.get('bundle') ?? '',
+  threads: Number(q.get('threads') ?? '2'),
+  backend: (q.get('backend') ?? 'auto') as BenchRequest['backend'],
+  ...(q.get('batch') ? { batch: Number(q.get('batch')) } : {})
+};
+const w = window as unknown as { __bench?: { wallMs: number } & Partial<BenchResponse> & { error?: string } };
+const t0 = performance.now();
+const worker = new Worker(new URL('./verify.worker.js', import.meta.url), { type: 'module', name: 'atlas-verifier' });
+worker.addEventListener('message', (e: MessageEvent<BenchResponse>) => {
+  w.__bench = { ...e.data, wallMs: performance.now() - t0 };
+  worker.terminate();
+});
+worker.addEventListener('error', (e) => (w.__bench = { wallMs: performance.now() - t0, error: e.message || 'worker failed to load' }));
+worker.postMessage(req);

@@ -1,0 +1,154 @@
+// `npm run bench` (issue 7): end-to-end verification speed and peak memory on this machine, with
+// the native Ed25519 limit measured in the same run as the reference.
+//   1. ledgers of 10k, 100k and 1M events from `atlas generate` (cached in bench/cache/);
+//   2. OpenSSL `speed ed25519` (1 core, all cores) and node:crypto verify/s (1 and N threads);
+//   3. headless Chromium: the bench page (same pipeline as the app's worker: streaming download →
+//      signatures in the worker pool → chain, log, checkpoints → economy replay → one Explain-This);
+//   4. the CLI: `atlas verify --threads N` (and --threads 0 on 10k, the single-thread path).
+// Prints a table, writes bench/results.json and bench/RESULTS.md (the README includes the latter).
+// Options: --sizes 10000,100000 (default 10000,100000,1000000), --quick (10k only, 1 s OpenSSL).
+// Benchmarks are scripts, never tests: nothing here asserts a time; targets are reported as pass/fail.
+import { spawn, execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, ensureLedger, bundleDir } from './ledgers.mjs';
+import { measureNative } from './native.mjs';
+import { buildPage, runInChromium } from './browser.mjs';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const sizesArg = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : null;
+const SIZES = (sizesArg ?? (quick ? '10000' : '10000,100000,1000000')).split(',').map(Number);
+const CORES = Math.min(2, cpus().length);
+const log = (...a) => console.error('bench:', ...a);
+
+/** Run the CLI under /usr/bin/time: wall seconds, peak RSS (whole process, worker_threads included). */
+function runCli(dir, threads) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M', process.execPath, join(ROOT, 'dist/cli/atlas.mjs'), 'verify', dir, '--json', '--threads', String(threads)], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('close', () => {
+      const m = /BENCH_TIME ([0-9.]+) ([0-9]+)/.exec(err);
+      let report = null;
+      try {
+        report = JSON.parse(out);
+      } catch {
+        /* reported below */
+      }
+      if (!m || !report) return reject(new Error(`atlas verify produced no report: ${err.trim().slice(0, 400)}`));
+      resolve({ seconds: Number(m[1]), peakRssMB: Number(m[2]) / 1024, ok: report.ok, events: report.events, failures: (report.failures ?? []).slice(0, 3) });
+    });
+  });
+}
+
+const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n >= 10_000 && d === 0 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(d));
+
+async function main() {
+  const started = new Date();
+  log(`building the CLI and the bench page`);
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  await buildPage();
+
+  const ledgers = new Map();
+  for (const n of SIZES) ledgers.set(n, ensureLedger(n, 7, log));
+
+  log('native reference: openssl speed and node:crypto');
+  const native = await measureNative({ opensslSeconds: quick ? 1 : 3, cores: CORES });
+  const opensslN = native.opensslN.verifyPerSec;
+
+  const rows = [];
+  const add = (row) => {
+    row.eventsPerSec = row.ok ? row.events / row.seconds : null;
+    row.ratioToOpenssl = row.eventsPerSec ? row.eventsPerSec / opensslN : null;
+    rows.push(row);
+    log(`${row.where} ${row.events} events: ${row.seconds.toFixed(2)} s, ${fmt(row.eventsPerSec)} events/s, peak ${row.peakRssMB.toFixed(0)} MB${row.ok ? '' : `, NOT OK: ${JSON.stringify(row.failures ?? row.error)}`}`);
+  };
+  for (const n of SIZES) {
+    const dir = bundleDir(ledgers.get(n));
+    const plan = [{ threads: CORES, backend: 'auto' }];
+    if (n === SIZES[0]) plan.push({ threads: CORES, backend: 'pure' }, { threads: 0, backend: 'auto' });
+    for (const p of plan) {
+      log(`chromium ${n} events, ${p.threads} signature workers, backend ${p.backend}`);
+      const r = await runInChromium(dir, { ...p, timeoutMs: 900_000 });
+      add({
+        where: 'chromium',
+        events: r.events ?? n,
+        ledger: n,
+        threads: p.threads,
+        backend: r.backend ?? p.backend,
+        seconds: r.wallMs / 1000,
+        verifiedSeconds: r.ms ? r.ms.verified / 1000 : null,
+        peakRssMB: r.peakRssMB,
+        ok: r.ok === true && r.explained !== null && !r.error,
+        explained: r.explained ?? null,
+        failures: r.failures,
+        error: r.error
+      });
+    }
+    for (const threads of n === SIZES[0] ? [CORES, 0] : [CORES]) {
+      log(`cli ${n} events, --threads ${threads}`);
+      const r = await runCli(dir, threads);
+      add({ where: 'cli', events: r.events ?? n, ledger: n, threads, backend: 'node-crypto', seconds: r.seconds, peakRssMB: r.peakRssMB, ok: r.ok, failures: r.failures });
+    }
+  }
+
+  // Targets from issue 7 "Done when".
+  const find = (where, ledger, backend, threads) => rows.find((r) => r.where === where && r.ledger === ledger && (backend === '*' || r.backend === backend) && r.threads === threads);
+  const chromium10k = find('chromium', 10000, 'webcrypto', CORES);
+  const pure10k = find('chromium', 10000, 'pure', CORES);
+  const targets = [
+    { target: 'Chromium 10k end to end ≥ 25,000 events/s', value: chromium10k?.eventsPerSec, pass: (chromium10k?.eventsPerSec ?? 0) >= 25_000 },
+    { target: 'Chromium 10k ≥ 0.75 × OpenSSL 2-core verify/s', value: chromium10k?.ratioToOpenssl, pass: (chromium10k?.ratioToOpenssl ?? 0) >= 0.75 },
+    { target: 'pure-JS fallback, 2 workers ≥ 8,000 events/s', value: pure10k?.eventsPerSec, pass: (pure10k?.eventsPerSec ?? 0) >= 8_000 }
+  ];
+  for (const where of ['chromium', 'cli']) {
+    const r = find(where, 1_000_000, where === 'cli' ? 'node-crypto' : '*', CORES);
+    targets.push({ target: `${where} 1M events ≤ 45 s`, value: r?.seconds, pass: r ? r.ok && r.seconds <= 45 : null });
+    targets.push({ target: `${where} 1M events peak memory ≤ 600 MB`, value: r?.peakRssMB, pass: r ? r.peakRssMB <= 600 : null });
+  }
+
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    chromium: rows.find((r) => r.where === 'chromium') ? execFileSync('/usr/bin/chromium', ['--version']).toString().trim().split('\n').pop() : null,
+    openssl: execFileSync('openssl', ['version']).toString().trim(),
+    loadAvgAtEnd: load
+  };
+  const results = { started: started.toISOString(), finished: new Date().toISOString(), machine, native, rows, targets, ledgers: Object.fromEntries([...ledgers].map(([n, l]) => [n, { key: l.key, cached: l.cached }])) };
+  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+
+  const md = [];
+  md.push(`# Benchmark results (\`npm run bench\`)`);
+  md.push('');
+  md.push(`Run ${results.started} → ${results.finished} on ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB; ${machine.node}; ${machine.chromium ?? ''}; ${machine.openssl}. Load average at the end: ${load} (a shared machine: other jobs were running).`);
+  md.push('');
+  md.push(`Native reference (same run): OpenSSL Ed25519 verify ${fmt(native.openssl1.verifyPerSec)}/s on 1 core, **${fmt(opensslN)}/s on ${CORES}** (\`${native.opensslN.command}\`); node:crypto ${fmt(native.node1.verifyPerSec)}/s on 1 thread, ${fmt(native.nodeN.verifyPerSec)}/s on ${CORES} worker_threads.`);
+  md.push('');
+  md.push('| where | events | signature path | time (s) | events/s | × OpenSSL 2-core | peak memory (MB) | ok |');
+  md.push('|---|---:|---|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    const path = r.threads > 0 ? `${r.backend}, ${r.threads} ${r.where === 'cli' ? 'worker_threads' : 'workers'}` : `${r.backend}, single thread`;
+    md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
+  }
+  md.push('');
+  md.push('| target (issue 7) | measured | met |');
+  md.push('|---|---:|---|');
+  for (const t of targets) md.push(`| ${t.target} | ${t.value === undefined || t.value === null ? '—' : t.value < 10 ? t.value.toFixed(2) : fmt(t.value)} | ${t.pass === null ? 'not run' : t.pass ? 'yes' : '**no**'} |`);
+  md.push('');
+  md.push('Chromium time is wall time in the page from creating the verifier worker to an Explain-This answer (download, verify, replay, explain); memory is the peak RSS of the renderer process that hosts the page and all its workers. CLI time and memory are `/usr/bin/time` wall seconds and max RSS of `atlas verify --json`.');
+  writeFileSync(join(ROOT, 'bench/RESULTS.md'), md.join('\n') + '\n');
+  console.log(md.join('\n'));
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.stack ?? e}`);
+  process.exit(1);
+});
