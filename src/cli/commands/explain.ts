@@ -59,7 +59,9 @@ export async function evidenceFor(l: LoadedReplay, seq: number): Promise<Evidenc
 const atr = (s: string): string => displayAmount(parseAmount(s));
 const pts = (s: string): string => displayAmount(parseAmount(s), '');
 const seqList = (seqs: number[], events: number): string => `${events} event${events === 1 ? '' : 's'}${seqs.length ? `: seq ${seqs.join(', ')}${events > seqs.length ? `, … (${events - seqs.length} more)` : ''}` : ''}`;
-const row = (label: string, value: string, note = ''): string => `  ${label.padEnd(34, ' ')} ${value.padStart(22, ' ')}${note ? `   ${note}` : ''}`;
+/** Formulas quote canonical amounts; show them as people write numbers (3.000000000000000000 → 3.00). */
+const tidy = (text: string): string => text.replace(/\b\d+\.\d{18}\b/g, (m) => pts(m));
+const row = (label: string, value: string, note = ''): string => `  ${label.padEnd(34, ' ')} ${value.padStart(22, ' ')}${note ? `   ${tidy(note)}` : ''}`;
 
 function policyLine(p: RewardExplanation['policy']): string {
   if (!p) return 'Policy: none in force';
@@ -140,7 +142,7 @@ export function formatPlacement(x: PlacementExplanation): string {
     `Placed at seq ${x.seq} (epoch ${x.epoch}): ${shape}`,
     `Fragment root ${x.root}: ${x.rootMatches ? 'recomputed from the fragment hashes, matches' : `DIFFERS (recomputed ${x.rootRecomputed})`}`,
     '',
-    'Fragments (rendezvous hashing: the highest SHA-256(cid ‖ index ‖ node) wins among eligible nodes)',
+    'Fragments (rendezvous hashing: eligible nodes ranked by SHA-256(cid ‖ node id); fragment i takes the i-th pick, one per zone when the policy asks)',
     ...x.fragments.map((f) => {
       const proofs = f.proofs.length ? `; proofs ${f.proofs.map((p) => `seq ${p.seq} ${p.valid ? 'valid' : 'INVALID'}`).join(', ')}` : '';
       const who = f.matches ? f.node : `${f.node} (replay says ${f.expectedNode ?? 'none'})`;

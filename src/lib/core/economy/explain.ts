@@ -119,6 +119,8 @@ const amt = formatAmount;
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 function identityOf(r: Replayer, subject: string, epoch: number): IdentitySummary {
+  const seen = r.identities.get(epoch)?.get(subject);
+  if (seen) return { ...seen };
   return { subject, status: r.identity.status(subject, epoch), attestationSeq: r.identity.attestationSeq(subject, epoch), revocationSeq: r.identity.revocationSeq(subject, epoch) };
 }
 
@@ -231,7 +233,13 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
   const entry = r.registry.byHash(pl.policyHash) ?? r.registry.getPolicyForEpoch(pl.epoch);
   const last = r.lastClosedEpoch() ?? pl.epoch;
   const redundancy: PlacementExplanation['redundancy'] = [];
-  for (let e = pl.epoch; e <= last; e++) redundancy.push({ epoch: e, ...r.redundancyAt(pl, e) });
+  // Expand the change history: each epoch carries the last recorded value.
+  let h = 0;
+  let cur: { live: number; redundancy: number } | null = null;
+  for (let e = pl.epoch; e <= last; e++) {
+    while (h < pl.history.length && pl.history[h]!.epoch <= e) cur = pl.history[h++]!;
+    if (cur) redundancy.push({ epoch: e, live: cur.live, redundancy: cur.redundancy });
+  }
   const fragments: FragmentExplanation[] = pl.nodes.map((node, i) => {
     const x = pl.expected[i];
     return {
@@ -244,7 +252,7 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
       runnerUp: x?.runnerUp ?? null,
       candidates: x?.candidates ?? 0,
       zoneFiltered: x?.zoneFiltered ?? false,
-      identity: identityOf(r, node, pl.epoch),
+      identity: { ...pl.nodeIdentity[i]! },
       matches: x?.node === node,
       proofs: pl.proofs.filter((p) => p.index === i).map((p) => ({ seq: p.seq, epoch: p.epoch, valid: p.valid }))
     };
