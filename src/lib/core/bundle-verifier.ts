@@ -22,7 +22,7 @@ import { leafHash } from './merkle';
 import { type BundleTrust, resolveTrust } from './bundle-trust';
 import type { LedgerReplayer, ReplayerFactory, SignatureVerifier, VerifyReport } from './report';
 import type { Envelope, Finding, FindingCode, IdentityView, Progress } from './types';
-import { FORMAT } from './types';
+import { FORMAT, LIMITS } from './types';
 
 export interface VerifyOptions {
   /** Ed25519 verdicts for (key, message, signature) batches, under the §7 rule. */
@@ -157,14 +157,33 @@ class Verifier {
       let carryLen = 0;
       let batch: Pending[] = [];
       let broken = false;
+      // Pipelining (issue 7): a batch's signatures are dispatched to the SignatureVerifier (a worker
+      // pool) and the ordered pass of the previous batch runs meanwhile, so parsing, hashing and the
+      // replay here overlap the Ed25519 work there. Verdicts are consumed strictly in seq order and
+      // every file-level failure first settles the batch in flight, so findings and their order are
+      // exactly those of the unpipelined pass.
+      let inflight: Dispatched | null = null;
+      const settle = async () => {
+        const d = inflight;
+        inflight = null;
+        if (d) await this.#consume(d, m, t, registry, replayer, index, st, source);
+      };
       const flush = async () => {
-        if (batch.length) await this.#batch(batch, m, t, registry, replayer, index, st, source);
+        const next = batch.length ? this.#dispatch(batch) : null;
         batch = [];
+        await settle();
+        inflight = next;
+      };
+      /** Check every line taken so far (pending and in flight) before a file-level failure. */
+      const drain = async () => {
+        await flush();
+        await settle();
       };
       const takeLine = async (line: Uint8Array, offset: number) => {
         const pos = seg.firstSeq + lines;
         lines++;
         if (lines > seg.count) {
+          await drain(); // the earlier lines first: the first failure is the earliest one
           this.#fail(fileFail('segment.count-mismatch', pos, `more than the ${seg.count} events the manifest lists`));
           broken = true;
           return;
@@ -175,15 +194,13 @@ class Verifier {
       };
       try {
         let lineStart = 0; // file offset of the current partial line
-        for await (const chunk of source.stream(seg.path)) {
+        for await (const whole of source.stream(seg.path)) {
           this.#check();
-          length += chunk.length;
+          // Bytes past the listed length are not taken: the lines before them are checked first.
+          const over = length + whole.length > seg.bytes;
+          const chunk = over ? whole.subarray(0, seg.bytes - length) : whole;
+          length += whole.length;
           this.#bytesDone += chunk.length;
-          if (length > seg.bytes) {
-            this.#fail(fileFail('segment.length-mismatch', seg.firstSeq, `longer than the ${seg.bytes} bytes the manifest lists`));
-            broken = true;
-            break;
-          }
           hasher.update(chunk);
           let from = 0;
           for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
@@ -209,15 +226,22 @@ class Verifier {
           if (from < chunk.length) {
             carry.push(chunk.slice(from));
             carryLen += chunk.length - from;
-            if (carryLen > 65_535 + 1) {
-              this.#fail({ code: 'limit.exceeded', seq: seg.firstSeq + lines, file: seg.path, message: `${seg.path}: event line longer than 65535 bytes` });
+            if (carryLen > LIMITS.eventBytes) {
+              await drain();
+              this.#fail({ code: 'limit.exceeded', seq: seg.firstSeq + lines, file: seg.path, message: `${seg.path}: event line longer than ${LIMITS.eventBytes} bytes` });
               broken = true;
               break;
             }
           }
+          if (over) {
+            await drain();
+            this.#fail(fileFail('segment.length-mismatch', seg.firstSeq + lines, `longer than the ${seg.bytes} bytes the manifest lists`));
+            broken = true;
+            break;
+          }
         }
         if (!broken) {
-          await flush();
+          await drain();
           if (carryLen > 0) {
             this.#fail(fileFail('segment.truncated', seg.firstSeq + lines, `the last line has no newline (${carryLen} bytes)`));
             broken = true;
@@ -237,6 +261,7 @@ class Verifier {
         }
       } catch (e) {
         if (!(e instanceof BundleSourceError)) throw e;
+        await drain();
         this.#fail(fileFail('segment.missing', seg.firstSeq + lines, e.message));
         broken = true;
       }
@@ -257,7 +282,8 @@ class Verifier {
     return { pos, line, env: p.value, finding: null, id: null, sigOk: null };
   }
 
-  async #batch(batch: Pending[], m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+  /** Stateless per-batch work (signed messages, event ids) and the signature request, started now. */
+  #dispatch(batch: Pending[]): Dispatched {
     const items = [];
     const slots: Pending[] = [];
     for (const p of batch) {
@@ -267,12 +293,20 @@ class Verifier {
       items.push({ key: fromBase64(p.env.key)!, msg, sig: fromBase64(p.env.sig)! });
       slots.push(p);
     }
-    const verdicts = items.length ? await this.#o.signatures.verifyBatch(items) : [];
-    slots.forEach((p, i) => {
+    const verdicts = items.length ? this.#o.signatures.verifyBatch(items) : Promise.resolve([]);
+    // A batch abandoned by a Stop (or an abort) is never consumed: do not report its rejection.
+    verdicts.catch(() => undefined);
+    return { batch, slots, verdicts };
+  }
+
+  /** The ordered checks of a dispatched batch, in seq order, once its verdicts are in. */
+  async #consume(d: Dispatched, m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+    const verdicts = await d.verdicts;
+    d.slots.forEach((p, i) => {
       p.sigOk = verdicts[i] === true;
       if (p.sigOk) this.#signatures++;
     });
-    for (const p of batch) {
+    for (const p of d.batch) {
       await this.#ordered(p, m, t, registry, replayer, index, st, source);
       this.#events++;
       if (this.#events % 1000 === 0) {
@@ -443,6 +477,13 @@ class Verifier {
       replay: replayer ? rep : null
     };
   }
+}
+
+/** A batch whose signatures are being verified while the previous batch is checked in order. */
+interface Dispatched {
+  batch: Pending[];
+  slots: Pending[];
+  verdicts: Promise<boolean[]>;
 }
 
 interface OrderState {
