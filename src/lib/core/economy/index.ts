@@ -1,5 +1,6 @@
 // The economy replay and Explain-This (docs/BUNDLE_FORMAT.md §10, docs/ATLAS_EXPLAINABILITY_ARCH.md).
-export { Replayer, MAX_INPUT_SEQS, PROOFS_PER_EPOCH } from './replayer';
+export { Replayer, MAX_INPUT_SEQS } from './replayer';
+export { PROOFS_PER_EPOCH } from './operator';
 export type { ExpectedEvent, ReplayReport, ReplayerOptions, EpochClose, PlacementRecord, ContentRecord } from './replayer';
 export { defaultPolicies, parsePolicy, policyHash, fragmentShape, POLICY_SCHEMA, SIGNALS } from './policy';
 export type { EconomyPolicy, RewardParams, RankingParams, StorageParams, AegisParams, Signal } from './policy';

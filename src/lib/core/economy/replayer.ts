@@ -12,20 +12,19 @@ import { sha256 } from '../hash';
 import type { Envelope, EventType, Finding, IdentityView } from '../types';
 import { AccountBook, TREASURY, type AccountState } from './account-state';
 import { DriftTracker, percent, type EpochDrift, type DriftItem } from './drift';
-import { encodeFragments, fragmentSize } from './erasure';
+import { encodeFragments } from './erasure';
 import { checkDerived } from './derived-checks';
+import { honestEpochEnd } from './operator';
 import { buildPlacementExplanation, buildRankingExplanation, buildRewardExplanation, type IdentitySummary, type PlacementExplanation, type RankingExplanation, type RewardExplanation } from './explain';
 import { placeFragments, type FragmentChoice } from './placement';
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
 import { PolicyRegistry, type PolicyEntry } from './policy-registry';
 import { computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
 import { computeEpochRewards, emptyActivity, type AccountActivity, type EpochRewards, type Guard } from './reward';
-import { fragmentHashes, fragmentProof, fragmentRoot, hexList } from './storage-proof';
+import { fragmentHashes } from './storage-proof';
 
 /** How many contributing seqs an explanation lists (the count is always complete). */
 export const MAX_INPUT_SEQS = 20;
-/** Storage proofs the reference issuer includes per epoch. */
-export const PROOFS_PER_EPOCH = 3;
 
 export interface ExpectedEvent {
   type: EventType;
@@ -345,68 +344,13 @@ export class Replayer {
   }
 
   /**
-   * What an honest operator emits at the end of `epoch`, in order, ending with epoch.close: the
-   * ranking, one reward.allocate per rewarded account, one storage.place per content published in
-   * the epoch, up to PROOFS_PER_EPOCH storage proofs (signed by the holding node) of earlier
-   * placements, and the close with its state root. Needs the content bytes of this epoch's items.
+   * What an honest operator emits at the end of `epoch`, in order, ending with epoch.close
+   * (operator.ts). The issuer signs and appends each and applies it back to its Replayer.
    */
   expectedEpochEnd(epoch: number): ExpectedEvent[] {
-    const c = this.computeEpoch(epoch);
-    const out: ExpectedEvent[] = [];
-    const policy = c.entry?.hash;
-    const bound = (type: EventType, payload: Json, signer = 'operator'): ExpectedEvent => (policy ? { type, signer, policy, payload } : { type, signer, payload });
-    if (c.entry && c.rewards) {
-      const pol = c.entry.policy;
-      out.push(bound('ranking.publish', { entries: c.top.map((r) => ({ cid: r.cid, rank: r.rank, score: r.score })), epoch }));
-      for (const a of c.rewards.rewarded) out.push(bound('reward.allocate', { account: a, amount: formatAmount(c.rewards.lines.get(a)!.amount), epoch }));
-      const shape = fragmentShape(pol.storage);
-      for (const [cid, choices] of c.placements) {
-        if (choices.length === 0) continue; // no eligible node: the content stays unplaced (§10.4)
-        const frag = this.contentFragments(cid, pol);
-        if (!frag) throw new RangeError(`expectedEpochEnd(${epoch}) needs the bytes of content ${cid} (ReplayerOptions.contentBytes)`);
-        const size = this.contents.get(cid)!.size;
-        const fsize = pol.storage.scheme === 'erasure' ? fragmentSize(size, pol.storage.k, pol.storage.fragmentAlign) : size;
-        out.push(
-          bound('storage.place', {
-            cid,
-            epoch,
-            fragmentSize: fsize,
-            fragments: choices.map((ch, i) => ({ hash: toHex(frag.hashes[i]!), index: i, node: ch.node })),
-            k: shape.k,
-            n: shape.n,
-            root: toHex(fragmentRoot(frag.hashes)),
-            scheme: pol.storage.scheme,
-            size
-          })
-        );
-      }
-      const placed = [...this.placements.values()];
-      const chosen = new Set<string>();
-      for (let j = 0; j < PROOFS_PER_EPOCH && placed.length > 0; j++) {
-        const pl = placed[(epoch * PROOFS_PER_EPOCH + j) % placed.length]!;
-        if (chosen.has(pl.cid)) continue;
-        chosen.add(pl.cid);
-        const index = (epoch + j) % pl.n;
-        const node = pl.nodes[index]!;
-        if (this.identity.status(node, epoch) !== 'verified') continue;
-        const path = fragmentProof(pl.hashes, index);
-        out.push(bound('storage.proof', { cid: pl.cid, epoch, hash: toHex(pl.hashes[index]!), index, node, path: hexList(path), root: toHex(pl.root) }, node));
-      }
-    }
-    const { root } = this.prospective(c);
-    const r = c.rewards;
-    out.push(
-      bound('epoch.close', {
-        accounts: r ? r.rewarded.length : 0,
-        distributed: formatAmount(r ? r.distributed : 0n),
-        epoch,
-        pool: formatAmount(r ? r.pool : 0n),
-        remainder: formatAmount(r ? r.remainder : 0n),
-        stateRoot: root
-      })
-    );
-    return out;
+    return honestEpochEnd(this, epoch);
   }
+
 
   /** Live fragments minus k for every placement, at epoch e (§10.4). */
   redundancyAt(pl: PlacementRecord, e: number): { live: number; redundancy: number } {
