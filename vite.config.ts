@@ -5,7 +5,7 @@ export default defineConfig({
   plugins: [sveltekit()],
   worker: { format: 'es' },
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/vectors/**/*.test.ts', 'src/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/vectors/**/*.test.ts', 'tests/interop/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000
