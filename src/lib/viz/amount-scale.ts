@@ -46,3 +46,25 @@ export function innerSize(box: Box): { width: number; height: number } {
   if (!(width > 0) || !(height > 0)) throw new RangeError(`chart box ${box.width}×${box.height} leaves no room inside its margins`);
   return { width, height };
 }
+
+/**
+ * A summary figure: truncated (never rounded up) to `decimals`, thousands grouped, with its unit.
+ * Tables and explanations show the exact value; tiles use this and carry the exact one in a title.
+ */
+export function shortAmount(v: bigint, unit = 'ATR', decimals = 2): string {
+  if (typeof v !== 'bigint' || v < 0n) throw new TypeError('shortAmount expects a non-negative bigint of atto-units');
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 18) throw new RangeError('decimals must be 0..18');
+  const step = 10n ** BigInt(18 - decimals);
+  const t = v - (v % step);
+  const int = (t / SCALE).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const frac = decimals ? '.' + (t % SCALE).toString().padStart(18, '0').slice(0, decimals) : '';
+  return `${int}${frac}${unit ? ' ' + unit : ''}`;
+}
+
+/** Core's formula text with canonical 18-decimal amounts trimmed ("3.000000000000000000" → "3"). */
+export function prettyFormula(text: string): string {
+  return text.replace(/\b(\d+)\.(\d{18})\b/g, (_, i: string, f: string) => {
+    const t = f.replace(/0+$/, '');
+    return t ? `${i}.${t}` : i;
+  });
+}

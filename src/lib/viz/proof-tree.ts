@@ -3,8 +3,11 @@
 //
 // The structure is derived from (leafIndex, treeSize) alone, exactly as RFC 6962 defines the path:
 // for a tree over leaves [lo, hi) with k the largest power of two < hi − lo, the leaf lies in
-// [lo, lo+k) or [lo+k, hi) and the other half is the sibling. Each subtree is also named by
-// (level, index) = (ceil(log2(width)), lo >> level), the coordinates the core uses. The ancestor
+// [lo, lo+k) or [lo+k, hi) and the other half is the sibling. Each subtree is also named by the
+// tile coordinates core/merkle.ts rootFromInclusionProof() reports: a sibling from a split at k sits
+// at level log2(k), index lo / k (an incomplete right-edge subtree is drawn at the level where it
+// meets the running hash); an interior node that splits at k sits at level log2(k) + 1, index
+// lo / 2k; a leaf is (0, leaf index); so the root is (ceil(log2(size)), 0). The ancestor
 // hashes are recomputed here from the leaf and siblings with the injected node hash, so the drawing
 // shows the fold the verifier performs and whether it reaches the signed root.
 
@@ -70,6 +73,9 @@ export interface ProofLayout {
 interface Range {
   lo: number;
   hi: number;
+  /** Tile coordinates (see the header). */
+  level: number;
+  index: number;
 }
 
 function largestPowerOfTwoBelow(n: number): number {
@@ -95,17 +101,19 @@ export function pathStructure(leafIndex: number, treeSize: number): { siblings: 
   let lo = 0;
   let hi = treeSize;
   while (hi - lo > 1) {
-    chain.push({ lo, hi });
     const k = largestPowerOfTwoBelow(hi - lo);
+    const level = Math.log2(k);
+    // An interior node sits one level above the halves it joins.
+    chain.push({ lo, hi, level: level + 1, index: lo / (2 * k) });
     if (leafIndex < lo + k) {
-      siblings.push({ lo: lo + k, hi, side: 'right' });
+      siblings.push({ lo: lo + k, hi, side: 'right', level, index: (lo + k) / k });
       hi = lo + k;
     } else {
-      siblings.push({ lo, hi: lo + k, side: 'left' });
+      siblings.push({ lo, hi: lo + k, side: 'left', level, index: lo / k });
       lo = lo + k;
     }
   }
-  chain.push({ lo, hi });
+  chain.push({ lo, hi, level: 0, index: lo });
   // Collected root-first; a proof lists them leaf-first.
   return { siblings: siblings.reverse(), chain: chain.reverse() };
 }
@@ -141,10 +149,19 @@ export function layoutProof(input: ProofInput, opts: LayoutOptions = {}): ProofL
   const edges: ProofEdge[] = [];
 
   let running = requireHash(input.leafHash, 'leaf hash');
-  const node = (r: Range, role: NodeRole, hash: Uint8Array, step: number, side: Side | null, x: number): ProofNode => {
-    const level = levelOf(r.hi - r.lo);
-    return { id: `${role === 'sibling' ? 's' : 'a'}${step}`, role, lo: r.lo, hi: r.hi, level, index: Math.floor(r.lo / 2 ** level), hash: toHex(hash), side, step, x, y: yOf(step) };
-  };
+  const node = (r: Range, role: NodeRole, hash: Uint8Array, step: number, side: Side | null, x: number): ProofNode => ({
+    id: `${role === 'sibling' ? 's' : 'a'}${step}`,
+    role,
+    lo: r.lo,
+    hi: r.hi,
+    level: r.level,
+    index: r.index,
+    hash: toHex(hash),
+    side,
+    step,
+    x,
+    y: yOf(step)
+  });
   nodes.push(node(chain[0]!, rows === 0 ? 'root' : 'leaf', running, 0, null, spineX));
 
   siblings.forEach((s, i) => {

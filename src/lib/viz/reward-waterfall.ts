@@ -9,6 +9,7 @@
 
 import { parseAmount } from '../core/amount';
 import type { WaterfallStep } from './waterfall';
+import { prettyFormula } from './amount-scale';
 
 export interface ExplanationStep {
   id: string;
@@ -28,7 +29,7 @@ function stepMap(steps: readonly ExplanationStep[]): (id: string) => { step: Exp
   return (id) => {
     const step = byId.get(id);
     if (!step) throw new RangeError(`the explanation has no step "${id}"`);
-    return { step, amount: parseAmount(step.value) };
+    return { step: { ...step, formula: prettyFormula(step.formula) }, amount: parseAmount(step.value) };
   };
 }
 

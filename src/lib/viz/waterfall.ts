@@ -107,3 +107,24 @@ export function layoutWaterfall(steps: readonly WaterfallStep[], box: Box): Wate
   const yTicks = y.ticks(5).map((v) => ({ value: v, label: axisLabel(v), pos: y(v) }));
   return { rects, yTicks, inner };
 }
+
+/** Split an axis label into at most two lines of about `maxChars`, at spaces; the rest is elided. */
+export function wrapLabel(label: string, maxChars: number): string[] {
+  if (maxChars < 3) return [label.slice(0, 1) + '…'];
+  if (label.length <= maxChars) return [label];
+  const words = label.split(' ');
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    const next = cur ? `${cur} ${w}` : w;
+    if (next.length <= maxChars || !cur) cur = next;
+    else {
+      lines.push(cur);
+      cur = w;
+    }
+  }
+  lines.push(cur);
+  const fit = (s: string) => (s.length > maxChars ? s.slice(0, maxChars - 1) + '…' : s);
+  if (lines.length <= 2) return lines.map(fit);
+  return [fit(lines[0]!), fit(lines.slice(1).join(' '))];
+}

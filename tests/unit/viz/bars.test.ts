@@ -53,3 +53,20 @@ describe('reward bars', () => {
     expect(z.yTicks.length).toBeGreaterThan(1);
   });
 });
+
+describe('summary amounts and formulas', () => {
+  it('truncates, groups and never rounds up', async () => {
+    const { shortAmount } = await import('../../../src/lib/viz/amount-scale');
+    expect(shortAmount(parseAmount('701.028703457533987308'))).toBe('701.02 ATR');
+    expect(shortAmount(parseAmount('1234567.999999999999999999'))).toBe('1,234,567.99 ATR');
+    expect(shortAmount(0n, 'pts')).toBe('0.00 pts');
+    expect(shortAmount(parseAmount('5.500000000000000000'), 'ATR', 0)).toBe('5 ATR');
+    expect(() => shortAmount(-1n)).toThrow(TypeError);
+  });
+  it('trims canonical amounts inside formula text only', async () => {
+    const { prettyFormula } = await import('../../../src/lib/viz/amount-scale');
+    expect(prettyFormula('2 comment × 3.000000000000000000 + 5 like × 0.150000000000000000')).toBe('2 comment × 3 + 5 like × 0.15');
+    expect(prettyFormula('floor(pool × 0.050000000000000000) seq 12345')).toBe('floor(pool × 0.05) seq 12345');
+    expect(prettyFormula('1.5 stays')).toBe('1.5 stays');
+  });
+});

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../../../src/lib/core/bytes';
 import { layoutProof, levelOf, pathStructure } from '../../../src/lib/viz/proof-tree';
+import { rootFromInclusionProof } from '../../../src/lib/core/merkle';
 
 const leafHash = (d: Uint8Array) => sha256(new Uint8Array([0, ...d]));
 const nodeHash = (l: Uint8Array, r: Uint8Array) => sha256(new Uint8Array([1, ...l, ...r]));
@@ -67,10 +68,14 @@ describe('proof tree layout', () => {
     // tree of 7, leaf 6: siblings are [4,6) on the left (level 1, index 2) then [0,4) on the left.
     const s = pathStructure(6, 7);
     expect(s.siblings).toEqual([
-      { lo: 4, hi: 6, side: 'left' },
-      { lo: 0, hi: 4, side: 'left' }
+      { lo: 4, hi: 6, side: 'left', level: 1, index: 2 },
+      { lo: 0, hi: 4, side: 'left', level: 2, index: 0 }
     ]);
-    expect(s.chain).toEqual([{ lo: 6, hi: 7 }, { lo: 4, hi: 7 }, { lo: 0, hi: 7 }]);
+    expect(s.chain).toEqual([
+      { lo: 6, hi: 7, level: 0, index: 6 },
+      { lo: 4, hi: 7, level: 2, index: 1 },
+      { lo: 0, hi: 7, level: 3, index: 0 }
+    ]);
     // tree of 7, leaf 0: leaf 1, then [2,4), then the partial right subtree [4,7) at level 2 index 1
     const t = pathStructure(0, 7);
     expect(t.siblings.map((x) => x.side)).toEqual(['right', 'right', 'right']);
@@ -88,9 +93,28 @@ describe('proof tree layout', () => {
       [1, 1],
       [2, 1]
     ]);
+    expect(layout.nodes.find((n) => n.role === 'root')!.level).toBe(3);
     expect(levelOf(1)).toBe(0);
     expect(levelOf(3)).toBe(2);
     expect(levelOf(8)).toBe(3);
+  });
+
+  it('uses the same tile coordinates as core/merkle rootFromInclusionProof for every node', () => {
+    const data = Array.from({ length: 33 }, (_, i) => new Uint8Array([i, 3 * i]));
+    for (let n = 1; n <= 33; n++) {
+      const d = data.slice(0, n);
+      for (let m = 0; m < n; m++) {
+        const p = path(m, d);
+        const core = rootFromInclusionProof(m, n, leafHash(d[m]!), p)!;
+        const layout = layoutProof({ leafIndex: m, treeSize: n, leafHash: toHex(leafHash(d[m]!)), path: p.map((h) => ({ hash: toHex(h) })), root: toHex(mth(d)), nodeHash });
+        const coreProof = core.nodes.filter((x) => x.role === 'proof').map((x) => [x.level, x.index, toHex(x.hash)]);
+        const ours = layout.nodes.filter((x) => x.role === 'sibling').map((x) => [x.level, x.index, x.hash]);
+        expect(ours, `siblings, leaf ${m} of ${n}`).toEqual(coreProof);
+        const coreUp = core.nodes.filter((x) => x.role !== 'proof').map((x) => [x.level, x.index, toHex(x.hash)]);
+        const oursUp = layout.nodes.filter((x) => x.role !== 'sibling').map((x) => [x.level, x.index, x.hash]);
+        expect(oursUp, `leaf and ancestors, leaf ${m} of ${n}`).toEqual(coreUp);
+      }
+    }
   });
 
   it('reports a core path whose coordinates disagree with the structure', () => {

@@ -82,3 +82,14 @@ describe('waterfall layout', () => {
     expect(l.rects[1]!.height).toBeGreaterThan(0);
   });
 });
+
+describe('axis label wrapping', () => {
+  it('keeps short labels, wraps at spaces into two lines, elides the rest', async () => {
+    const { wrapLabel } = await import('../../../src/lib/viz/waterfall');
+    expect(wrapLabel('Reward', 12)).toEqual(['Reward']);
+    expect(wrapLabel('Engagement signals', 12)).toEqual(['Engagement', 'signals']);
+    expect(wrapLabel('Pro-rata share of the pool', 12)).toEqual(['Pro-rata', 'share of th…']);
+    expect(wrapLabel('Supercalifragilistic', 8)).toEqual(['Superca…']);
+    expect(wrapLabel('abc', 2)).toEqual(['a…']);
+  });
+});
