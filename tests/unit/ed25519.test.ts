@@ -226,3 +226,32 @@ describe('agreement on a seeded corpus (2,000 valid + 2,000 mutated; 10,000 in s
     expect(invalid.filter((c) => precheck(c.pub, c.sig) === null).length).toBeGreaterThan(1000);
   });
 });
+
+describe('docs/BUNDLE_FORMAT.md §7.4 worked examples', () => {
+  it('every example in the spec gets the verdict the spec states, on every backend', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/BUNDLE_FORMAT.md', import.meta.url), 'utf8');
+    const s7 = doc.slice(doc.indexOf('### 7.4'), doc.indexOf('## 8.'));
+    const cases: { a: string; m: string; sig: string; want: string }[] = [];
+    for (const b of s7.match(/```\n[\s\S]*?```/g) ?? []) {
+      for (const chunk of b.split(/\n\n/)) {
+        const get = (k: string) => new RegExp(`^${k} +(\\S+)`, 'm').exec(chunk)?.[1];
+        const a = get('A');
+        if (!a) continue;
+        const m = /^M {3}\(empty\)/m.test(chunk) ? '' : get('M')!;
+        const sig = get('sig') ?? get('R')! + get('S')!;
+        const want = /→ accept/.test(chunk) ? 'accept' : /→ reject \(step 7\)/.test(chunk) ? 'equation' : /→ ([a-z-]+)/.exec(chunk)![1]!;
+        cases.push({ a, m, sig, want });
+      }
+    }
+    expect(cases).toHaveLength(8);
+    for (const backend of [pureBackend, createNodeBackend(), createWebCryptoBackend()]) {
+      for (const c of cases) {
+        const pre = precheck(hex(c.a), hex(c.sig));
+        const ok = await verify(backend, hex(c.a), hex(c.m), hex(c.sig));
+        const got = ok ? 'accept' : (pre ?? 'equation');
+        expect(got, `${backend.name} ${c.a.slice(0, 8)}`).toBe(c.want);
+      }
+    }
+  });
+});
