@@ -18,7 +18,6 @@ import { BundleWriter } from './bundle-writer';
 import { deriveKey, type IssuerKey } from './keys';
 import { checkpointText, cosignatureLine, noteBytes, signatureLine, SIG_COSIGNATURE_V1, SIG_ED25519, vkeyOf } from './notes';
 import { World } from './world';
-import { Replayer } from '../lib/core/economy/replayer';
 
 /** One derived event as the economy computes it; the issuer signs and appends it. */
 export interface DerivedEvent {
@@ -36,7 +35,10 @@ export interface IssuerEconomy {
 }
 
 /** The economy the issuer uses by default: the replay itself, given every content item's bytes. */
-export const economyReplay = (identity: IdentityView, contentBytes: (cid: string) => Uint8Array | null): IssuerEconomy => new Replayer(identity, { contentBytes });
+export async function economyReplay(): Promise<NonNullable<GenerateOptions['economy']>> {
+  const { Replayer } = await import('../lib/core/economy/replayer');
+  return (identity, contentBytes) => new Replayer(identity, { contentBytes });
+}
 
 export interface GenerateOptions {
   out: string;
@@ -86,7 +88,7 @@ export async function generateBundle(o: GenerateOptions): Promise<GenerateResult
   const writer = new BundleWriter(o.out);
   const registry = new AegisRegistry((pub) => checkKey(pub) === null);
   const world = new World(o.seed, (label) => deriveKey(o.seed, `subject/${label}`));
-  const economy = (o.economy ?? economyReplay)(registry, (cid) => world.bytesOf(cid));
+  const economy = (o.economy ?? (await economyReplay()))(registry, (cid) => world.bytesOf(cid));
   const log = new CompactRange();
   let seq = 0;
   let epoch = 0;

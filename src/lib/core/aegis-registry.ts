@@ -35,11 +35,21 @@ export interface ResolvedKey {
 
 type Obj = { [k: string]: Json };
 
+/**
+ * Keys that passed the check, shared by every registry: the check is a pure function of the key
+ * bytes and costs about a millisecond (a point decompression and a multiplication by L), so a
+ * re-verification of the same bundle does not pay it again. Bounded; oldest entries go first.
+ */
+const ACCEPTED = new Set<string>();
+const ACCEPTED_MAX = 1 << 17;
+function remember(key: string): void {
+  if (ACCEPTED.size >= ACCEPTED_MAX) ACCEPTED.delete(ACCEPTED.values().next().value!);
+  ACCEPTED.add(key);
+}
+
 export class AegisRegistry implements IdentityView {
   readonly #subjects = new Map<string, Subject>();
   readonly #checkKey: (pub: Uint8Array) => boolean;
-  /** Keys that already passed the check (renewals keep their key; the check is costly). */
-  readonly #checked = new Set<string>();
   #nodes: string[] | null = [];
   #users: string[] | null = [];
 
@@ -56,8 +66,8 @@ export class AegisRegistry implements IdentityView {
     const keyB64 = p['key'] as string;
     const key = fromBase64(keyB64);
     const bad = (message: string): Finding => ({ code: 'aegis.invalid', seq, epoch, message: `aegis.attest of ${subject}: ${message}` });
-    if (key === null || key.length !== 32 || !(this.#checked.has(keyB64) || this.#checkKey(key))) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not torsion free)');
-    this.#checked.add(keyB64);
+    if (key === null || key.length !== 32 || !(ACCEPTED.has(keyB64) || this.#checkKey(key))) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not torsion free)');
+    remember(keyB64);
     const existing = this.#subjects.get(subject);
     if (existing && existing.kind !== kind) return bad(`it is already attested as a ${existing.kind}`);
     if (existing?.revocation) return bad(`it was revoked at seq ${existing.revocation.seq}; revocation is final`);
