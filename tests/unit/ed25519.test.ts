@@ -255,3 +255,10 @@ describe('docs/BUNDLE_FORMAT.md §7.4 worked examples', () => {
     }
   });
 });
+
+describe('verify with a misbehaving backend', () => {
+  it('an answer that is neither boolean nor promise is a rejection', () => {
+    const odd = { name: 'odd', verifyRaw: () => 1 as unknown as boolean };
+    expect(verify(odd, pub, msg, sig)).toBe(false);
+  });
+});

@@ -153,3 +153,11 @@ describe('openNote (Go note.Open semantics)', () => {
     );
   });
 });
+
+describe('note size limit counts UTF-8 bytes', () => {
+  it('a string note under the limit in UTF-16 units but over it in bytes is too large', () => {
+    const text = 'é'.repeat(40_000) + '\n'; // 40,001 code units, 80,001 bytes
+    const r = parseNote(text + '\n' + signNoteLine('a', 1, new Uint8Array(64)));
+    expect(r.ok === false && r.reason).toBe('too-large');
+  });
+});

@@ -125,6 +125,7 @@ export function verify(backend: Ed25519Backend, pub: Uint8Array, msg: Uint8Array
     return false;
   }
   if (typeof out === 'boolean') return out;
+  if (!(out instanceof Promise)) return false; // a backend that answers neither boolean nor promise
   return out.then(
     (v) => v === true,
     () => false

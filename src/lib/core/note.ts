@@ -117,7 +117,9 @@ export function parseNote(input: string | Uint8Array, maxBytes: number = LIMITS.
   let note: string;
   if (typeof input === 'string') {
     if (input.length > maxBytes) return fail('too-large', `note is larger than ${maxBytes} bytes`);
-    if (fromUtf8(utf8(input)) !== input) return fail('not-utf8', 'note contains a lone surrogate');
+    const bytes = utf8(input);
+    if (bytes.length > maxBytes) return fail('too-large', `note is larger than ${maxBytes} bytes`);
+    if (fromUtf8(bytes) !== input) return fail('not-utf8', 'note contains a lone surrogate');
     note = input;
   } else {
     if (input.length > maxBytes) return fail('too-large', `note is larger than ${maxBytes} bytes`);
