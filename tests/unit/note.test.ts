@@ -123,7 +123,7 @@ describe('openNote (Go note.Open semantics)', () => {
   it('a known key whose signature fails rejects the note even if another known key verifies', async () => {
     const badLine = sign('something else\n');
     const note = formatNote(TEXT, [sign(TEXT, 'other', keyId('other', SIG_ED25519, otherPub), other), badLine]);
-    expect(await openNote(note, [verifier, otherVerifier])).toMatchObject({ ok: false, reason: 'invalid-signature' });
+    expect(await openNote(note, [verifier, otherVerifier])).toMatchObject({ ok: false, reason: 'invalid-signature', key: { name: NAME, keyId: ID } });
   });
   it('works with async verifiers and treats a throwing verifier as a failed signature', async () => {
     const asyncV: NoteVerifier = { name: NAME, keyId: ID, verify: (m, s) => Promise.resolve(verifier.verify(m, s) as boolean) };

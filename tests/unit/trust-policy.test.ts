@@ -117,6 +117,6 @@ describe('verifyCheckpointWithPolicy', () => {
     raw[40]! ^= 1; // inside the Ed25519 signature; name and key ID unchanged
     const bad = `— w1.example ${raw.toString('base64')}\n`;
     const r = await verifyCheckpointWithPolicy(formatNote(text, [logLine, cosig(3, 1n), bad]), policy, pureBackend);
-    expect(r).toMatchObject({ ok: false, reason: 'invalid-signature' });
+    expect(r).toMatchObject({ ok: false, reason: 'invalid-signature', key: { name: 'w1.example' } });
   });
 });

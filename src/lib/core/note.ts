@@ -23,7 +23,11 @@ const EM_DASH_PREFIX = '\u2014 ';
 // Go unicode.IsSpace: ASCII white space, U+0085, U+00A0 and the Unicode Zs/Zl/Zp spaces.
 const SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
-export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R; message: string };
+/**
+ * Success or a failure as data. `key` names the verifier key whose signature failed (reason
+ * 'invalid-signature'), so callers can tell a bad log signature from a bad cosignature.
+ */
+export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R; message: string; key?: { name: string; keyId: number } };
 
 const fail = <R extends string>(reason: R, message: string): { ok: false; reason: R; message: string } => ({ ok: false, reason, message });
 
@@ -228,7 +232,9 @@ export function openNote(note: string | Uint8Array, verifiers: readonly NoteVeri
     const verified: OpenedNote['verified'] = [];
     for (let i = 0; i < known.length; i++) {
       const { s, v } = known[i]!;
-      if (results[i] !== true) return fail('invalid-signature', `invalid signature for key ${v.name}+${keyIdHex(v.keyId)}`);
+      if (results[i] !== true) {
+        return { ...fail('invalid-signature' as const, `invalid signature for key ${v.name}+${keyIdHex(v.keyId)}`), key: { name: v.name, keyId: v.keyId } };
+      }
       if (!verified.some((x) => x.keyId === s.keyId && x.name === s.name && bytesEqual(x.sig, s.sig))) verified.push({ ...s, verifier: v });
     }
     if (verified.length === 0) return fail('no-verified-signature', 'note has no verifiable signatures');
