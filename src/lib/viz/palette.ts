@@ -28,7 +28,7 @@ export interface StatusStyle {
 export const STATUS_STYLES: Record<IdentityStatus, StatusStyle> = {
   verified: { status: 'verified', label: 'Verified', colour: OKABE_ITO.bluishGreen, glyph: '✓', meaning: 'AEGIS attestation valid at this epoch' },
   pending: { status: 'pending', label: 'Pending', colour: OKABE_ITO.skyBlue, glyph: '…', meaning: 'attested, not yet valid at this epoch' },
-  expired: { status: 'expired', label: 'Expired', colour: OKABE_ITO.orange, glyph: '⌛', meaning: 'attestation validity ended before this epoch' },
+  expired: { status: 'expired', label: 'Expired', colour: OKABE_ITO.orange, glyph: '!', meaning: 'attestation validity ended before this epoch' },
   revoked: { status: 'revoked', label: 'Revoked', colour: OKABE_ITO.vermillion, glyph: '✕', meaning: 'attestation revoked by the AEGIS authority' },
   unknown: { status: 'unknown', label: 'Unknown', colour: OKABE_ITO.grey, glyph: '?', meaning: 'no AEGIS attestation for this node' }
 };
