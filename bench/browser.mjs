@@ -26,7 +26,7 @@ export async function buildPage() {
     bundle: true,
     format: 'esm',
     target: 'es2022',
-    minify: true,
+    minify: process.env.BENCH_MINIFY !== '0',
     logLevel: 'error',
     alias: { $lib: join(ROOT, 'src/lib') }
   });
@@ -34,7 +34,7 @@ export async function buildPage() {
 }
 
 /** One end-to-end run: fresh browser, fresh page. Returns the page's result plus wall time and peak RSS. */
-export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000 } = {}) {
+export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000, profile = null } = {}) {
   const server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
   const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const browser = await chromium.connect(bs.wsEndpoint());
@@ -45,10 +45,21 @@ export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', 
     await page.goto(`${server.url}/page/index.html?about=blank`);
     const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer') });
     const bundle = `/ledgers/${relative(CACHE, bundleDir)}/`;
-    await page.evaluate(({ bundle, threads, backend }) => history.replaceState(null, '', `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}`), { bundle, threads, backend });
+    const inpage = profile ? '&inpage=1' : '';
+    await page.evaluate(({ bundle, threads, backend, inpage }) => history.replaceState(null, '', `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}${inpage}`), { bundle, threads, backend, inpage });
     await page.reload();
+    let cdp = null;
+    if (profile) {
+      // Profiling aid (not used by `npm run bench`): the pipeline runs on the page thread.
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await page.evaluate(() => window.__go());
+    }
     await page.waitForFunction(() => window.__bench, null, { timeout: timeoutMs, polling: 100 });
     const res = await page.evaluate(() => window.__bench);
+    if (cdp) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const peakMB = rss.stop();
     const ua = await page.evaluate(() => navigator.userAgent);
     if (errors.length && !res.error) res.error = errors.join('; ');

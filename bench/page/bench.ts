@@ -1,7 +1,7 @@
 // The bench page: starts the verifier worker on the bundle named in the query string
-// (?bundle=URL&threads=N&backend=auto|native|pure) and leaves the result on window.__bench.
+// (?bundle=URL&threads=N&backend=auto|native|pure[&inpage=1]) and leaves the result on window.__bench.
 // Wall time is measured here, from before the worker is created to the explained result.
-import type { BenchRequest, BenchResponse } from './verify.worker';
+import { runPipeline, type BenchRequest, type BenchResponse } from './pipeline';
 
 const q = new URLSearchParams(location.search);
 const req: BenchRequest = {
@@ -12,6 +12,17 @@ const req: BenchRequest = {
 };
 const w = window as unknown as { __bench?: { wallMs: number } & Partial<BenchResponse> & { error?: string } };
 const t0 = performance.now();
+if (q.get('inpage')) {
+  // Profiling aid: the same pipeline on the page's thread, where DevTools' profiler can see it.
+  // Started by the harness (window.__go()) once the profiler is attached.
+  (w as unknown as { __go: () => void }).__go = () => {
+    const t1 = performance.now();
+    void runPipeline(req).then((res) => (w.__bench = { ...res, wallMs: performance.now() - t1 }));
+  };
+} else {
+  startWorker();
+}
+function startWorker(): void {
 const worker = new Worker(new URL('./verify.worker.js', import.meta.url), { type: 'module', name: 'atlas-verifier' });
 worker.addEventListener('message', (e: MessageEvent<BenchResponse>) => {
   w.__bench = { ...e.data, wallMs: performance.now() - t0 };
@@ -19,3 +30,4 @@ worker.addEventListener('message', (e: MessageEvent<BenchResponse>) => {
 });
 worker.addEventListener('error', (e) => (w.__bench = { wallMs: performance.now() - t0, error: e.message || 'worker failed to load' }));
 worker.postMessage(req);
+}

@@ -18,36 +18,49 @@ export interface SignaturePoolOptions {
   /** Smallest chunk a batch is split into. */
   minChunk?: number;
   /** Worker factory (tests, bench pages bundled without Vite). */
-  createWorker?: () => Worker;
+  createWorker?: () => WorkerLike;
 }
 
-function defaultWorker(): Worker {
+/**
+ * The part of a DOM Worker the pool uses, typed structurally so the module also type-checks (and
+ * is tested) under Node's lib, where tests stand in MessageChannel-backed workers.
+ */
+export interface WorkerLike {
+  postMessage(msg: unknown, transfer: ArrayBuffer[]): void;
+  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (e: { data?: unknown; message?: string }) => void): void;
+  terminate(): void;
+}
+
+function defaultWorker(): WorkerLike {
+  // `new Worker(new URL(…, import.meta.url))` verbatim, so Vite bundles the worker module.
+  const Worker = (globalThis as unknown as { Worker: new (url: URL, options: { type: 'module'; name: string }) => WorkerLike }).Worker;
   return new Worker(new URL('./signature.worker.ts', import.meta.url), { type: 'module', name: 'atlas-signatures' });
 }
 
-function workerPort(w: Worker): Port<PoolResponse, PoolRequest> {
+function workerPort(w: WorkerLike): Port<PoolResponse, PoolRequest> {
   return {
     post: (msg, transfer) => w.postMessage(msg, transfer ?? []),
     subscribe(onMessage, onFailure) {
-      w.addEventListener('message', (e: MessageEvent<PoolResponse>) => onMessage(e.data));
-      w.addEventListener('error', (e: ErrorEvent) => onFailure(new Error(`signature worker failed: ${e.message || 'load error'}`)));
+      w.addEventListener('message', (e) => onMessage(e.data as PoolResponse));
+      w.addEventListener('error', (e) => onFailure(new Error(`signature worker failed: ${e.message || 'load error'}`)));
       w.addEventListener('messageerror', () => onFailure(new Error('signature worker: message could not be decoded')));
     }
   };
 }
 
 export function defaultThreads(cap = 4): number {
-  const hc = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const hc = nav?.hardwareConcurrency && nav.hardwareConcurrency > 0 ? nav.hardwareConcurrency : 2;
   return Math.max(1, Math.min(hc, cap));
 }
 
 /** A started pool. `backend` names what the workers use, e.g. 'webcrypto' or 'noble-curves'. */
 export class SignaturePool {
-  readonly #workers: Worker[];
+  readonly #workers: WorkerLike[];
   readonly #scheduler: SignatureScheduler;
   readonly backend: string;
 
-  private constructor(workers: Worker[], scheduler: SignatureScheduler, backend: string) {
+  private constructor(workers: WorkerLike[], scheduler: SignatureScheduler, backend: string) {
     this.#workers = workers;
     this.#scheduler = scheduler;
     this.backend = backend;

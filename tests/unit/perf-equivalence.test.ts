@@ -1,0 +1,129 @@
+// Parallel and single-thread verification give identical reports (issue 7): the same findings in
+// the same order (so the same first failure in stop mode), the same counts, the same replay, on an
+// honest issuer ledger and on every tamper kind. Parallel paths under test:
+//   - the CLI pool: real worker_threads running the bundled src/cli/pool/signature-worker.ts
+//     (node:crypto, and the pure-JS fallback);
+//   - the browser pool class (src/lib/worker/pool/signature-pool.ts) over Worker stand-ins backed
+//     by MessageChannel ports, served by the same protocol with the WebCrypto backend.
+// Small batches force many pipelined batches in flight; one run uses the default batch size.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { build } from 'esbuild';
+import { MemorySource } from '../../src/lib/core/bundle-source';
+import { verifyBundle } from '../../src/lib/core/verify-bundle';
+import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '../../src/lib/core/report';
+import { pureBackend, verify } from '../../src/lib/core/ed25519';
+import { serveSignaturePort, type PoolRequest, type PoolResponse } from '../../src/lib/core/signature-port';
+import { nodeBackend } from '../../src/cli/ed25519-node';
+import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
+import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
+import { createWebCryptoBackend } from '../../src/lib/worker/ed25519-webcrypto';
+import { generateBundle } from '../../src/issuer/generate';
+import { BundleFiles, TAMPER_KINDS, TamperSource } from '../../src/issuer/tamper';
+
+const SEED = 'perf-equivalence';
+let dir = '';
+let workerUrl: URL;
+let source: TamperSource;
+const pools: Array<{ close(): unknown }> = [];
+let cliNative: CliSignaturePool;
+let cliPure: CliSignaturePool;
+let browserPool: SignaturePool;
+
+/** A Worker stand-in: the pool talks to one end of a MessageChannel, the protocol serves the other. */
+function fakeWorker(): WorkerLike {
+  const { port1, port2 } = new MessageChannel();
+  const web = createWebCryptoBackend(globalThis.crypto.subtle);
+  serveSignaturePort(
+    {
+      post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => port2.postMessage(msg, transfer ?? []),
+      subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
+    },
+    async () => ({ name: web.name, verifyOne: (k, m, s) => verify(web, k, m, s) })
+  );
+  const listeners: Array<(e: { data?: unknown }) => void> = [];
+  port1.on('message', (data: unknown) => listeners.forEach((l) => l({ data })));
+  return {
+    postMessage: (msg: unknown, transfer: ArrayBuffer[]) => port1.postMessage(msg, transfer),
+    addEventListener: (type: string, l: (e: { data?: unknown }) => void) => {
+      if (type === 'message') listeners.push(l);
+    },
+    terminate: () => {
+      port1.close();
+      (port2 as MessagePort).close();
+    }
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'atlas-perf-eq-'));
+  const outfile = join(dir, 'signature-worker.mjs');
+  await build({ entryPoints: ['src/cli/pool/signature-worker.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error' });
+  workerUrl = pathToFileURL(outfile);
+  await generateBundle({ out: join(dir, 'ledger'), events: 600, seed: SEED });
+  source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
+  cliNative = await CliSignaturePool.start({ threads: 2, backend: 'native', workerUrl, minChunk: 16 });
+  cliPure = await CliSignaturePool.start({ threads: 2, backend: 'pure', workerUrl, minChunk: 16 });
+  browserPool = await SignaturePool.start({ threads: 2, createWorker: fakeWorker, minChunk: 16 });
+  pools.push(cliNative, cliPure, browserPool);
+});
+afterAll(async () => {
+  for (const p of pools) await p.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function memory(b: BundleFiles): MemorySource {
+  const m = new Map<string, Uint8Array>();
+  for (const p of b.paths()) if (p !== 'trust.json') m.set(p, b.get(p));
+  return new MemorySource(m, { chunk: 4096 });
+}
+
+async function report(b: BundleFiles, signatures: SignatureVerifier, mode: 'stop' | 'audit', batch?: number): Promise<VerifyReport> {
+  const { report: r } = await verifyBundle(memory(b), { signatures, mode, ...(batch ? { batch } : {}) });
+  return r;
+}
+
+describe('parallel and single-thread verification agree', () => {
+  it('the pools use the backends they claim', () => {
+    expect([cliNative.backend, cliPure.backend, browserPool.backend]).toEqual(['node-crypto', 'pure', 'webcrypto']);
+    expect(browserPool.size).toBe(2);
+  });
+
+  it('honest ledger: identical reports, ok, every signature verified (stop and audit, small and default batches)', async () => {
+    const single = await report(source.bundle, sequentialVerifier(nodeBackend), 'stop');
+    expect(single.ok).toBe(true);
+    expect(single.events).toBe(600);
+    for (const mode of ['stop', 'audit'] as const) {
+      for (const pool of [cliNative, browserPool]) expect(await report(source.bundle, pool, mode, mode === 'stop' ? 37 : undefined)).toEqual(single);
+    }
+    expect(await report(source.bundle, cliPure, 'stop', 64)).toEqual(single);
+    expect(await report(source.bundle, sequentialVerifier(pureBackend), 'stop', 64)).toEqual(single);
+  });
+
+  // Each kind against one pool in both modes (alternating, to keep the suite short on 2 cores).
+  TAMPER_KINDS.forEach((kind, i) => {
+    const pool = () => (i % 2 === 0 ? cliNative : browserPool);
+    it(`${kind}: the same first failure and the same audit findings (${i % 2 === 0 ? 'CLI' : 'browser'} pool)`, async () => {
+      const t = source.tamper(kind, 1);
+      const stop = await report(t.bundle, sequentialVerifier(nodeBackend), 'stop', 37);
+      const audit = await report(t.bundle, sequentialVerifier(nodeBackend), 'audit', 37);
+      expect(stop.ok).toBe(false);
+      expect(stop.failures[0]).toEqual(audit.failures[0]);
+      expect(stop.failures[0]!.seq).toBe(t.expected.seq);
+      expect(stop.failures[0]!.code).toBe(t.expected.code);
+      expect(await report(t.bundle, pool(), 'stop', 37)).toEqual(stop);
+      expect(await report(t.bundle, pool(), 'audit', 37)).toEqual(audit);
+    });
+  });
+
+  it('sig-bitflip with the pure-JS pool: the same report as single-thread pure and node:crypto', async () => {
+    const t = source.tamper('sig-bitflip', 2);
+    const single = await report(t.bundle, sequentialVerifier(nodeBackend), 'audit', 64);
+    expect(single.failures.some((f) => f.code === 'sig.invalid')).toBe(true);
+    expect(await report(t.bundle, cliPure, 'audit', 64)).toEqual(single);
+  });
+});
