@@ -3,6 +3,7 @@
 // Pages read from it; a page opened directly by URL calls `ensureLoaded(page.url)`, which loads
 // the current source (the demo by default, or `?bundle=URL`) unless it is already loaded.
 import { browser } from '$app/environment';
+import { resolve } from '$app/paths';
 import type { ResolvedPathname } from '$app/types';
 import { VerifierClient } from '$lib/worker/client';
 import type { VerifierApi } from '$lib/worker/verifier.worker';
@@ -87,7 +88,9 @@ export class VerifierState {
     this.phase = 'loading';
     this.progress = null;
     this.result = null;
-    const base = browser ? document.baseURI : undefined;
+    // The app's root as an absolute URL (resolve('/') is relative on prerendered pages and
+    // root-relative on the SPA fallback; document.baseURI would be the deep link's own folder).
+    const base = browser ? new URL(resolve('/'), location.href).href : undefined;
     const opts = { trust: this.userTrust?.value, audit: this.auditMode, base };
     const run = this.#worker
       .load(source, opts, (p) => (this.progress = p), abort.signal)
