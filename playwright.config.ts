@@ -8,10 +8,16 @@ if (!existsSync(chromium)) {
   throw new Error(`Chromium not found at ${chromium}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 }
 const port = Number(process.env.E2E_PORT ?? 4173);
+/** The built site to serve (default build/; a private copy avoids a concurrent `npm run build`). */
+const buildDir = process.env.E2E_BUILD_DIR ?? 'build';
+/** A second origin that hosts test bundles (tampered, older, hostile), like a third-party bundle URL. */
+export const fixturePort = port + 1;
 
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '*.spec.ts',
+  // Playwright empties its output folder; the fixtures live next to it, not inside.
+  outputDir: 'test-results/playwright',
   // Two cores shared by everyone: one worker, no retries hiding flakiness.
   workers: 1,
   retries: 0,
@@ -38,10 +44,18 @@ export default defineConfig({
     trace: 'off',
     screenshot: 'off'
   },
-  webServer: {
-    command: `node scripts/serve-static.mjs --port ${port} --root build --offline-file test-results/.offline`,
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: false,
-    timeout: 30_000
-  }
+  webServer: [
+    {
+      command: `node scripts/serve-static.mjs --port ${port} --root ${buildDir}`,
+      url: `http://127.0.0.1:${port}/`,
+      reuseExistingServer: false,
+      timeout: 30_000
+    },
+    {
+      command: `node scripts/serve-static.mjs --port ${fixturePort} --root test-results/e2e-fixtures --mkdir --cors`,
+      port: fixturePort,
+      reuseExistingServer: false,
+      timeout: 30_000
+    }
+  ]
 });

@@ -5,10 +5,10 @@
 //   so deep links such as /account/alice/ work from any static host that serves the fallback.
 // - No directory traversal: the resolved path must stay under the root.
 // - MIME types include .mjs/.js as text/javascript and .wasm as application/wasm.
-// - `--offline-file PATH`: if PATH exists, every request is refused (used by the offline e2e drill
-//   to simulate the server going away without killing it).
+// - `--cors`: add `Access-Control-Allow-Origin: *` (a bundle host on another origin, for e2e).
+// - `--mkdir`: create the root if it is missing (a fixture folder filled after start-up).
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -18,8 +18,8 @@ function arg(name, fallback) {
 }
 const port = Number(arg('port', process.env.PORT ?? '4173'));
 const root = resolve(arg('root', 'build'));
-const offlineFile = arg('offline-file', '');
 const fallback = join(root, '404.html');
+const cors = args.includes('--cors');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -39,6 +39,7 @@ const MIME = {
   '.woff2': 'font/woff2'
 };
 
+if (args.includes('--mkdir')) mkdirSync(root, { recursive: true });
 if (!existsSync(root)) {
   console.error(`serve-static: ${root} does not exist; run \`npm run build\` first`);
   process.exit(1);
@@ -67,8 +68,8 @@ function resolveFile(urlPath) {
 }
 
 const server = createServer((req, res) => {
-  if (offlineFile && existsSync(offlineFile)) {
-    req.socket.destroy();
+  if (cors && req.method === 'OPTIONS') {
+    res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD' }).end();
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -83,7 +84,7 @@ const server = createServer((req, res) => {
   }
   // Missing assets under /_app/ are real 404s; anything else falls back to the SPA shell.
   let file = r.file;
-  let status = 200;
+  const status = 200;
   if (!file) {
     if (url.pathname.startsWith('/_app/') || extname(url.pathname) !== '' || !existsSync(fallback)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -92,12 +93,14 @@ const server = createServer((req, res) => {
     file = fallback;
   }
   const size = statSync(file).size;
-  res.writeHead(status, {
+  const headers = {
     'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': size,
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff'
-  });
+  };
+  if (cors) headers['access-control-allow-origin'] = '*';
+  res.writeHead(status, headers);
   if (req.method === 'HEAD') {
     res.end();
     return;
