@@ -1,0 +1,70 @@
+// The AEGIS registry (BUNDLE_FORMAT.md §9): attestations, windows, rotation, revocation, key check.
+import { describe, expect, it } from 'vitest';
+import { AegisRegistry } from '../../src/lib/core/aegis-registry';
+import { checkKey, SMALL_ORDER_ENCODINGS } from '../../src/lib/core/ed25519';
+import { toBase64 } from '../../src/lib/core/bytes';
+import { deriveKey } from '../../src/issuer/keys';
+
+const key = (n: string) => deriveKey('aegis-test', n).pubB64;
+const registry = () => new AegisRegistry((pub) => checkKey(pub) === null);
+const node = (subject: string, k: string, validFrom: number, validUntil: number, zone = 'eu') => ({ subject, kind: 'node', key: k, zone, validFrom, validUntil });
+const user = (subject: string, k: string, validFrom = 0, validUntil = 100) => ({ subject, kind: 'user', key: k, validFrom, validUntil });
+
+describe('AegisRegistry', () => {
+  it('resolves status through the validity window', () => {
+    const r = registry();
+    expect(r.attest(10, 1, node('n-001', key('a'), 2, 4))).toBeNull();
+    expect(r.status('n-001', 1)).toBe('pending');
+    expect(r.status('n-001', 2)).toBe('verified');
+    expect(r.status('n-001', 4)).toBe('verified');
+    expect(r.status('n-001', 5)).toBe('expired');
+    expect(r.status('n-002', 3)).toBe('unknown');
+    expect(r.attestationSeq('n-001', 3)).toBe(10);
+    expect(r.attestationSeq('n-001', 5)).toBeNull();
+    expect(r.zone('n-001')).toBe('eu');
+    expect(r.kind('n-001')).toBe('node');
+    expect(r.resolve('n-001', 3)).toEqual({ status: 'verified', key: key('a'), kind: 'node' });
+  });
+
+  it('a re-attestation renews and rotates the key from its seq on', () => {
+    const r = registry();
+    r.attest(1, 0, node('n-001', key('a'), 0, 2));
+    expect(r.attest(9, 2, node('n-001', key('b'), 2, 6, 'us'))).toBeNull();
+    expect(r.resolve('n-001', 5)).toEqual({ status: 'verified', key: key('b'), kind: 'node' });
+    expect(r.zone('n-001')).toBe('us');
+    expect(r.attestationSeq('n-001', 1)).toBe(1);
+    expect(r.attestationSeq('n-001', 5)).toBe(9);
+  });
+
+  it('revocation applies from its epoch and is final; kind never changes', () => {
+    const r = registry();
+    r.attest(1, 0, user('u-000001', key('u')));
+    expect(r.revoke(5, 3, { subject: 'u-000001', from: 4, reason: 'x' })).toBeNull();
+    expect(r.status('u-000001', 3)).toBe('verified');
+    expect(r.status('u-000001', 4)).toBe('revoked');
+    expect(r.revocationSeq('u-000001', 4)).toBe(5);
+    expect(r.revocationSeq('u-000001', 3)).toBeNull();
+    expect(r.attest(6, 4, user('u-000001', key('u2')))?.code).toBe('aegis.invalid');
+    expect(r.revoke(7, 4, { subject: 'u-000001', from: 4, reason: 'again' })?.code).toBe('aegis.invalid');
+    expect(r.revoke(8, 4, { subject: 'u-000404', from: 4, reason: 'x' })?.code).toBe('aegis.invalid');
+    r.attest(9, 4, user('u-000002', key('v')));
+    expect(r.attest(10, 4, node('u-000002', key('v'), 0, 9))?.code).toBe('aegis.invalid');
+  });
+
+  it('refuses keys that fail the §7 key check (small order)', () => {
+    const r = registry();
+    const f = r.attest(3, 0, user('u-000009', toBase64(SMALL_ORDER_ENCODINGS[1]!)));
+    expect(f).toMatchObject({ code: 'aegis.invalid', seq: 3 });
+    expect(r.status('u-000009', 0)).toBe('unknown');
+  });
+
+  it('lists users and nodes sorted', () => {
+    const r = registry();
+    for (const id of ['u-000003', 'u-000001', 'u-000002']) r.attest(0, 0, user(id, key(id)));
+    for (const id of ['n-010', 'n-002']) r.attest(0, 0, node(id, key(id), 0, 9));
+    expect(r.users()).toEqual(['u-000001', 'u-000002', 'u-000003']);
+    expect(r.nodes()).toEqual(['n-002', 'n-010']);
+    r.attest(1, 0, user('u-000000', key('z')));
+    expect(r.users()[0]).toBe('u-000000');
+  });
+});
