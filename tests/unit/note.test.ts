@@ -114,6 +114,12 @@ describe('openNote (Go note.Open semantics)', () => {
       expect(r.value.unverified.map((s) => s.name)).toEqual(['other']);
     }
   });
+  it('Go note.Open: only the first line of each known key is verified; later ones are dropped', async () => {
+    const junk = sign('not the text\n');
+    const validThenJunk = await openNote(formatNote(TEXT, [sign(TEXT), junk]), [verifier]);
+    expect(validThenJunk.ok && validThenJunk.value.verified).toHaveLength(1);
+    expect(await openNote(formatNote(TEXT, [junk, sign(TEXT)]), [verifier])).toMatchObject({ ok: false, reason: 'invalid-signature' });
+  });
   it('a line counts only when name AND key ID match', async () => {
     const wrongName = formatNote(TEXT, [sign(TEXT, 'example.org/other')]);
     expect(await openNote(wrongName, [verifier])).toMatchObject({ ok: false, reason: 'no-verified-signature' });

@@ -98,10 +98,10 @@ describe('verifyCheckpointWithPolicy', () => {
   const logLine = signNoteLine('example.org/log', keyId('example.org/log', SIG_ED25519, LOG.pub), ed25519.sign(utf8(text), LOG.seed));
   const cosig = (i: number, ts: bigint) => formatCosignatureLine(`w${i}.example`, W[i]!.pub, ts, ed25519.sign(cosignatureMessage(text, ts), W[i]!.seed));
 
-  it('accepts the log signature plus a quorum, reporting the newest timestamp per witness', async () => {
+  it('accepts the log signature plus a quorum; a witness counts once, with its first line (Go note.Open)', async () => {
     const r = await verifyCheckpointWithPolicy(formatNote(text, [logLine, cosig(0, 10n), cosig(2, 20n), cosig(0, 30n)]), policy, pureBackend, { origin: 'example.org/log' });
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.value.cosignatures).toEqual([{ witness: 'w0', timestamp: 30n }, { witness: 'w2', timestamp: 20n }]);
+    if (r.ok) expect(r.value.cosignatures).toEqual([{ witness: 'w0', timestamp: 10n }, { witness: 'w2', timestamp: 20n }]);
   });
   it('two cosignatures by one witness do not make a quorum of two', async () => {
     const r = await verifyCheckpointWithPolicy(formatNote(text, [logLine, cosig(0, 10n), cosig(0, 11n)]), policy, pureBackend);

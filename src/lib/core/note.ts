@@ -7,7 +7,7 @@
 //   vkey      = name "+" hex8(keyID) "+" base64(type || public key)
 //   keyID     = SHA-256(name || 0x0A || type || public key)[:4], big-endian uint32
 
-import { bytesEqual, concatBytes, fromBase64, fromHex, fromUtf8, toBase64, utf8 } from './bytes';
+import { concatBytes, fromBase64, fromHex, fromUtf8, toBase64, utf8 } from './bytes';
 import { verify as verifyEd25519, type Ed25519Backend } from './ed25519';
 import { sha256 } from './hash';
 import { LIMITS } from './types';
@@ -195,7 +195,7 @@ export function ed25519NoteVerifier(vkey: Vkey, backend: Ed25519Backend): NoteVe
 }
 
 export interface OpenedNote extends ParsedNote {
-  /** Signatures from known keys that verified (identical duplicates once). */
+  /** Signatures from known keys that verified: the first line of each known key. */
   verified: (NoteSignature & { verifier: NoteVerifier })[];
   /** Lines whose (name, key ID) matches no verifier: ignored. */
   unverified: NoteSignature[];
@@ -204,9 +204,10 @@ export interface OpenedNote extends ParsedNote {
 export type OpenReason = NoteReason | 'invalid-signature' | 'no-verified-signature';
 
 /**
- * Open a note: a line counts only if its name AND key ID match a verifier; a known key whose
- * signature fails rejects the note; at least one known signature must verify. Synchronous when
- * every verifier is.
+ * Open a note with Go golang.org/x/mod/sumdb/note Open semantics: a line counts only if its name
+ * AND key ID match a verifier; the first line of each known key is verified and later lines of
+ * that key are dropped; a known key whose (first) signature fails rejects the note; at least one
+ * known signature must verify. Synchronous when every verifier is.
  */
 export function openNote(note: string | Uint8Array, verifiers: readonly NoteVerifier[]): Result<OpenedNote, OpenReason> | Promise<Result<OpenedNote, OpenReason>> {
   const parsed = parseNote(note);
@@ -216,10 +217,18 @@ export function openNote(note: string | Uint8Array, verifiers: readonly NoteVeri
   for (const v of verifiers) byKey.set(`${v.keyId}:${v.name}`, v);
   const known: { s: NoteSignature; v: NoteVerifier }[] = [];
   const unverified: NoteSignature[] = [];
+  const seen = new Set<string>();
   for (const s of n.signatures) {
-    const v = byKey.get(`${s.keyId}:${s.name}`);
-    if (v) known.push({ s, v });
-    else if (!unverified.some((u) => u.line === s.line)) unverified.push(s);
+    const id = `${s.keyId}:${s.name}`;
+    const v = byKey.get(id);
+    if (!v) {
+      if (!unverified.some((u) => u.line === s.line)) unverified.push(s);
+    } else if (!seen.has(id)) {
+      // As Go's note.Open: only the first line of each known key is verified; later lines by the
+      // same key are dropped unchecked ("Drop repeated signatures by a single verifier").
+      seen.add(id);
+      known.push({ s, v });
+    }
   }
   const answers = known.map(({ s, v }) => {
     try {
@@ -235,7 +244,7 @@ export function openNote(note: string | Uint8Array, verifiers: readonly NoteVeri
       if (results[i] !== true) {
         return { ...fail('invalid-signature' as const, `invalid signature for key ${v.name}+${keyIdHex(v.keyId)}`), key: { name: v.name, keyId: v.keyId } };
       }
-      if (!verified.some((x) => x.keyId === s.keyId && x.name === s.name && bytesEqual(x.sig, s.sig))) verified.push({ ...s, verifier: v });
+      verified.push({ ...s, verifier: v });
     }
     if (verified.length === 0) return fail('no-verified-signature', 'note has no verifiable signatures');
     return { ok: true, value: { ...n, verified, unverified } };

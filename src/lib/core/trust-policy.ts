@@ -170,7 +170,7 @@ export interface CheckpointVerdict {
   checkpoint: Checkpoint;
   /** The policy log whose signature verified. */
   log: PolicyLog;
-  /** Verified cosignatures by policy witness name (one per witness: the newest timestamp). */
+  /** Verified cosignatures by policy witness name, one per witness (signed-note verifies only the first line of each key). */
   cosignatures: { witness: string; timestamp: bigint }[];
   quorum: QuorumResult;
 }
