@@ -4,6 +4,7 @@
 //
 //	GOPATH=/usr/share/gocode GO111MODULE=off go run tests/interop/tlogcheck/main.go \
 //	    -vkey LOG_VKEY -proof FILE -entry FILE [-witness VKEY ...] [-quorum K]
+//	... -notes FILE -notekey VKEY [-notekey VKEY ...]   (differential note.Open mode)
 //
 // It checks (a) the checkpoint note's log signature with note.Open, (b) the inclusion of the entry
 // bytes with tlog.RecordHash + tlog.CheckRecord, and (c) C2SP cosignature/v1 witness signatures
@@ -93,14 +94,51 @@ func parseWitness(vkey string) (*witness, error) {
 	return &witness{name: parts[0], id: id, pub: ed25519.PublicKey(raw[1:])}, nil
 }
 
+// openNotes is the differential mode: every line of the file is base64 of one note; for each,
+// print "ok <number of verified signatures>" or "err <error>" after note.Open with the vkeys.
+func openNotes(path string, vkeys []string) error {
+	var vs []note.Verifier
+	for _, k := range vkeys {
+		v, err := note.NewVerifier(k)
+		if err != nil {
+			return fmt.Errorf("vkey %q: %v", k, err)
+		}
+		vs = append(vs, v)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		msg, err := base64.StdEncoding.DecodeString(line)
+		if err != nil {
+			return err
+		}
+		n, err := note.Open(msg, note.VerifierList(vs...))
+		if err != nil {
+			fmt.Fprintf(&out, "err %v\n", strings.ReplaceAll(err.Error(), "\n", " "))
+		} else {
+			fmt.Fprintf(&out, "ok %d\n", len(n.Sigs))
+		}
+	}
+	fmt.Print(out.String())
+	return nil
+}
+
 func run() error {
-	var witnessKeys multi
+	var witnessKeys, noteKeys multi
 	vkey := flag.String("vkey", "", "log verifier key")
 	proofPath := flag.String("proof", "", "tlog-proof file")
 	entryPath := flag.String("entry", "", "entry bytes file")
 	quorum := flag.Int("quorum", 0, "distinct witness cosignatures required")
+	notesPath := flag.String("notes", "", "differential mode: file of base64 notes, one per line")
 	flag.Var(&witnessKeys, "witness", "witness cosignature/v1 vkey (repeatable)")
+	flag.Var(&noteKeys, "notekey", "differential mode: a verifier key (repeatable)")
 	flag.Parse()
+	if *notesPath != "" {
+		return openNotes(*notesPath, noteKeys)
+	}
 
 	pb, err := os.ReadFile(*proofPath)
 	if err != nil {
