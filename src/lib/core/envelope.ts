@@ -31,6 +31,7 @@ const SUBJECT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ENVELOPE_KEYS = ['epoch', 'key', 'payload', 'prev', 'seq', 'sig', 'signer', 'type', 'v'];
 const ENVELOPE_KEYS_POLICY = ['epoch', 'key', 'payload', 'policy', 'prev', 'seq', 'sig', 'signer', 'type', 'v'];
 const DOMAIN = asciiBytes(EVENT_DOMAIN);
+const ASCII = new TextDecoder('utf-8');
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; finding: Finding };
 
@@ -64,15 +65,12 @@ function depth(v: Json): number {
 export function decodeLine(line: Uint8Array, at: number): ParseResult<string> {
   if (line.length > LIMITS.eventBytes) return fail('limit.exceeded', at, `event line is ${line.length} bytes; the limit is ${LIMITS.eventBytes}`);
   if (line.length === 0) return fail('json.syntax', at, 'empty line');
-  let text = '';
-  for (let i = 0; i < line.length; i += 8192) {
-    const part = line.subarray(i, Math.min(line.length, i + 8192));
-    for (let j = 0; j < part.length; j++) {
-      if (part[j]! >= 0x80) return fail('json.noncanonical', at, `non-ASCII byte 0x${part[j]!.toString(16)} at offset ${i + j}; canonical JSON escapes it`);
-    }
-    text += String.fromCharCode(...part);
+  for (let i = 0; i < line.length; i++) {
+    if (line[i]! >= 0x80) return fail('json.noncanonical', at, `non-ASCII byte 0x${line[i]!.toString(16)} at offset ${i}; canonical JSON escapes it`);
   }
-  return { ok: true, value: text };
+  // All ASCII, so UTF-8 decoding is the identity on code points; TextDecoder's ASCII fast path is
+  // ~10x faster than String.fromCharCode(...bytes) (issue 7 profile: 7 % of the Chromium replay).
+  return { ok: true, value: ASCII.decode(line) };
 }
 
 /** Parse one envelope line: canonical JSON, exact field set and types (§4). */
