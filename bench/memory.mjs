@@ -33,14 +33,37 @@ function cmdline(pid) {
   }
 }
 
-/** Start sampling; stop() returns the peak in MB of the summed RSS of matching descendants (and the root). */
+/** utime + stime of a process in seconds (all its threads), from /proc/PID/stat. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // fields 14 and 15, USER_HZ = 100
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Start sampling the matching descendants of rootPid. stop() returns {peakMB, cpuSeconds}: the peak
+ * of their summed RSS, and the CPU time they used while sampled (load-independent, unlike wall
+ * time on a shared machine).
+ */
 export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}) {
   let peak = 0;
+  const cpuStart = new Map();
+  const cpuLast = new Map();
   const tick = () => {
     const all = [rootPid];
     for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
     let sum = 0;
-    for (const p of all) if (match(cmdline(p))) sum += rssKb(p);
+    for (const p of all) {
+      if (!match(cmdline(p))) continue;
+      sum += rssKb(p);
+      const c = cpuSeconds(p);
+      if (!cpuStart.has(p)) cpuStart.set(p, c);
+      cpuLast.set(p, c);
+    }
     if (sum > peak) peak = sum;
   };
   tick();
@@ -49,7 +72,9 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}
     stop() {
       clearInterval(t);
       tick();
-      return peak / 1024;
+      let cpu = 0;
+      for (const [p, c] of cpuLast) cpu += c - cpuStart.get(p);
+      return { peakMB: peak / 1024, cpuSeconds: cpu };
     }
   };
 }

@@ -6,7 +6,8 @@
 //      signatures in the worker pool → chain, log, checkpoints → economy replay → one Explain-This);
 //   4. the CLI: `atlas verify --threads N` (and --threads 0 on 10k, the single-thread path).
 // Prints a table, writes bench/results.json and bench/RESULTS.md (the README includes the latter).
-// Options: --sizes 10000,100000 (default 10000,100000,1000000), --quick (10k only, 1 s OpenSSL).
+// Options: --sizes 10000,100000 (default 10000,100000,1000000), --quick (10k only, 1 s OpenSSL),
+// --fresh (regenerate the ledgers).
 // Benchmarks are scripts, never tests: nothing here asserts a time; targets are reported as pass/fail.
 import { spawn, execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +19,7 @@ import { buildPage, runInChromium } from './browser.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
+const fresh = argv.includes('--fresh');
 const sizesArg = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : null;
 const SIZES = (sizesArg ?? (quick ? '10000' : '10000,100000,1000000')).split(',').map(Number);
 const CORES = Math.min(2, cpus().length);
@@ -26,14 +28,14 @@ const log = (...a) => console.error('bench:', ...a);
 /** Run the CLI under /usr/bin/time: wall seconds, peak RSS (whole process, worker_threads included). */
 function runCli(dir, threads) {
   return new Promise((resolve, reject) => {
-    const p = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M', process.execPath, join(ROOT, 'dist/cli/atlas.mjs'), 'verify', dir, '--json', '--threads', String(threads)], { cwd: ROOT });
+    const p = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M %U %S', process.execPath, join(ROOT, 'dist/cli/atlas.mjs'), 'verify', dir, '--json', '--threads', String(threads)], { cwd: ROOT });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);
     p.on('close', () => {
-      const m = /BENCH_TIME ([0-9.]+) ([0-9]+)/.exec(err);
+      const m = /BENCH_TIME ([0-9.]+) ([0-9]+) ([0-9.]+) ([0-9.]+)/.exec(err);
       let report = null;
       try {
         report = JSON.parse(out);
@@ -41,7 +43,7 @@ function runCli(dir, threads) {
         /* reported below */
       }
       if (!m || !report) return reject(new Error(`atlas verify produced no report: ${err.trim().slice(0, 400)}`));
-      resolve({ seconds: Number(m[1]), peakRssMB: Number(m[2]) / 1024, ok: report.ok, events: report.events, failures: (report.failures ?? []).slice(0, 3) });
+      resolve({ seconds: Number(m[1]), peakRssMB: Number(m[2]) / 1024, cpuSeconds: Number(m[3]) + Number(m[4]), ok: report.ok, events: report.events, failures: (report.failures ?? []).slice(0, 3) });
     });
   });
 }
@@ -55,7 +57,7 @@ async function main() {
   await buildPage();
 
   const ledgers = new Map();
-  for (const n of SIZES) ledgers.set(n, ensureLedger(n, 7, log));
+  for (const n of SIZES) ledgers.set(n, ensureLedger(n, 7, log, { fresh }));
 
   log('native reference: openssl speed and node:crypto');
   const native = await measureNative({ opensslSeconds: quick ? 1 : 3, cores: CORES });
@@ -66,7 +68,7 @@ async function main() {
     row.eventsPerSec = row.ok ? row.events / row.seconds : null;
     row.ratioToOpenssl = row.eventsPerSec ? row.eventsPerSec / opensslN : null;
     rows.push(row);
-    log(`${row.where} ${row.events} events: ${row.seconds.toFixed(2)} s, ${fmt(row.eventsPerSec)} events/s, peak ${row.peakRssMB.toFixed(0)} MB${row.ok ? '' : `, NOT OK: ${JSON.stringify(row.failures ?? row.error)}`}`);
+    log(`${row.where} ${row.events} events: ${row.seconds.toFixed(2)} s (${row.cpuSeconds.toFixed(2)} CPU-s), ${fmt(row.eventsPerSec)} events/s, peak ${row.peakRssMB.toFixed(0)} MB${row.ok ? '' : `, NOT OK: ${JSON.stringify(row.failures ?? row.error)}`}`);
   };
   for (const n of SIZES) {
     const dir = bundleDir(ledgers.get(n));
@@ -84,6 +86,7 @@ async function main() {
         seconds: r.wallMs / 1000,
         verifiedSeconds: r.ms ? r.ms.verified / 1000 : null,
         peakRssMB: r.peakRssMB,
+        cpuSeconds: r.cpuSeconds,
         ok: r.ok === true && r.explained !== null && !r.error,
         explained: r.explained ?? null,
         failures: r.failures,
@@ -93,7 +96,7 @@ async function main() {
     for (const threads of n === SIZES[0] ? [CORES, 0] : [CORES]) {
       log(`cli ${n} events, --threads ${threads}`);
       const r = await runCli(dir, threads);
-      add({ where: 'cli', events: r.events ?? n, ledger: n, threads, backend: 'node-crypto', seconds: r.seconds, peakRssMB: r.peakRssMB, ok: r.ok, failures: r.failures });
+      add({ where: 'cli', events: r.events ?? n, ledger: n, threads, backend: 'node-crypto', seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMB: r.peakRssMB, ok: r.ok, failures: r.failures });
     }
   }
 
@@ -132,18 +135,18 @@ async function main() {
   md.push('');
   md.push(`Native reference (same run): OpenSSL Ed25519 verify ${fmt(native.openssl1.verifyPerSec)}/s on 1 core, **${fmt(opensslN)}/s on ${CORES}** (\`${native.opensslN.command}\`); node:crypto ${fmt(native.node1.verifyPerSec)}/s on 1 thread, ${fmt(native.nodeN.verifyPerSec)}/s on ${CORES} worker_threads.`);
   md.push('');
-  md.push('| where | events | signature path | time (s) | events/s | × OpenSSL 2-core | peak memory (MB) | ok |');
-  md.push('|---|---:|---|---:|---:|---:|---:|---|');
+  md.push('| where | events | signature path | time (s) | CPU (s) | events/s | × OpenSSL 2-core | peak memory (MB) | ok |');
+  md.push('|---|---:|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const path = r.threads > 0 ? `${r.backend}, ${r.threads} ${r.where === 'cli' ? 'worker_threads' : 'workers'}` : `${r.backend}, single thread`;
-    md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
+    md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
   }
   md.push('');
   md.push('| target (issue 7) | measured | met |');
   md.push('|---|---:|---|');
   for (const t of targets) md.push(`| ${t.target} | ${t.value === undefined || t.value === null ? '—' : t.value < 10 ? t.value.toFixed(2) : fmt(t.value)} | ${t.pass === null ? 'not run' : t.pass ? 'yes' : '**no**'} |`);
   md.push('');
-  md.push('Chromium time is wall time in the page from creating the verifier worker to an Explain-This answer (download, verify, replay, explain); memory is the peak RSS of the renderer process that hosts the page and all its workers. CLI time and memory are `/usr/bin/time` wall seconds and max RSS of `atlas verify --json`.');
+  md.push('Chromium time is wall time in the page from creating the verifier worker to an Explain-This answer (download, verify, replay, explain); memory is the peak RSS of the renderer process that hosts the page and all its workers, CPU its user+system time during the run. CLI time, CPU and memory are `/usr/bin/time` wall seconds, user+system seconds and max RSS of `atlas verify --json`. On a busy shared machine wall time is inflated; CPU time shows the work itself (on 2 idle cores, wall ≈ CPU ÷ 2 at best).');
   writeFileSync(join(ROOT, 'bench/RESULTS.md'), md.join('\n') + '\n');
   console.log(md.join('\n'));
 }
