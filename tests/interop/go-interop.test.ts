@@ -13,7 +13,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed25519NoteVerifier, formatNote, formatVkey, keyId, openNote, parseVkey, signNoteLine, SIG_COSIGNATURE_V1, SIG_ED25519 } from '../../src/lib/core/note';
 import { formatCheckpoint } from '../../src/lib/core/checkpoint';
 import { cosignatureMessage, formatCosignatureLine } from '../../src/lib/core/cosignature';
-import { MerkleTree, leafHash } from '../../src/lib/core/merkle';
+import { MerkleTree, leafHash, verifyConsistency } from '../../src/lib/core/merkle';
 import { formatTlogProof, verifyTlogProof } from '../../src/lib/core/tlog-proof';
 import { parseTrustPolicy } from '../../src/lib/core/trust-policy';
 import { pureBackend } from '../../src/lib/core/ed25519';
@@ -153,6 +153,47 @@ describe.skipIf(why !== '')('differential: Go note.Open and our openNote agree o
     expect(notes.length).toBeGreaterThan(2000);
     expect(accepted).toBeGreaterThan(2); // the originals, and changes to ignorable unknown lines
     expect(lenient).toBeLessThan(notes.length / 50);
+  });
+});
+
+describe.skipIf(why !== '')('differential: Go tlog.CheckTree and our verifyConsistency agree', () => {
+  it('our consistency proofs for random 1 ≤ m ≤ n ≤ 2,000 verify in Go; tampered ones fail in both', () => {
+    const N = 2000;
+    const tree = new MerkleTree(Array.from({ length: N }, (_, i) => leafHash(utf8(`leaf ${i}`))));
+    let s = 12345;
+    const rnd = (k: number) => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s % k;
+    };
+    const lines: string[] = [];
+    const ours: boolean[] = [];
+    const b = (h: Uint8Array) => Buffer.from(h).toString('base64');
+    for (let t = 0; t < 400; t++) {
+      const n = 1 + rnd(N);
+      const m = 1 + rnd(n);
+      const proof = tree.consistencyProof(m, n);
+      const rootM = tree.root(m);
+      const rootN = tree.root(n);
+      const variants: [Uint8Array[], Uint8Array, Uint8Array][] = [[proof, rootM, rootN]];
+      if (proof.length > 0) {
+        const bad = proof.map((h) => h.slice());
+        bad[rnd(bad.length)]![rnd(32)]! ^= 1 << rnd(8);
+        variants.push([bad, rootM, rootN], [proof.slice(0, -1), rootM, rootN]);
+      }
+      if (m < n) variants.push([proof, tree.root(m === 1 ? 2 : m - 1), rootN]);
+      for (const [p, rm, rn] of variants) {
+        lines.push(`${m} ${n} ${b(rm)} ${b(rn)} ${p.map(b).join(',')}`);
+        ours.push(verifyConsistency(m, n, p, rm, rn));
+      }
+    }
+    const file = join(work, 'trees.txt');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const r = spawnSync(checker, ['-trees', file], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    expect(r.status, r.stderr).toBe(0);
+    const go = r.stdout.trim().split('\n').map((l) => l === 'ok');
+    expect(go).toHaveLength(lines.length);
+    expect(go).toEqual(ours);
+    expect(ours.filter(Boolean).length).toBe(400); // exactly the untampered ones
   });
 });
 

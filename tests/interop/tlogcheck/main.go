@@ -5,6 +5,7 @@
 //	GOPATH=/usr/share/gocode GO111MODULE=off go run tests/interop/tlogcheck/main.go \
 //	    -vkey LOG_VKEY -proof FILE -entry FILE [-witness VKEY ...] [-quorum K]
 //	... -notes FILE -notekey VKEY [-notekey VKEY ...]   (differential note.Open mode)
+//	... -trees FILE                                      (differential tlog.CheckTree mode)
 //
 // It checks (a) the checkpoint note's log signature with note.Open, (b) the inclusion of the entry
 // bytes with tlog.RecordHash + tlog.CheckRecord, and (c) C2SP cosignature/v1 witness signatures
@@ -126,6 +127,44 @@ func openNotes(path string, vkeys []string) error {
 	return nil
 }
 
+// checkTrees is the differential mode for consistency proofs: each line of the file is
+// "m n rootM rootN [hash,hash,...]" (base64 hashes); print "ok" or "err <error>" per line after
+// tlog.CheckTree (RFC 6962 consistency of the tree of size m with the tree of size n).
+func checkTrees(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		f := strings.Split(line, " ")
+		m, _ := strconv.ParseInt(f[0], 10, 64)
+		n, _ := strconv.ParseInt(f[1], 10, 64)
+		rm, err1 := tlog.ParseHash(f[2])
+		rn, err2 := tlog.ParseHash(f[3])
+		if err1 != nil || err2 != nil {
+			return errors.New("trees: bad root")
+		}
+		var p tlog.TreeProof
+		if len(f) > 4 && f[4] != "" {
+			for _, h := range strings.Split(f[4], ",") {
+				x, err := tlog.ParseHash(h)
+				if err != nil {
+					return err
+				}
+				p = append(p, x)
+			}
+		}
+		if err := tlog.CheckTree(p, n, rn, m, rm); err != nil {
+			fmt.Fprintf(&out, "err %v\n", err)
+		} else {
+			out.WriteString("ok\n")
+		}
+	}
+	fmt.Print(out.String())
+	return nil
+}
+
 func run() error {
 	var witnessKeys, noteKeys multi
 	vkey := flag.String("vkey", "", "log verifier key")
@@ -133,9 +172,13 @@ func run() error {
 	entryPath := flag.String("entry", "", "entry bytes file")
 	quorum := flag.Int("quorum", 0, "distinct witness cosignatures required")
 	notesPath := flag.String("notes", "", "differential mode: file of base64 notes, one per line")
+	treesPath := flag.String("trees", "", "differential mode: file of consistency-proof lines")
 	flag.Var(&witnessKeys, "witness", "witness cosignature/v1 vkey (repeatable)")
 	flag.Var(&noteKeys, "notekey", "differential mode: a verifier key (repeatable)")
 	flag.Parse()
+	if *treesPath != "" {
+		return checkTrees(*treesPath)
+	}
 	if *notesPath != "" {
 		return openNotes(*notesPath, noteKeys)
 	}
