@@ -1,0 +1,77 @@
+// CachedSource: files named by hash in the manifest are served from IndexedDB on a revisit; a
+// corrupt cache entry is reported (corrupt) and the real source is used instead.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { CachedSource } from '../../../src/lib/worker/cached-source';
+import { collect, type ByteSource } from '../../../src/lib/worker/sources';
+import { VerifierCache } from '../../../src/lib/cache/store';
+import { sha256Hex } from '../../../src/lib/core/hash';
+import { utf8 } from '../../../src/lib/core/bytes';
+
+class CountingSource implements ByteSource {
+  readonly label = 'test';
+  bytesRead = 0;
+  reads: string[] = [];
+  constructor(readonly files: Map<string, Uint8Array>) {}
+  async *stream(path: string) {
+    this.reads.push(path);
+    const f = this.files.get(path)!;
+    for (let i = 0; i < f.length; i += 4) {
+      this.bytesRead += Math.min(4, f.length - i);
+      yield f.subarray(i, i + 4);
+    }
+  }
+  read(path: string) {
+    return collect(this.stream(path), 1 << 20, path);
+  }
+  manifest() {
+    return this.read('manifest.json');
+  }
+}
+
+const seg = utf8('{"seq":0}\n{"seq":1}\n');
+const files = () => new Map([['manifest.json', utf8('{}')], ['segments/000000.ndjson', seg]]);
+const hashOf = (p: string) => (p === 'segments/000000.ndjson' ? sha256Hex(seg) : null);
+let n = 0;
+
+describe('CachedSource', () => {
+  it('downloads once, then serves the segment from the cache by hash', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const first = new CountingSource(files());
+    const a = new CachedSource(first, cache, hashOf);
+    expect(await a.read('segments/000000.ndjson')).toEqual(seg);
+    expect(a.stats).toEqual({ filesFromCache: 0, bytesFromCache: 0, filesDownloaded: 1 });
+    const second = new CountingSource(files());
+    const b = new CachedSource(second, cache, hashOf);
+    expect(await b.read('segments/000000.ndjson')).toEqual(seg);
+    expect(second.reads).toEqual([]);
+    expect(b.stats.filesFromCache).toBe(1);
+    expect(b.bytesRead).toBe(seg.length);
+  });
+
+  it('does not cache bytes that differ from the manifest hash', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const bad = files();
+    bad.set('segments/000000.ndjson', utf8('{"seq":9}\n'));
+    await new CachedSource(new CountingSource(bad), cache, hashOf).read('segments/000000.ndjson');
+    expect(await cache.hasBlob(sha256Hex(seg))).toBe(false);
+  });
+
+  it('reports a corrupt cache entry and falls back to the source', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    await cache.rawPut('blobs', { hash: sha256Hex(seg), bytes: utf8('garbage') });
+    const src = new CountingSource(files());
+    const c = new CachedSource(src, cache, hashOf);
+    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+    expect(c.corrupt).toMatch(/^local cache corrupt — cleared/);
+    expect(src.reads).toEqual(['segments/000000.ndjson']);
+  });
+
+  it('serves the manifest it was given instead of reading it again', async () => {
+    const src = new CountingSource(files());
+    const c = new CachedSource(src, null, hashOf);
+    c.useManifest(utf8('{"given":true}'));
+    expect(new TextDecoder().decode(await c.manifest())).toBe('{"given":true}');
+    expect(src.reads).toEqual([]);
+  });
+});
