@@ -1,12 +1,12 @@
 // The AEGIS registry (BUNDLE_FORMAT.md §9): attestations, windows, rotation, revocation, key check.
 import { describe, expect, it } from 'vitest';
 import { AegisRegistry } from '../../src/lib/core/aegis-registry';
-import { checkKey, SMALL_ORDER_ENCODINGS } from '../../src/lib/core/ed25519';
+import { SMALL_ORDER_ENCODINGS } from '../../src/lib/core/ed25519';
 import { toBase64 } from '../../src/lib/core/bytes';
 import { deriveKey } from '../../src/issuer/keys';
 
 const key = (n: string) => deriveKey('aegis-test', n).pubB64;
-const registry = () => new AegisRegistry((pub) => checkKey(pub) === null);
+const registry = () => new AegisRegistry();
 const node = (subject: string, k: string, validFrom: number, validUntil: number, zone = 'eu') => ({ subject, kind: 'node', key: k, zone, validFrom, validUntil });
 const user = (subject: string, k: string, validFrom = 0, validUntil = 100) => ({ subject, kind: 'user', key: k, validFrom, validUntil });
 
@@ -51,11 +51,19 @@ describe('AegisRegistry', () => {
     expect(r.attest(10, 4, node('u-000002', key('v'), 0, 9))?.code).toBe('aegis.invalid');
   });
 
-  it('refuses keys that fail the §7 key check (small order)', () => {
-    const r = registry();
-    const f = r.attest(3, 0, user('u-000009', toBase64(SMALL_ORDER_ENCODINGS[1]!)));
-    expect(f).toMatchObject({ code: 'aegis.invalid', seq: 3 });
-    expect(r.status('u-000009', 0)).toBe('unknown');
+  it('refuses keys that fail the subject key check (small order, not on the curve), every time', () => {
+    for (let round = 0; round < 2; round++) {
+      const r = registry();
+      expect(r.attest(3, 0, user('u-000009', toBase64(SMALL_ORDER_ENCODINGS[1]!)))).toMatchObject({ code: 'aegis.invalid', seq: 3 });
+      expect(r.status('u-000009', 0)).toBe('unknown');
+      // y = 2 is not the y coordinate of a curve point
+      const off = new Uint8Array(32);
+      off[0] = 2;
+      expect(r.attest(4, 0, user('u-000010', toBase64(off)))?.code).toBe('aegis.invalid');
+    }
+    // a custom check is used as given, not memoised
+    const lax = new AegisRegistry(() => false);
+    expect(lax.attest(1, 0, user('u-000011', key('good')))?.code).toBe('aegis.invalid');
   });
 
   it('lists users and nodes sorted', () => {

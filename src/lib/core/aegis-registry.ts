@@ -4,9 +4,10 @@
 //
 // Rules: the latest attestation of a subject is in force from its seq on (renewal or key rotation);
 // a subject keeps its kind forever; a revocation applies from its `from` epoch on and is final;
-// every attested key passes the Ed25519 key check once (§7: canonical, not small order, torsion free).
+// every attested key passes the subject key check once (§9.3: canonical, not small order, on the curve).
 
 import { fromBase64 } from './bytes';
+import { checkSubjectKey } from './ed25519';
 import type { Json } from './canonical-json';
 import type { Finding, IdentityStatus, IdentityView } from './types';
 
@@ -36,16 +37,13 @@ export interface ResolvedKey {
 type Obj = { [k: string]: Json };
 
 /**
- * Keys that passed the check, shared by every registry: the check is a pure function of the key
- * bytes and costs about a millisecond (a point decompression and a multiplication by L), so a
- * re-verification of the same bundle does not pay it again. Bounded; oldest entries go first.
+ * Keys that passed the default check, shared by every registry using it: the check is a pure
+ * function of the key bytes and costs a point decompression, so a re-verification of the same
+ * bundle does not pay it again. Bounded; oldest entries go first. Custom checks are not memoised.
  */
 const ACCEPTED = new Set<string>();
 const ACCEPTED_MAX = 1 << 17;
-function remember(key: string): void {
-  if (ACCEPTED.size >= ACCEPTED_MAX) ACCEPTED.delete(ACCEPTED.values().next().value!);
-  ACCEPTED.add(key);
-}
+const subjectKeyOk = (pub: Uint8Array): boolean => checkSubjectKey(pub) === null;
 
 export class AegisRegistry implements IdentityView {
   readonly #subjects = new Map<string, Subject>();
@@ -53,9 +51,18 @@ export class AegisRegistry implements IdentityView {
   #nodes: string[] | null = [];
   #users: string[] | null = [];
 
-  /** `checkKey` is the Ed25519 public-key check of §7 (ed25519.ts checkKey). */
-  constructor(checkKey: (pub: Uint8Array) => boolean) {
+  /** `checkKey` defaults to the subject key check of §9.3 (ed25519.ts checkSubjectKey). */
+  constructor(checkKey: (pub: Uint8Array) => boolean = subjectKeyOk) {
     this.#checkKey = checkKey;
+  }
+
+  #keyOk(pub: Uint8Array, b64: string): boolean {
+    if (this.#checkKey !== subjectKeyOk) return this.#checkKey(pub);
+    if (ACCEPTED.has(b64)) return true;
+    if (!subjectKeyOk(pub)) return false;
+    if (ACCEPTED.size >= ACCEPTED_MAX) ACCEPTED.delete(ACCEPTED.values().next().value!);
+    ACCEPTED.add(b64);
+    return true;
   }
 
   /** Apply an aegis.attest payload (already schema-checked) at `seq`. Returns a finding when refused. */
@@ -66,8 +73,7 @@ export class AegisRegistry implements IdentityView {
     const keyB64 = p['key'] as string;
     const key = fromBase64(keyB64);
     const bad = (message: string): Finding => ({ code: 'aegis.invalid', seq, epoch, message: `aegis.attest of ${subject}: ${message}` });
-    if (key === null || key.length !== 32 || !(ACCEPTED.has(keyB64) || this.#checkKey(key))) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not torsion free)');
-    remember(keyB64);
+    if (key === null || key.length !== 32 || !this.#keyOk(key, keyB64)) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not on the curve)');
     const existing = this.#subjects.get(subject);
     if (existing && existing.kind !== kind) return bad(`it is already attested as a ${existing.kind}`);
     if (existing?.revocation) return bad(`it was revoked at seq ${existing.revocation.seq}; revocation is final`);

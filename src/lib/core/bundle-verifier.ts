@@ -11,7 +11,6 @@
 
 import { fromBase64, toHex } from './bytes';
 import { type BundleSource, BundleSourceError } from './bundle-source';
-import { checkSubjectKey } from './ed25519';
 import { AegisRegistry } from './aegis-registry';
 import { ZERO_ID, isRole, parseEnvelope, signedMessage } from './envelope';
 import { checkAuthorisation, checkPayload } from './event-payload';
@@ -128,7 +127,7 @@ class Verifier {
       return empty(null, m);
     }
     const t = trust.trust;
-    const registry = new AegisRegistry((pub) => checkSubjectKey(pub) === null);
+    const registry = new AegisRegistry(); // the subject key check of §9.3, memoised across runs
     const replayer = this.#o.replayer(registry);
     const index = new EventIndex(m, registry, replayer);
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
