@@ -3,7 +3,7 @@
 // files become BundleSourceError('missing'), other failures BundleSourceError('io').
 
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BundleSourceError, type BundleSource } from '../lib/core/bundle-source';
 import { isBundlePath } from '../lib/core/manifest';
@@ -20,14 +20,19 @@ function checkPath(path: string): void {
 
 export class FsSource implements BundleSource {
   readonly label: string;
-  constructor(readonly dir: string) {
+  /** `manifestName`: the manifest's file name in `dir` (manifest.json unless a manifest path said otherwise). */
+  constructor(
+    readonly dir: string,
+    readonly manifestName = 'manifest.json'
+  ) {
     this.label = dir;
   }
   async manifest(): Promise<Uint8Array> {
+    const path = join(this.dir, this.manifestName);
     try {
-      return new Uint8Array(await readFile(join(this.dir, 'manifest.json')));
+      return new Uint8Array(await readFile(path));
     } catch (e) {
-      throw fsError(join(this.dir, 'manifest.json'), e);
+      throw fsError(path, e);
     }
   }
   async *stream(path: string): AsyncIterable<Uint8Array> {
@@ -96,6 +101,24 @@ export class HttpSource implements BundleSource {
   }
 }
 
+/** A bundle manifest under another name: canonical JSON whose first key is "checkpoints" and that names the format. */
+async function looksLikeManifest(path: string): Promise<boolean> {
+  let head: string;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      head = buf.subarray(0, bytesRead).toString('latin1');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
+  }
+  return head.startsWith('{"checkpoints":') && (await readFile(path, 'latin1')).includes('"format":"qfs-ledger-bundle/1"');
+}
+
 export type BundleLocation = { kind: 'bundle'; source: BundleSource } | { kind: 'file'; path: string };
 
 /**
@@ -111,6 +134,6 @@ export async function openBundle(arg: string): Promise<BundleLocation> {
     throw fsError(arg, e);
   }
   if (st.isDirectory()) return { kind: 'bundle', source: new FsSource(resolve(arg)) };
-  if (basename(arg) === 'manifest.json') return { kind: 'bundle', source: new FsSource(dirname(resolve(arg))) };
+  if (basename(arg) === 'manifest.json' || (await looksLikeManifest(arg))) return { kind: 'bundle', source: new FsSource(dirname(resolve(arg)), basename(arg)) };
   return { kind: 'file', path: arg };
 }
