@@ -239,4 +239,87 @@ describe('bundle verifier: damage is found at the exact seq', () => {
     expect((await verifyFiles(b)).report.failures[0]!.code).toBe('manifest.invalid');
     expect(parseManifest(b.get('manifest.json')!).ok).toBe(false);
   });
+
+  it('an over-long line: limit.exceeded at its position, before anything after it', async () => {
+    const files = copy();
+    const seq = 30;
+    const env = envelopeAt(files, seq);
+    (env['payload'] as Record<string, Json>)['title'] = 'x'.repeat(70_000);
+    replaceLine(files, seq, canonicalize(env));
+    const r = await verifyFiles(files);
+    expect(r.report.failures[0]).toMatchObject({ seq, code: 'limit.exceeded' });
+  });
+
+  it('a checkpoint listed at a size that is not an epoch close: checkpoint.size-mismatch', async () => {
+    const files = copy();
+    const m = manifestOf(files);
+    const cps = m['checkpoints'] as Array<Record<string, Json>>;
+    cps[0]!['size'] = (cps[0]!['size'] as number) - 1;
+    setManifest(files, m);
+    const r = await verifyFiles(files);
+    expect(r.report.failures[0]).toMatchObject({ seq: (cps[0]!['size'] as number) - 1, code: 'checkpoint.size-mismatch' });
+  });
+
+  it('a bundle cut after a non-close event: epoch.incomplete at its last event', async () => {
+    const files = copy();
+    const closes = seqsOfType(files, 'epoch.close');
+    const cut = closes.at(-2)! + 5; // five events into the last epoch
+    const { path, line } = locateSeq(files, cut);
+    const m0 = manifestOf(files);
+    const segs = m0['segments'] as Array<Record<string, Json>>;
+    const keep = segs.findIndex((x) => x['path'] === path);
+    for (const x of segs.slice(keep + 1)) files.delete(x['path'] as string);
+    m0['segments'] = segs.slice(0, keep + 1);
+    m0['events'] = cut + 1;
+    m0['checkpoints'] = (m0['checkpoints'] as Array<Record<string, Json>>).slice(0, -1);
+    m0['epochs'] = (m0['epochs'] as number) - 1;
+    setManifest(files, m0);
+    writeSegment(files, path, segmentLines(files, path).slice(0, line + 1));
+    // the last listed checkpoint must now cover every event: it does not, so the manifest is refused
+    expect((await verifyFiles(files)).report.failures[0]!.code).toBe('manifest.invalid');
+    const m1 = manifestOf(files);
+    (m1['checkpoints'] as Array<Record<string, Json>>).push({ path: 'checkpoints/none.note', size: cut + 1 });
+    m1['epochs'] = (m1['epochs'] as number) + 1;
+    setManifest(files, m1);
+    const r = await verifyFiles(files, { mode: 'audit' });
+    const codes = r.report.failures.map((f) => f.code);
+    expect(codes.slice(0, 3)).toEqual(['checkpoint.size-mismatch', 'epoch.incomplete', 'manifest.invalid']);
+    expect(r.report.failures[1]!.seq).toBe(cut);
+    // content files whose publication was cut off are no longer backed by an event
+    expect(new Set(codes.slice(3))).toEqual(new Set(codes.length > 3 ? ['content.unknown'] : []));
+  });
+
+  it('audit mode skips a broken segment and checks the next one', async () => {
+    // Split the single segment in two, then break the first one's listed hash.
+    const files = copy();
+    const seg = fx.result.manifest.segments[0]!;
+    const lines = segmentLines(files, seg.path);
+    files.delete(seg.path);
+    const parts = [lines.slice(0, 250), lines.slice(250)];
+    const m = manifestOf(files);
+    m['segments'] = parts.map((p, i) => ({ bytes: 0, count: p.length, firstSeq: i * 250, path: `segments/part-${i}.ndjson`, sha256: '' }));
+    setManifest(files, m);
+    parts.forEach((p, i) => writeSegment(files, `segments/part-${i}.ndjson`, p));
+    expect((await verifyFiles(files)).report.ok).toBe(true);
+    const m2 = manifestOf(files);
+    (m2['segments'] as Array<Record<string, Json>>)[0]!['sha256'] = '0'.repeat(64);
+    setManifest(files, m2);
+    const r = await verifyFiles(files, { mode: 'audit' });
+    expect(r.report.failures).toHaveLength(1);
+    expect(r.report.failures[0]).toMatchObject({ seq: 0, code: 'segment.hash-mismatch', file: 'segments/part-0.ndjson' });
+    expect(r.report.events).toBe(600);
+    // the second segment was still checked: damage there is found
+    const env = envelopeAt(files, 400);
+    env['prev'] = '0'.repeat(64);
+    replaceLine(files, 400, canonicalize(env));
+    const m3 = manifestOf(files);
+    (m3['segments'] as Array<Record<string, Json>>)[0]!['sha256'] = '0'.repeat(64);
+    setManifest(files, m3);
+    const r2 = await verifyFiles(files, { mode: 'audit' });
+    expect(r2.report.failures.map((f) => [f.seq, f.code])).toEqual([
+      [0, 'segment.hash-mismatch'],
+      [400, 'chain.prev-mismatch'],
+      [401, 'chain.prev-mismatch'] // its id changed with its prev
+    ]);
+  });
 });
