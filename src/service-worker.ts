@@ -16,11 +16,41 @@ const scope = new URL(sw.registration.scope);
 const ASSETS = [...build, ...files, ...prerendered];
 const precached = new Set(ASSETS.map((p) => new URL(p, scope).pathname));
 
+/**
+ * Vite bundles Web Workers separately and SvelteKit's `build` list does not name them, so find
+ * them: every cached script that starts a worker names its file ("…/workers/<name>.js"). Repeat
+ * for nested workers (the verifier starts signature workers) until nothing new turns up.
+ */
+async function precacheWorkers(cache: Cache): Promise<void> {
+  const seen = new Set<string>();
+  let scan = ASSETS.filter((p) => p.endsWith('.js'));
+  while (scan.length > 0) {
+    const found: string[] = [];
+    for (const path of scan) {
+      const res = await cache.match(path);
+      const text = res ? await res.text() : '';
+      for (const m of text.matchAll(/workers\/([A-Za-z0-9._-]+\.js)/g)) {
+        const url = new URL(`_app/immutable/workers/${m[1]}`, scope).pathname;
+        if (!seen.has(url)) {
+          seen.add(url);
+          found.push(url);
+        }
+      }
+    }
+    await cache.addAll(found);
+    for (const f of found) precached.add(f);
+    scan = found;
+  }
+}
+
 sw.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(ASSETS))
+      .then(async (cache) => {
+        await cache.addAll(ASSETS);
+        await precacheWorkers(cache);
+      })
       .then(() => sw.skipWaiting())
   );
 });
@@ -65,13 +95,16 @@ sw.addEventListener('fetch', (event) => {
     );
     return;
   }
-  if (!precached.has(url.pathname)) return;
+  // Immutable build output (hashed names, workers included) and precached static files.
+  if (!precached.has(url.pathname) && !url.pathname.startsWith(new URL('_app/immutable/', scope).pathname)) return;
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);
       const hit = await cache.match(url.pathname);
       if (hit) return hit;
-      return fetch(req);
+      const res = await fetch(req);
+      if (res.ok && url.pathname.includes('/_app/immutable/')) await cache.put(url.pathname, res.clone());
+      return res;
     })()
   );
 });

@@ -136,6 +136,20 @@ function driftOf(replayer: Replayer | null): DriftSummary | null {
   return { percent: r.percent, compared: r.compared, differing: r.differing, epochs: r.epochs, items: r.drift };
 }
 
+/**
+ * Core names verified cosigners by their policy name ("w1"); a note's signature lines carry the
+ * key name ("witness-1.example"). The trust fingerprints ("w1 witness-1.example+a04fc54a+…") map one
+ * to the other.
+ */
+function cosignerKeyNames(report: VerifyReport, policyNames: readonly string[]): string[] {
+  const byPolicy = new Map<string, string>();
+  for (const line of report.trust?.fingerprints.witnesses ?? []) {
+    const [name, vkey] = line.split(' ');
+    if (name && vkey) byPolicy.set(name, vkey.split('+')[0]!);
+  }
+  return policyNames.map((n) => byPolicy.get(n) ?? n);
+}
+
 const REFUSALS = new Set(['trust.mismatch', 'trust.invalid', 'manifest.invalid']);
 
 const api = {
@@ -301,7 +315,7 @@ const api = {
     const entry = await s.index.entry(s.source, seq);
     const noteText = fromUtf8(cp.note) ?? '';
     const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
-    const note = noteView(noteText, logOk, cp.cosigners);
+    const note = noteView(noteText, logOk, cosignerKeyNames(s.report, cp.cosigners));
     const tlogProof = ['c2sp.org/tlog-proof@v1', `index ${seq}`, ...hashes.map((h) => toBase64(h)), ''].join('\n') + '\n' + noteText;
     return {
       ok: true,
@@ -345,7 +359,7 @@ const api = {
       const text = fromUtf8(cp.note) ?? '';
       const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
       const failures = s.report.failures.filter((f) => f.file === cp.path);
-      return { path: cp.path, origin, size: cp.size, root: toHex(cp.root), note: noteView(text, logOk, cp.cosigners), ok: failures.length === 0, failures };
+      return { path: cp.path, origin, size: cp.size, root: toHex(cp.root), note: noteView(text, logOk, cosignerKeyNames(s.report, cp.cosigners)), ok: failures.length === 0, failures };
     });
     const entries = s.replayer?.registry.entries() ?? [];
     const policies = entries.map((e, i) => ({
