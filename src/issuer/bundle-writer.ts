@@ -30,7 +30,7 @@ export class BundleWriter {
       for (const name of ['manifest.json', 'segments', 'checkpoints', 'content']) rmSync(join(dir, name), { recursive: true, force: true });
     }
     const left = existsSync(dir) ? readdirSync(dir).filter((n) => n !== 'trust.json') : [];
-    if (left.length) throw new Error(`${dir} is not empty and not a bundle (found ${left.slice(0, 3).join(', ')}); choose an empty directory`);
+    if (left.length) throw new RangeError(`${dir} is not empty and not a bundle (found ${left.slice(0, 3).join(', ')}); choose an empty directory`);
     mkdirSync(join(dir, 'segments'), { recursive: true });
     mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     mkdirSync(join(dir, 'content'), { recursive: true });
