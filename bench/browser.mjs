@@ -34,7 +34,7 @@ export async function buildPage() {
 }
 
 /** One end-to-end run: fresh browser, fresh page. Returns the page's result plus wall time and peak RSS. */
-export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000, profile = null } = {}) {
+export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000, profile = null, mode = 'pipeline' } = {}) {
   const server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
   const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const browser = await chromium.connect(bs.wsEndpoint());
@@ -45,7 +45,7 @@ export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', 
     await page.goto(`${server.url}/page/index.html?about=blank`);
     const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer') });
     const bundle = `/ledgers/${relative(CACHE, bundleDir)}/`;
-    const inpage = profile ? '&inpage=1' : '';
+    const inpage = (profile ? '&inpage=1' : '') + (mode === 'signatures' ? '&mode=signatures' : '');
     await page.evaluate(({ bundle, threads, backend, inpage }) => history.replaceState(null, '', `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}${inpage}`), { bundle, threads, backend, inpage });
     await page.reload();
     let cdp = null;

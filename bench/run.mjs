@@ -72,22 +72,27 @@ async function main() {
   };
   for (const n of SIZES) {
     const dir = bundleDir(ledgers.get(n));
-    const plan = [{ threads: CORES, backend: 'auto' }];
-    if (n === SIZES[0]) plan.push({ threads: CORES, backend: 'pure' }, { threads: 0, backend: 'auto' });
+    const plan = [{ threads: CORES, backend: 'auto', mode: 'pipeline' }];
+    if (n === SIZES[0]) {
+      plan.push({ threads: CORES, backend: 'pure', mode: 'pipeline' }, { threads: 0, backend: 'auto', mode: 'pipeline' });
+      plan.push({ threads: CORES, backend: 'auto', mode: 'signatures' }, { threads: CORES, backend: 'pure', mode: 'signatures' });
+    }
     for (const p of plan) {
-      log(`chromium ${n} events, ${p.threads} signature workers, backend ${p.backend}`);
-      const r = await runInChromium(dir, { ...p, timeoutMs: 900_000 });
+      log(`chromium ${n} events, ${p.mode}, ${p.threads} signature workers, backend ${p.backend}`);
+      const r = await runInChromium(dir, { ...p, timeoutMs: 1_800_000 });
+      const sigOnly = p.mode === 'signatures';
       add({
         where: 'chromium',
+        mode: p.mode,
         events: r.events ?? n,
         ledger: n,
         threads: p.threads,
         backend: r.backend ?? p.backend,
-        seconds: r.wallMs / 1000,
-        verifiedSeconds: r.ms ? r.ms.verified / 1000 : null,
+        // Signature-only runs time the verification stage alone (preparation is excluded).
+        seconds: sigOnly && r.ms ? r.ms.verify / 1000 : r.wallMs / 1000,
         peakRssMB: r.peakRssMB,
         cpuSeconds: r.cpuSeconds,
-        ok: r.ok === true && r.explained !== null && !r.error,
+        ok: sigOnly ? r.ok === true && !r.error : r.ok === true && r.explained !== null && !r.error,
         explained: r.explained ?? null,
         failures: r.failures,
         error: r.error
@@ -101,13 +106,17 @@ async function main() {
   }
 
   // Targets from issue 7 "Done when".
-  const find = (where, ledger, backend, threads) => rows.find((r) => r.where === where && r.ledger === ledger && (backend === '*' || r.backend === backend) && r.threads === threads);
+  const find = (where, ledger, backend, threads, mode = 'pipeline') => rows.find((r) => r.where === where && r.ledger === ledger && (backend === '*' || r.backend === backend) && r.threads === threads && (r.mode ?? 'pipeline') === mode);
   const chromium10k = find('chromium', 10000, 'webcrypto', CORES);
   const pure10k = find('chromium', 10000, 'pure', CORES);
+  const pureSig10k = find('chromium', 10000, 'pure', CORES, 'signatures');
+  const webSig10k = find('chromium', 10000, 'webcrypto', CORES, 'signatures');
   const targets = [
     { target: 'Chromium 10k end to end ≥ 25,000 events/s', value: chromium10k?.eventsPerSec, pass: (chromium10k?.eventsPerSec ?? 0) >= 25_000 },
     { target: 'Chromium 10k ≥ 0.75 × OpenSSL 2-core verify/s', value: chromium10k?.ratioToOpenssl, pass: (chromium10k?.ratioToOpenssl ?? 0) >= 0.75 },
-    { target: 'pure-JS fallback, 2 workers ≥ 8,000 events/s', value: pure10k?.eventsPerSec, pass: (pure10k?.eventsPerSec ?? 0) >= 8_000 }
+    { target: 'pure-JS fallback, 2 workers ≥ 8,000 events/s (end to end)', value: pure10k?.eventsPerSec, pass: (pure10k?.eventsPerSec ?? 0) >= 8_000 },
+    { target: '(signature stage alone) pure-JS, 2 workers ≥ 8,000/s', value: pureSig10k?.eventsPerSec, pass: (pureSig10k?.eventsPerSec ?? 0) >= 8_000 },
+    { target: '(signature stage alone) WebCrypto, 2 workers ≥ 0.75 × OpenSSL 2-core', value: webSig10k?.ratioToOpenssl, pass: (webSig10k?.ratioToOpenssl ?? 0) >= 0.75 }
   ];
   for (const where of ['chromium', 'cli']) {
     const r = find(where, 1_000_000, where === 'cli' ? 'node-crypto' : '*', CORES);
@@ -138,13 +147,15 @@ async function main() {
   md.push('| where | events | signature path | time (s) | CPU (s) | events/s | × OpenSSL 2-core | peak memory (MB) | ok |');
   md.push('|---|---:|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
-    const path = r.threads > 0 ? `${r.backend}, ${r.threads} ${r.where === 'cli' ? 'worker_threads' : 'workers'}` : `${r.backend}, single thread`;
+    const path = (r.threads > 0 ? `${r.backend}, ${r.threads} ${r.where === 'cli' ? 'worker_threads' : 'workers'}` : `${r.backend}, single thread`) + (r.mode === 'signatures' ? ' — **signature stage only**' : '');
     md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
   }
   md.push('');
   md.push('| target (issue 7) | measured | met |');
   md.push('|---|---:|---|');
   for (const t of targets) md.push(`| ${t.target} | ${t.value === undefined || t.value === null ? '—' : t.value < 10 ? t.value.toFixed(2) : fmt(t.value)} | ${t.pass === null ? 'not run' : t.pass ? 'yes' : '**no**'} |`);
+  md.push('');
+  md.push('Rows marked *signature stage only* time the pool verifying every event\'s prepared (key, message, signature) with several batches in flight, excluding download and parsing: what the Ed25519 backends reach with N workers. All other rows are end to end.');
   md.push('');
   md.push('Chromium time is wall time in the page from creating the verifier worker to an Explain-This answer (download, verify, replay, explain); memory is the peak RSS of the renderer process that hosts the page and all its workers, CPU its user+system time during the run. CLI time, CPU and memory are `/usr/bin/time` wall seconds, user+system seconds and max RSS of `atlas verify --json`. On a busy shared machine wall time is inflated; CPU time shows the work itself (on 2 idle cores, wall ≈ CPU ÷ 2 at best).');
   writeFileSync(join(ROOT, 'bench/RESULTS.md'), md.join('\n') + '\n');

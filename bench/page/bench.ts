@@ -1,10 +1,11 @@
 // The bench page: starts the verifier worker on the bundle named in the query string
-// (?bundle=URL&threads=N&backend=auto|native|pure[&inpage=1]) and leaves the result on window.__bench.
+// (?bundle=URL&threads=N&backend=auto|native|pure[&mode=signatures][&inpage=1]) and leaves the result on window.__bench.
 // Wall time is measured here, from before the worker is created to the explained result.
 import { runPipeline, type BenchRequest, type BenchResponse } from './pipeline';
 
 const q = new URLSearchParams(location.search);
-const req: BenchRequest = {
+const req: BenchRequest & { mode: 'pipeline' | 'signatures' } = {
+  mode: q.get('mode') === 'signatures' ? 'signatures' : 'pipeline',
   bundle: q.get('bundle') ?? '',
   threads: Number(q.get('threads') ?? '2'),
   backend: (q.get('backend') ?? 'auto') as BenchRequest['backend'],
