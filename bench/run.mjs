@@ -7,7 +7,7 @@
 //   4. the CLI: `atlas verify --threads N` (and --threads 0 on 10k, the single-thread path).
 // Prints a table, writes bench/results.json and bench/RESULTS.md (the README includes the latter).
 // Options: --sizes 10000,100000 (default 10000,100000,1000000), --quick (10k only, 1 s OpenSSL),
-// --fresh (regenerate the ledgers).
+// --fresh (regenerate the ledgers), --tag NAME (write bench/results-NAME.json and RESULTS-NAME.md).
 // Benchmarks are scripts, never tests: nothing here asserts a time; targets are reported as pass/fail.
 import { spawn, execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -20,6 +20,7 @@ import { buildPage, runInChromium } from './browser.mjs';
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const fresh = argv.includes('--fresh');
+const tag = argv.includes('--tag') ? `-${argv[argv.indexOf('--tag') + 1]}` : '';
 const sizesArg = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : null;
 const SIZES = (sizesArg ?? (quick ? '10000' : '10000,100000,1000000')).split(',').map(Number);
 const CORES = Math.min(2, cpus().length);
@@ -135,7 +136,7 @@ async function main() {
     loadAvgAtEnd: load
   };
   const results = { started: started.toISOString(), finished: new Date().toISOString(), machine, native, rows, targets, ledgers: Object.fromEntries([...ledgers].map(([n, l]) => [n, { key: l.key, cached: l.cached }])) };
-  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(ROOT, `bench/results${tag}.json`), JSON.stringify(results, null, 2) + '\n');
 
   const md = [];
   md.push(`# Benchmark results (\`npm run bench\`)`);
@@ -158,7 +159,7 @@ async function main() {
   md.push('Rows marked *signature stage only* time the pool verifying every event\'s prepared (key, message, signature) with several batches in flight, excluding download and parsing: what the Ed25519 backends reach with N workers. All other rows are end to end.');
   md.push('');
   md.push('Chromium time is wall time in the page from creating the verifier worker to an Explain-This answer (download, verify, replay, explain); memory is the peak RSS of the renderer process that hosts the page and all its workers, CPU its user+system time during the run. CLI time, CPU and memory are `/usr/bin/time` wall seconds, user+system seconds and max RSS of `atlas verify --json`. On a busy shared machine wall time is inflated; CPU time shows the work itself (on 2 idle cores, wall ≈ CPU ÷ 2 at best).');
-  writeFileSync(join(ROOT, 'bench/RESULTS.md'), md.join('\n') + '\n');
+  writeFileSync(join(ROOT, `bench/RESULTS${tag}.md`), md.join('\n') + '\n');
   console.log(md.join('\n'));
 }
 
