@@ -1,0 +1,108 @@
+// Content: the placement map, its table and the redundancy match `atlas explain --content --json`;
+// the ranking at an epoch matches `atlas explain --content --epoch --json`; the shipped bytes
+// re-hash to the content id and the recorded fragments.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+
+function atlasJson<T>(args: string[]): T {
+  const out = execFileSync('node', ['bin/atlas.mjs', ...args, '--json', '--trust', 'static/demo/trust.json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out) as T;
+}
+
+interface Placement {
+  epoch: number;
+  k: number;
+  n: number;
+  root: string;
+  fragments: Array<{ index: number; hash: string; node: string; zone: string | null; identity: { status: string }; matches: boolean }>;
+  redundancy: Array<{ epoch: number; live: number; redundancy: number }>;
+  bytes: { ok: boolean } | null;
+}
+interface Ranking {
+  epoch: number;
+  rank: number | null;
+  recomputed: { rank: number | null; score: string };
+  steps: Array<{ id: string; value: string }>;
+}
+
+test.describe.configure({ mode: 'serial', timeout: 240_000 });
+
+let cid = '';
+let pl: Placement;
+let rk: Ranking;
+
+test.beforeAll(() => {
+  const manifest = JSON.parse(readFileSync('static/demo/manifest.json', 'utf8')) as { content: Array<{ cid: string }> };
+  cid = manifest.content[0]!.cid; // shipped with its bytes
+  pl = atlasJson<Placement>(['explain', 'static/demo', '--content', cid]);
+  rk = atlasJson<Ranking>(['explain', 'static/demo', '--content', cid, '--epoch', String(pl.epoch)]);
+});
+
+test('placement map, table and redundancy match atlas explain --content', async ({ page }) => {
+  await page.goto(`/content/${cid}/?epoch=${pl.epoch}`);
+  await expect(page.getByTestId('placement-map')).toBeVisible({ timeout: 180_000 });
+  const map = page.getByTestId('placement-map');
+  await expect(map.locator('[data-fragment]')).toHaveCount(pl.fragments.length);
+  const rows = page.getByTestId('placement-table').locator('tbody tr');
+  await expect(rows).toHaveCount(pl.fragments.length);
+  for (const f of pl.fragments) {
+    const row = page.getByTestId('placement-table').locator(`tr[data-fragment="${f.index}"]`);
+    await expect(row).toHaveAttribute('data-node', f.node);
+    await expect(row).toHaveAttribute('data-status', f.identity.status);
+    await expect(row.locator(`code[data-full="${f.hash}"]`)).toHaveCount(1);
+    await expect(map.locator(`[data-fragment="${f.index}"][data-node="${f.node}"]`)).toHaveAttribute('data-status', f.identity.status);
+  }
+  const last = pl.redundancy[pl.redundancy.length - 1]!;
+  const badge = page.getByTestId('redundancy');
+  await expect(badge).toHaveAttribute('data-live', String(last.live));
+  await expect(badge).toHaveAttribute('data-redundancy', String(last.redundancy));
+  await expect(badge).toContainText(`${last.live} of ${pl.n} fragments live at epoch ${last.epoch}`);
+  const red = page.getByTestId('redundancy-table').locator('tbody tr');
+  await expect(red).toHaveCount(pl.redundancy.length);
+  for (const r of pl.redundancy) {
+    await expect(page.getByTestId('redundancy-table').locator(`tr[data-epoch="${r.epoch}"] td`).first()).toHaveText(String(r.live));
+  }
+  // The legend counts every copy once.
+  await expect(map.getByText(new RegExp(`Verified \\(${pl.fragments.filter((f) => f.identity.status === 'verified').length} cop`))).toBeVisible();
+});
+
+test('the ranking at the placement epoch matches atlas explain --content --epoch', async ({ page }) => {
+  await page.goto(`/content/${cid}/?epoch=${rk.epoch}`);
+  const x = page.getByTestId('ranking-explanation');
+  await expect(x).toBeVisible({ timeout: 180_000 });
+  await expect(x).toHaveAttribute('data-epoch', String(rk.epoch));
+  await expect(page.getByTestId('rank')).toHaveAttribute('data-rank', rk.rank === null ? '' : String(rk.rank));
+  for (const s of rk.steps) await expect(page.getByTestId('ranking-steps').locator(`tr[data-step-id="${s.id}"]`)).toHaveAttribute('data-value', s.value);
+  await expect(page.getByTestId('rank-history')).toBeVisible();
+});
+
+test('re-hashing the shipped bytes confirms the content id and every fragment', async ({ page }) => {
+  expect(pl.bytes?.ok).toBe(true);
+  await page.goto(`/content/${cid}/`);
+  await expect(page.getByTestId('rehash')).toBeVisible({ timeout: 180_000 });
+  await page.getByTestId('rehash').click();
+  const result = page.getByTestId('rehash-result');
+  await expect(result).toContainText('equals the content id');
+  await expect(result).toContainText('every fragment hash re-derived from the bytes matches the placement');
+  await expect(result.locator(`code[data-full="${cid}"]`)).toHaveCount(1);
+});
+
+test('a fragment proof opens and folds to the fragment root', async ({ page }) => {
+  await page.goto(`/content/${cid}/`);
+  await expect(page.getByTestId('placement-map')).toBeVisible({ timeout: 180_000 });
+  await page.locator('summary', { hasText: 'Fragment 1 on' }).click();
+  await expect(page.getByText('it folds to the recorded fragment root.')).toBeVisible();
+  await expect(page.locator(`[data-testid="proof-tree"] [data-role="root"][data-hash="${pl.root}"]`)).toHaveCount(1);
+});
+
+test('unknown content gets a clear empty state; axe finds nothing serious', async ({ page }) => {
+  await page.goto(`/content/${'0'.repeat(64)}/`);
+  await expect(page.getByText('Unknown content')).toBeVisible({ timeout: 180_000 });
+  await page.goto(`/content/${cid}/`);
+  await expect(page.getByTestId('placement-map')).toBeVisible({ timeout: 180_000 });
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+});
