@@ -17,7 +17,7 @@ export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '*.spec.ts',
   // Playwright empties its output folder; the fixtures live next to it, not inside.
-  outputDir: 'test-results/playwright',
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results/playwright',
   // Two cores shared by everyone: one worker, no retries hiding flakiness.
   workers: 1,
   retries: 0,

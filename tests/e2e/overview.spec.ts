@@ -1,6 +1,7 @@
 // The overview verifies the demo in Chromium and shows the same figures as `atlas verify --json`.
 import { expect, test } from '@playwright/test';
-import { oracle } from './helpers/paths';
+import { join } from 'node:path';
+import { FIXTURES, oracle } from './helpers/paths';
 
 interface VerifyJson {
   ok: boolean;
@@ -48,7 +49,7 @@ test('progress is shown while verifying, and the account search leads to an acco
   // The progress bar (or its starting state) appears before the verdict.
   await expect(page.getByRole('progressbar').or(page.getByText('Starting the verifier…'))).toBeVisible();
   await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
-  const search = page.getByRole('searchbox', { name: 'Find an account' });
+  const search = page.getByLabel('Find an account');
   await search.fill('');
   const first = page.getByRole('list', { name: 'Accounts' }).getByRole('link').first();
   await expect(first).toBeVisible();
@@ -68,4 +69,13 @@ test('a bundle signed by other keys is refused with a clear message', async ({ p
   await page.locator('input[type=file][accept*="json"]').setInputFiles({ name: 'other-trust.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
   await expect(page.getByRole('alert').filter({ hasText: 'refused' }).or(page.getByRole('alert').filter({ hasText: 'Refused' })).first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText(/trust\.(mismatch|invalid)/).first()).toBeVisible();
+});
+
+test('a local folder picked with the folder chooser is verified in the browser', async ({ page }) => {
+  const want = oracle<VerifyJson>('older-verify.json');
+  await page.goto('/');
+  await page.locator('input[type=file][webkitdirectory]').setInputFiles(join(FIXTURES, 'older'));
+  await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
+  await expect(page.getByTestId('summary').locator('[data-field="events"]')).toHaveText(n(want.events));
+  await expect(page.getByRole('heading', { name: /Result/ })).toContainText('local files');
 });

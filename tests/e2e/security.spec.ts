@@ -42,6 +42,7 @@ test('every built page has a strict CSP and no inline script it does not pin by 
 });
 
 test('no request leaves the origin on any page', async ({ page }) => {
+  test.setTimeout(900_000);
   const outside: string[] = [];
   page.on('request', (r) => {
     const u = new URL(r.url());

@@ -37,6 +37,8 @@ export default async function globalSetup(): Promise<void> {
     atlas(['generate', '--out', older, '--events', '3000', '--seed', '7', '--quiet']);
   }
 
+  writeFileSync(join(ORACLE, 'older-verify.json'), atlas(['verify', older, '--json', '--trust', `${DEMO}/trust.json`]));
+
   const tampered = join(FIXTURES, 'tampered');
   rmSync(tampered, { recursive: true, force: true });
   const src = await TamperSource.loadGenerated(older, 7);
