@@ -113,5 +113,14 @@ describe("Drill A's per-event checks", () => {
 
     const sigBad = await checkEvent(await load(flipped.bundle), flipped.expected.seq, nodeBackend, rng);
     expect(sigBad.signature).toBe(false);
+
+    // Every explainable type is covered: a ranking and a placement of the honest ledger.
+    const events = [...source.bundle.envelopes()];
+    for (const type of ['ranking.publish', 'storage.place']) {
+      const seq = events.findIndex((e) => e.type === type && (e.payload as { entries?: unknown[] }).entries?.length !== 0);
+      expect(seq, type).toBeGreaterThan(0);
+      const c = await checkEvent(honest, seq, nodeBackend, rng);
+      expect([c.type, c.valueMatches, c.signature, c.inclusion, c.problem]).toEqual([type, true, true, true, '']);
+    }
   });
 });

@@ -53,7 +53,9 @@ export async function explainableSeqs(l: LoadedLedger): Promise<{ seq: number; e
   const dec = new TextDecoder();
   for (let seq = 0; seq < l.index.size; seq++) {
     const env = JSON.parse(dec.decode(await l.index.entry(l.source, seq))) as Envelope;
-    if ((EXPLAINABLE as readonly string[]).includes(env.type)) out.push({ seq, env });
+    // A ranking with no entries (an epoch without engagement) has no value to explain.
+    const empty = env.type === 'ranking.publish' && ((env.payload as { entries?: unknown[] }).entries?.length ?? 0) === 0;
+    if ((EXPLAINABLE as readonly string[]).includes(env.type) && !empty) out.push({ seq, env });
   }
   return out;
 }
@@ -77,6 +79,7 @@ export async function checkEvent(l: LoadedLedger, seq: number, backend: Ed25519B
     valueMatches = !!x && x.recomputed === recorded && x.recorded?.amount === recorded && x.recorded.seq === seq && x.seq === seq && x.matches;
   } else if (env.type === 'ranking.publish') {
     const entries = p['entries'] as { cid: string; rank: number; score: string }[];
+    if (entries.length === 0) throw new RangeError(`ranking.publish at seq ${seq} lists no entries; nothing to explain`);
     const pick = rng.pick(entries);
     subject = `rank ${pick.rank} (${pick.cid.slice(0, 12)}…) at epoch ${env.epoch}`;
     const x = l.replayer.explainRanking(pick.cid, env.epoch);
