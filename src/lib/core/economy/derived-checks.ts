@@ -13,7 +13,7 @@ import { fragmentSize } from './erasure';
 import { fragmentShape } from './policy';
 import { carryScores, firstDifferingRank, parseRankEntries, type RankEntry } from './ranking';
 import { fragmentRoot, parseHashList, verifyFragmentProof } from './storage-proof';
-import type { Computation, EpochClose, EpochRecorded, Replayer } from './replayer';
+import type { Computation, EpochRecorded, Replayer } from './replayer';
 
 type Obj = { [k: string]: Json };
 type Add = (f: Finding, k: DriftKind | null, s?: string) => void;
@@ -168,8 +168,10 @@ function checkPlace(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
     fragmentSize: typeof p.fragmentSize === 'number' ? p.fragmentSize : 0, hashes, nodes, root: rootBytes, rootRecomputed, expected,
     policyHash: c.entry?.hash ?? '', matches: problems.length === 0, proofs: [],
     nodeIdentity: nodes.map((n) => c.identities.get(n) ?? { subject: n, status: r.identity.status(n, e), attestationSeq: r.identity.attestationSeq(n, e), revocationSeq: r.identity.revocationSeq(n, e) }),
+    live: 0,
     history: []
   });
+  r.redundancy.add(r.placements.get(cid)!);
   if (problems.length === 0) r.drift.compare(e, 'placement');
   else {
     out.push(...problems);
@@ -259,23 +261,7 @@ function checkClose(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
   }
   if (p.stateRoot === root) r.drift.compare(e, 'state-root');
   else add({ code: 'state-root.mismatch', seq, epoch: e, message: `state root at the close of epoch ${e}: recorded ${p.stateRoot}, recomputed ${root}`, recorded: p.stateRoot, recomputed: root }, 'state-root', 'epoch');
-  r.closes.set(e, { epoch: e, seq, stateRoot: p.stateRoot, recomputedRoot: root, pool: String(p.pool), distributed: String(p.distributed), remainder: String(p.remainder), balanced, redundancy: redundancySummary(r, e) });
+  r.closes.set(e, { epoch: e, seq, stateRoot: p.stateRoot, recomputedRoot: root, pool: String(p.pool), distributed: String(p.distributed), remainder: String(p.remainder), balanced, redundancy: r.redundancy.close(e, r.identity.nodes(), (n) => r.identity.status(n, e)) });
   r.invalidate();
   return out;
-}
-
-function redundancySummary(r: Replayer, e: number): EpochClose['redundancy'] {
-  let min: number | null = null;
-  let atRisk = 0;
-  let lost = 0;
-  for (const pl of r.placements.values()) {
-    const now = r.redundancyAt(pl, e);
-    const last = pl.history[pl.history.length - 1];
-    if (!last || last.live !== now.live) pl.history.push({ epoch: e, ...now });
-    const { redundancy } = now;
-    if (min === null || redundancy < min) min = redundancy;
-    if (redundancy === 0) atRisk++;
-    if (redundancy < 0) lost++;
-  }
-  return { placed: r.placements.size, minRedundancy: min, atRisk, lost };
 }

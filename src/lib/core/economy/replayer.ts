@@ -15,6 +15,7 @@ import { DriftTracker, percent, type EpochDrift, type DriftItem } from './drift'
 import { encodeFragments } from './erasure';
 import { checkDerived } from './derived-checks';
 import { honestEpochEnd } from './operator';
+import { RedundancyTracker, type RedundancySummary } from './redundancy';
 import { buildPlacementExplanation, buildRankingExplanation, buildRewardExplanation, type IdentitySummary, type PlacementExplanation, type RankingExplanation, type RewardExplanation } from './explain';
 import { placeFragments, type FragmentChoice } from './placement';
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
@@ -61,6 +62,8 @@ export interface PlacementRecord {
   proofs: Array<{ seq: number; epoch: number; index: number; node: string; valid: boolean }>;
   /** Each node's AEGIS standing as evaluated at the placement. */
   nodeIdentity: IdentitySummary[];
+  /** Fragments on verified nodes as of the last close (RedundancyTracker). */
+  live: number;
   /** Redundancy (live fragments − k) at each epoch close from the placement on, stored when it changes. */
   history: Array<{ epoch: number; live: number; redundancy: number }>;
 }
@@ -74,7 +77,7 @@ export interface EpochClose {
   distributed: string;
   remainder: string;
   balanced: boolean;
-  redundancy: { placed: number; minRedundancy: number | null; atRisk: number; lost: number };
+  redundancy: RedundancySummary;
 }
 
 /** A type alias (not an interface) so it fits the ledger layer's `{ drift: unknown[]; [k: string]: unknown }`. */
@@ -136,6 +139,7 @@ export class Replayer {
   readonly recorded = new Map<number, EpochRecorded>();
   readonly placements = new Map<string, PlacementRecord>();
   readonly closes = new Map<number, EpochClose>();
+  readonly redundancy = new RedundancyTracker();
   /** AEGIS standing per epoch as the replay evaluated it (explanations show this, not today's view). */
   readonly identities = new Map<number, Map<string, IdentitySummary>>();
   /** @internal Ranking scores carried into the next epoch. */
@@ -352,12 +356,6 @@ export class Replayer {
   }
 
 
-  /** Live fragments minus k for every placement, at epoch e (§10.4). */
-  redundancyAt(pl: PlacementRecord, e: number): { live: number; redundancy: number } {
-    let live = 0;
-    for (const node of pl.nodes) if (this.identity.status(node, e) === 'verified') live++;
-    return { live, redundancy: live - pl.k };
-  }
 
   // ----- results --------------------------------------------------------------------------------
 
