@@ -86,7 +86,10 @@ const server = createServer((req, res) => {
   let file = r.file;
   const status = 200;
   if (!file) {
-    if (url.pathname.startsWith('/_app/') || extname(url.pathname) !== '' || !existsSync(fallback)) {
+    // A path with a file extension is a missing file; a folder-like path (trailing slash, or no
+    // extension) is an app route. Note extname('/policy/econ-1.0.0/') is '.0', hence the slash test.
+    const looksLikeFile = !url.pathname.endsWith('/') && extname(url.pathname) !== '';
+    if (url.pathname.startsWith('/_app/') || looksLikeFile || !existsSync(fallback)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
