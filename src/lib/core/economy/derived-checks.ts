@@ -247,7 +247,8 @@ function checkClose(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
   }
   // Commit the epoch: balances, streaks, ranking carry, and compare the state root.
   const { states, root } = r.prospective(c);
-  for (const [a, s] of states) Object.assign(r.book.ensure(a), s);
+  for (const [a, s] of states) r.book.set(a, s);
+  r.committed(e);
   for (const [a] of r.activity.get(e) ?? []) {
     const s = states.get(a)!;
     r.streaks.set(a, { streak: s.streak, lastActive: e });

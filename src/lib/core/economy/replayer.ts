@@ -5,7 +5,7 @@
 // compares it with the recorded one, and reports each difference as a Finding at its seq and as
 // drift. The reference issuer uses expectedEpochEnd() to produce those derived events.
 
-import { formatAmount } from '../amount';
+import { add, formatAmount } from '../amount';
 import type { Json } from '../canonical-json';
 import { toHex } from '../bytes';
 import { sha256 } from '../hash';
@@ -148,6 +148,8 @@ export class Replayer {
   readonly streaks = new Map<string, { streak: number; lastActive: number }>();
   #version = 0;
   #cache: Computation | null = null;
+  readonly #statusDirty = new Set<string>();
+  readonly #statusAt = new Map<number, string[]>();
   #events = 0;
   #findings = 0;
 
@@ -180,9 +182,14 @@ export class Replayer {
     const p = env.payload;
     switch (env.type) {
       case 'aegis.attest':
-        if (isObj(p) && typeof p.subject === 'string' && typeof p.validFrom === 'number' && !this.firstValidFrom.has(p.subject)) this.firstValidFrom.set(p.subject, p.validFrom);
+        if (isObj(p) && typeof p.subject === 'string' && typeof p.validFrom === 'number' && typeof p.validUntil === 'number') {
+          if (!this.firstValidFrom.has(p.subject)) this.firstValidFrom.set(p.subject, p.validFrom);
+          if (p.kind === 'user') this.book.ensure(p.subject);
+          this.#watch(p.subject, [p.validFrom, p.validUntil + 1]);
+        }
         return [];
       case 'aegis.revoke':
+        if (isObj(p) && typeof p.subject === 'string' && typeof p.from === 'number') this.#watch(p.subject, [p.from]);
         return [];
       case 'policy.activate':
         return this.registry.activate(p, e, seq);
@@ -193,6 +200,35 @@ export class Replayer {
       default:
         return checkDerived(this, env, seq);
     }
+  }
+
+  // ----- AEGIS standing changes ------------------------------------------------------------------
+
+  /**
+   * A subject's status can change only at an AEGIS event about it, or at an epoch where an
+   * attestation starts (validFrom), lapses (validUntil + 1) or a revocation takes effect (from).
+   * The state root re-evaluates exactly those subjects (§10.6), not every account at every close.
+   */
+  #watch(subject: string, epochs: number[]): void {
+    this.#statusDirty.add(subject);
+    for (const at of epochs) {
+      let list = this.#statusAt.get(at);
+      if (!list) this.#statusAt.set(at, (list = []));
+      list.push(subject);
+    }
+  }
+
+  /** Subjects whose status may differ at the close of e from the previous close. */
+  #statusChanged(e: number): Set<string> {
+    const out = new Set(this.#statusDirty);
+    for (const [at, list] of this.#statusAt) if (at <= e) for (const x of list) out.add(x);
+    return out;
+  }
+
+  /** @internal Called by the close once the epoch is committed. */
+  committed(e: number): void {
+    this.#statusDirty.clear();
+    for (const at of [...this.#statusAt.keys()]) if (at <= e) this.#statusAt.delete(at);
   }
 
   // ----- inputs ------------------------------------------------------------------------------
@@ -317,7 +353,6 @@ export class Replayer {
       }
       return s;
     };
-    for (const u of this.identity.users()) this.book.ensure(u);
     this.book.ensure(TREASURY);
     for (const [a, act] of this.activity.get(e) ?? []) {
       const s = touch(a);
@@ -329,12 +364,13 @@ export class Replayer {
     if (c.rewards) {
       for (const a of c.rewards.rewarded) {
         const s = touch(a);
-        s.balance += c.rewards.lines.get(a)!.amount;
+        s.balance = add(s.balance, c.rewards.lines.get(a)!.amount);
         s.rewards++;
       }
-      touch(TREASURY).balance += c.rewards.remainder;
+      const t = touch(TREASURY);
+      t.balance = add(t.balance, c.rewards.remainder);
     }
-    const { root } = this.book.root(e, (a) => this.identity.status(a, e), states);
+    const root = this.book.root((a) => this.identity.status(a, e), this.#statusChanged(e), states);
     c.states = states;
     c.root = root;
     return { states, root };
