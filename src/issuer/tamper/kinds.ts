@@ -253,7 +253,7 @@ export function stalePolicy(ctx: TamperContext): Corruption {
   const c = ctx.rng.pick(choices);
   const e = ctx.events[c.seq]!;
   ctx.bundle.setEnvelope(c.seq, resignEnvelope({ ...e, policy: c.hash }, ctx.keys));
-  return { expected: { seq: c.seq, code: 'policy.mismatch' }, detail: `${e.type} at seq ${c.seq} cites policy ${c.version} , not the one in force (re-signed)` };
+  return { expected: { seq: c.seq, code: 'policy.mismatch' }, detail: `${e.type} at seq ${c.seq} cites policy ${c.version}, not the one in force (re-signed)` };
 }
 
 function pickCheckpoint(ctx: TamperContext): { file: string; note: ReturnType<typeof parseNote>; seq: number } {
