@@ -1,8 +1,8 @@
 // Bench ledgers (issue 7): generated once with the reference issuer (`atlas generate`) and cached
 // under bench/cache/ (gitignored) between runs. The cache key is the generator's version (a hash of
-// the issuer's source files, so a changed generator regenerates) plus the arguments. A 1M-event
-// ledger takes tens of minutes to generate, so core changes do not invalidate the cache; if the
-// verifier refuses a cached ledger after a format change, `npm run bench -- --fresh` regenerates.
+// the issuer's and core's source files: the issuer computes the derived events with core's economy,
+// so a change to either can change the bytes) plus the arguments. A 1M-event ledger takes about
+// 40 minutes to generate on this machine when it is busy.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -22,10 +22,10 @@ function listFiles(dir) {
   return out.sort();
 }
 
-/** Hash of the generator: the issuer's sources (not its tamper library). */
+/** Hash of the generator: the issuer's sources (not its tamper library) and core's. */
 export function generatorVersion() {
   const h = createHash('sha256');
-  for (const f of listFiles(join(ROOT, 'src/issuer')).filter((f) => !f.includes('/tamper'))) {
+  for (const f of [...listFiles(join(ROOT, 'src/issuer')).filter((f) => !f.includes('/tamper')), ...listFiles(join(ROOT, 'src/lib/core'))]) {
     h.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
   }
   return h.digest('hex').slice(0, 16);
