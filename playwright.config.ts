@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  throw new Error(`Chromium not found at ${chromium}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  // One line, no stack trace (issue 6): how to get a browser.
+  console.error(`e2e: no Chromium at ${chromium}; install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH=/path/to/chromium`);
+  process.exit(1);
 }
 const port = Number(process.env.E2E_PORT ?? 4173);
 /** The built site to serve (default build/; a private copy avoids a concurrent `npm run build`). */
