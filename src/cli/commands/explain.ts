@@ -124,7 +124,11 @@ export function formatRanking(x: RankingExplanation): string {
     `Engagement in epoch ${x.epoch} (${seqList(i.seqs, i.events)})`,
     ...x.steps.map((s) => row(s.label, s.id === 'rank' ? s.value : pts(s.value), s.formula)),
     '',
-    x.rank === null ? 'Not ranked (score 0)' : `Rank ${x.rank}${x.inTop ? ` (in the published top ${x.topN})` : ` (outside the published top ${x.topN})`}`,
+    x.rank !== null
+      ? `Rank ${x.rank} of ${x.rankedCount}${x.inTop ? ` (in the published top ${x.topN})` : ` (outside the published top ${x.topN})`}`
+      : x.recomputed.score === '0.000000000000000000'
+        ? 'Not ranked (score 0)'
+        : `Ranked below the first ${x.rankDepth} of ${x.rankedCount} (outside the published top ${x.topN})`,
     ...x.neighbours.map((n) => `  rank ${n.rank}: ${n.cid.slice(0, 16)}… score ${pts(n.score)}`),
     x.recorded ? `Recorded at seq ${x.recorded.seq}: ${x.recorded.rank === null ? 'not listed' : `rank ${x.recorded.rank}, score ${pts(x.recorded.score!)}`} — ${x.matches ? 'matches the replay' : 'DIFFERS from the replay'}` : 'Recorded: no ranking.publish for this epoch',
     ...evidenceLines(x.evidence, x.seq)

@@ -11,7 +11,7 @@ import type { Envelope, Finding } from '../types';
 import type { DriftKind } from './drift';
 import { fragmentSize } from './erasure';
 import { fragmentShape } from './policy';
-import { carryScores, firstDifferingRank, parseRankEntries, type RankEntry } from './ranking';
+import { carryScores, compactRanking, firstDifferingRank, parseRankEntries, type RankEntry } from './ranking';
 import { fragmentRoot, parseHashList, verifyFragmentProof } from './storage-proof';
 import type { Computation, EpochRecorded, Replayer } from './replayer';
 
@@ -257,7 +257,7 @@ function checkClose(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
   if (c.entry) r.rewardPolicy.set(e, c.entry);
   r.identities.set(e, c.identities);
   if (c.ranking) {
-    r.rankings.set(e, c.ranking);
+    r.rankings.set(e, compactRanking(c.ranking));
     r.carried = carryScores(c.ranking);
   }
   if (p.stateRoot === root) r.drift.compare(e, 'state-root');

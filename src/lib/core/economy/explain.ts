@@ -6,10 +6,11 @@
 // `evidence` is the hook for the ledger layer: the caller that holds the log attaches the
 // recorded event's signature status and its inclusion proof against a signed checkpoint.
 
-import { formatAmount } from '../amount';
+import { formatAmount, mul } from '../amount';
 import type { IdentityStatus } from '../types';
 import type { PolicyRef } from './policy-registry';
 import { SIGNALS, type Signal } from './policy';
+import type { ScoreLine } from './ranking';
 import type { Guard } from './reward';
 import type { Replayer } from './replayer';
 
@@ -67,8 +68,12 @@ export interface RankingExplanation {
   content: { author: string; title: string; size: number; publishedSeq: number; publishedEpoch: number } | null;
   inputs: InputSummary;
   steps: Step[];
+  /** 1-based rank; null when the score is 0 or the rank is beyond the kept depth (rankDepth). */
   rank: number | null;
   topN: number;
+  /** How many cids had score > 0 at this epoch, and how many ranks were kept. */
+  rankedCount: number;
+  rankDepth: number;
   inTop: boolean;
   neighbours: Array<{ rank: number; cid: string; score: string }>;
   recomputed: { rank: number | null; score: string };
@@ -181,13 +186,33 @@ export function buildRewardExplanation(r: Replayer, account: string, epoch: numb
   };
 }
 
+/**
+ * The score line of a cid at an epoch whose compact ranking no longer holds it: walk back to the
+ * last epoch that kept it (engaged there, or in the ranked head) and carry forward with each
+ * epoch's decay (§10.3; no engagement in between, so own = 0).
+ */
+function scoreLineAt(r: Replayer, cid: string, epoch: number, from: number): ScoreLine {
+  let e = epoch;
+  let base: ScoreLine | undefined;
+  while (e >= from && !(base = r.epochRanking(e)?.scores.get(cid))) e--;
+  let score = base?.score ?? 0n;
+  let line: ScoreLine = base ?? { cid, own: 0n, previous: 0n, carried: 0n, score: 0n };
+  for (let x = e + 1; x <= epoch; x++) {
+    const decay = r.epochRanking(x)?.decay ?? 0n;
+    const carried = mul(decay, score);
+    line = { cid, own: 0n, previous: score, carried, score: carried };
+    score = carried;
+  }
+  return line;
+}
+
 export function buildRankingExplanation(r: Replayer, cid: string, epoch: number): RankingExplanation | null {
   const ranking = r.epochRanking(epoch);
   const content = r.contents.get(cid);
   if (!ranking || !content || content.epoch > epoch) return null;
   const entry = r.rewardPolicy.get(epoch) ?? r.registry.getPolicyForEpoch(epoch);
   const pol = entry?.policy.ranking;
-  const line = ranking.scores.get(cid);
+  const line = ranking.scores.get(cid) ?? scoreLineAt(r, cid, epoch, content.epoch);
   const sig = r.contentSignals.get(epoch)?.get(cid);
   const idx = ranking.order.indexOf(cid);
   const rank = idx >= 0 ? idx + 1 : null;
@@ -216,6 +241,8 @@ export function buildRankingExplanation(r: Replayer, cid: string, epoch: number)
     steps,
     rank,
     topN: ranking.topN,
+    rankedCount: ranking.ranked,
+    rankDepth: ranking.order.length,
     inTop,
     neighbours,
     recomputed: { rank, score: amt(score) },

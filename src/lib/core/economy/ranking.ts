@@ -25,12 +25,19 @@ export interface ScoreLine {
   score: bigint;
 }
 
+/** How many ranks are kept per epoch for explanations (at least topN). */
+export const RANK_DEPTH = 100;
+
 export interface EpochRanking {
   epoch: number;
+  /** Score lines: every tracked cid while the epoch is open; after its close only the kept ones (compactRanking). */
   scores: Map<string, ScoreLine>;
-  /** Every cid with score > 0 in rank order. */
+  /** The first max(topN, RANK_DEPTH) cids with score > 0, in rank order. */
   order: string[];
+  /** How many cids have score > 0. */
+  ranked: number;
   topN: number;
+  decay: bigint;
 }
 
 export interface RankEntry {
@@ -55,8 +62,33 @@ export function computeRanking(epoch: number, p: RankingParams, previous: Readon
     const score = add(own, carried);
     if (score > 0n || sig) scores.set(cid, { cid, own, previous: prev, carried, score });
   }
-  const order = [...scores.values()].filter((l) => l.score > 0n).sort(compareScoreLines).map((l) => l.cid);
-  return { epoch, scores, order, topN: p.topN };
+  // Top-K selection (K = max(topN, RANK_DEPTH)) in one pass: O(C log K), not a sort of every cid.
+  const depth = Math.max(p.topN, RANK_DEPTH);
+  const top: ScoreLine[] = [];
+  let ranked = 0;
+  for (const l of scores.values()) {
+    if (l.score === 0n) continue;
+    ranked++;
+    if (top.length === depth && compareScoreLines(l, top[depth - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareScoreLines(top[mid]!, l) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    top.splice(lo, 0, l);
+    if (top.length > depth) top.pop();
+  }
+  return { epoch, scores, order: top.map((l) => l.cid), ranked, topN: p.topN, decay: p.decay };
+}
+
+/** What is kept of a closed epoch's ranking: the ranked head and every cid engaged in the epoch. */
+export function compactRanking(r: EpochRanking): EpochRanking {
+  const keep = new Map<string, ScoreLine>();
+  for (const cid of r.order) keep.set(cid, r.scores.get(cid)!);
+  for (const [cid, l] of r.scores) if (l.own > 0n) keep.set(cid, l);
+  return { ...r, scores: keep };
 }
 
 /** Score descending, then cid ascending by code point: a total order, so ties are deterministic. */
