@@ -90,6 +90,7 @@ export class VerifierState {
     this.result = null;
     // The app's root as an absolute URL (resolve('/') is relative on prerendered pages and
     // root-relative on the SPA fallback; document.baseURI would be the deep link's own folder).
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off value, not reactive state
     const base = browser ? new URL(resolve('/'), location.href).href : undefined;
     const opts = { trust: this.userTrust?.value, audit: this.auditMode, base };
     const run = this.#worker
