@@ -13,6 +13,7 @@
 // Exit 0 when every check passed, 1 otherwise, 2 on a usage error.
 
 import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ import { UsageError, registerCommand } from '../command';
 import { bundleSource, intOption, runVerification } from '../bundle-run';
 import { nodeBackend } from '../ed25519-node';
 import { TamperSource, TAMPER_KINDS, isTamperKind, SeededRandom, type TamperKind } from '../../issuer/tamper';
-import { atlasGenerate, atlasVerify, runAtlas } from '../../issuer/tamper/atlas-process';
+import { atlasGenerate, atlasVerify, pinAtlas, runAtlas } from '../../issuer/tamper/atlas-process';
 import { runDrillA, type DrillAResult } from '../../issuer/tamper/drill-a';
 import { runDrillB, type DrillBCase } from '../../issuer/tamper/drill-b';
 
@@ -93,7 +94,7 @@ async function drillB(o: Options, out: (t: string) => void): Promise<DrillBCase[
     await atlasGenerate(dir, lg.events, lg.seed);
     const source = await TamperSource.loadGenerated(dir, lg.seed);
     cases.push(
-      ...(await runDrillB({ source, seed: rng.childSeed(), ticks: o.full ? o.ticks : 1, kinds: o.kinds, verify: async (d) => (await atlasVerify(d, true)).failures, log: out }))
+      ...(await runDrillB({ source, seed: rng.childSeed(), ticks: o.full ? o.ticks : 1, kinds: o.kinds, verify: async (d) => (await atlasVerify(d, true)).failures, workDir: o.work, log: out }))
     );
     await rm(dir, { recursive: true, force: true });
   }
@@ -160,7 +161,15 @@ registerCommand({
     };
     const out = (t: string) => io.out(t);
     const started = performance.now();
-    out(`atlas drill${full ? ' --full' : ''} --seed ${o.seed}   (work dir ${work})`);
+    // An interrupted drill leaves no ledgers behind in a temp dir it created.
+    const interrupted = () => {
+      if (!v.values.work) rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+    const pinned = pinAtlas(work);
+    out(`atlas drill${full ? ' --full' : ''} --seed ${o.seed}   (work dir ${work}${pinned ? '; child atlas pinned to a copy of this build' : ''})`);
     try {
       const a = v.values['skip-a'] ? null : await drillA(o, out);
       const b = v.values['skip-b'] ? [] : await drillB(o, out);

@@ -3,8 +3,8 @@
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Finding } from '../../lib/core/types';
 
 /** The JSON `atlas verify --json` prints (the fields the drills read). */
@@ -34,6 +34,21 @@ export function atlasBin(): string {
     dir = dirname(dir);
   }
   throw new Error('cannot find bin/atlas.mjs above ' + fileURLToPath(import.meta.url) + '; set ATLAS_BIN');
+}
+
+/**
+ * Pin the child `atlas` processes to a copy of the CLI bundle that is running now (dist/cli/atlas.mjs
+ * and its signature worker), so that a rebuild of dist/ during a long drill cannot mix two versions
+ * of the verifier and the issuer (which would show up as false alarms). No-op when not bundled.
+ */
+export function pinAtlas(workDir: string): string | null {
+  const self = fileURLToPath(import.meta.url);
+  if (basename(self) !== 'atlas.mjs' || !existsSync(join(dirname(self), 'signature-worker.mjs'))) return null;
+  const dir = join(workDir, 'atlas-cli');
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['atlas.mjs', 'signature-worker.mjs']) copyFileSync(join(dirname(self), f), join(dir, f));
+  process.env['ATLAS_BIN'] = join(dir, 'atlas.mjs');
+  return process.env['ATLAS_BIN'];
 }
 
 /** Run `atlas ...args`; resolves with the exit code and output (never rejects on a non-zero exit). */

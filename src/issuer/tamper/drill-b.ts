@@ -54,6 +54,8 @@ export interface DrillBOptions {
   kinds?: readonly TamperKind[];
   /** Verify a tampered bundle directory; returns the findings in the verifier's order. */
   verify: (dir: string) => Promise<Finding[]>;
+  /** Where tampered copies are written (a fresh temp dir by default); each is removed after use. */
+  workDir?: string;
   log?: (line: string) => void;
 }
 
@@ -62,7 +64,7 @@ export async function runDrillB(o: DrillBOptions): Promise<DrillBCase[]> {
   const rng = new SeededRandom(o.seed);
   const kinds = o.kinds ?? TAMPER_KINDS;
   const out: DrillBCase[] = [];
-  const root = await mkdtemp(join(tmpdir(), 'atlas-drill-b-'));
+  const root = await mkdtemp(join(o.workDir ?? tmpdir(), 'atlas-drill-b-'));
   try {
     for (const kind of kinds) {
       for (let t = 0; t < o.ticks; t++) {
