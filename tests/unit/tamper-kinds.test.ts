@@ -26,9 +26,9 @@ function memory(b: BundleFiles): MemorySource {
   return new MemorySource(m);
 }
 
-async function verifyFiles(b: BundleFiles) {
+async function verifyFiles(b: BundleFiles, mode: 'audit' | 'stop' = 'audit') {
   const src = memory(b);
-  const r = await verifyBundle(src, { backend: nodeBackend, mode: 'audit' });
+  const r = await verifyBundle(src, { backend: nodeBackend, mode });
   return { ...r, src };
 }
 
@@ -68,6 +68,9 @@ describe('tamper kinds against the verifier', () => {
         const v = judge(t.expected, report.failures);
         expect(v.reason, `${kind} seed ${seed}: ${t.detail}`).toBe('');
         expect(v.ok).toBe(true);
+        // Without --audit the engine halts at that tick: exactly one finding, the same one.
+        const halted = (await verifyFiles(t.bundle, 'stop')).report.failures;
+        expect(halted.map((f) => [f.seq, f.code, f.file ?? null])).toEqual([[t.expected.seq, t.expected.code, t.expected.file ?? null]]);
       }
     });
   }
