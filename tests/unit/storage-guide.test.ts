@@ -34,7 +34,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe.skipIf(tools.length > 0)('docs/STORAGE_VERIFICATION_GUIDE.md', () => {
   it('every command runs and prints what the guide shows', async () => {
     const atlas = join(work, 'atlas.mjs');
-    await build({ bundle: true, platform: 'node', format: 'esm', target: 'node20', entryPoints: [join(repo, 'src/cli/main.ts')], outfile: atlas, logLevel: 'warning' });
+    // As scripts/build-cli.mjs: the CLI and, next to it, the signature worker its pool loads.
+    const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' } as const;
+    await build({ ...common, entryPoints: [join(repo, 'src/cli/main.ts')], outfile: atlas });
+    await build({ ...common, entryPoints: [join(repo, 'src/cli/pool/signature-worker.ts')], outfile: join(work, 'signature-worker.mjs') });
     // The demo as `npm run demo` makes it, generated here so that a concurrent rebuild of the
     // checkout's static/demo cannot change it under the test.
     mkdirSync(join(work, 'static'));
