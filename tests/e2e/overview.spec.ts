@@ -79,3 +79,14 @@ test('a local folder picked with the folder chooser is verified in the browser',
   await expect(page.getByTestId('summary').locator('[data-field="events"]')).toHaveText(n(want.events));
   await expect(page.getByRole('heading', { name: /Result/ })).toContainText('local files');
 });
+
+test('cancelling stops the verification and nothing is shown as verified; verifying again works', async ({ page }) => {
+  await page.goto('/');
+  const cancel = page.getByRole('button', { name: 'Cancel' });
+  await cancel.click({ timeout: 60_000 });
+  await expect(page.getByText('Verification cancelled')).toBeVisible();
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
+  await expect(page.getByRole('status', { name: /Ledger status: Cancelled/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Verify again' }).click();
+  await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
+});

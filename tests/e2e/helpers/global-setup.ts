@@ -31,11 +31,11 @@ export default async function globalSetup(): Promise<void> {
   writeFileSync(join(ORACLE, 'demo-verify.json'), atlas(['verify', DEMO, '--json', '--trust', `${DEMO}/trust.json`]));
   writeFileSync(join(ORACLE, 'demo-drift.json'), atlas(['drift', DEMO, '--json', '--trust', `${DEMO}/trust.json`], [0, 1]));
 
+  // Regenerated every run: the issuer and the replay evolve together, so a bundle left over from an
+  // older build of the CLI would not be the same ledger.
   const older = join(FIXTURES, 'older');
-  if (!existsSync(join(older, 'manifest.json'))) {
-    rmSync(older, { recursive: true, force: true });
-    atlas(['generate', '--out', older, '--events', '3000', '--seed', '7', '--quiet']);
-  }
+  rmSync(older, { recursive: true, force: true });
+  atlas(['generate', '--out', older, '--events', '3000', '--seed', '7', '--quiet']);
 
   writeFileSync(join(ORACLE, 'older-verify.json'), atlas(['verify', older, '--json', '--trust', `${DEMO}/trust.json`]));
 
