@@ -86,7 +86,7 @@ async function drillA(o: Options, out: (t: string) => void): Promise<{ result: D
 
 async function drillB(o: Options, out: (t: string) => void): Promise<DrillBCase[]> {
   const rng = new SeededRandom(`drill-b/${o.seed}`);
-  const ledgers = o.full ? [{ events: 2000, seed: rng.childSeed() }, { events: 4000, seed: rng.childSeed() }] : [{ events: 2000, seed: rng.childSeed() }];
+  const ledgers = o.full ? [{ events: 2000, seed: rng.childSeed() }, { events: 5000, seed: rng.childSeed() }] : [{ events: 2000, seed: rng.childSeed() }];
   const cases: DrillBCase[] = [];
   for (const lg of ledgers) {
     const dir = join(o.work, `drill-b-${lg.events}-seed-${lg.seed}`);
