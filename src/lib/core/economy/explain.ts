@@ -11,7 +11,7 @@ import type { IdentityStatus } from '../types';
 import type { PolicyRef } from './policy-registry';
 import { SIGNALS, type Signal } from './policy';
 import type { ScoreLine } from './ranking';
-import type { Guard } from './reward';
+import { aegisGuards, ALL_PASS, type Guard } from './reward';
 import type { Replayer } from './replayer';
 
 export interface Step {
@@ -149,7 +149,8 @@ export function buildRewardExplanation(r: Replayer, account: string, epoch: numb
   const line = rewards?.lines.get(account);
   const act = r.activity.get(epoch)?.get(account);
   const weightsText = SIGNALS.map((s) => `${act?.signals[s] ?? 0} ${s} × ${amt(p.signalWeights[s])}`).join(' + ');
-  const guards = line ? line.guards : r.guards(account, epoch, entry.policy);
+  const snap = identityOf(r, account, epoch);
+  const guards = line && line.guards !== ALL_PASS ? line.guards : line ? aegisGuards(snap, epoch, r.firstValidFrom.get(account), entry.policy.aegis.minAttestationAge) : r.guards(account, epoch, entry.policy);
   const total = rewards?.totalWeight ?? 0n;
   const steps: Step[] = [
     { id: 'signal-base', label: 'Engagement signals', value: amt(line?.signalBase ?? 0n), formula: weightsText },
@@ -173,7 +174,7 @@ export function buildRewardExplanation(r: Replayer, account: string, epoch: numb
     account,
     epoch,
     policy: r.registry.ref(entry),
-    identity: identityOf(r, account, epoch),
+    identity: snap,
     inputs: inputsOf(act),
     steps,
     guards: guards.map((g) => ({ ...g })),

@@ -21,7 +21,7 @@ import { placeFragments, type FragmentChoice } from './placement';
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
 import { PolicyRegistry, type PolicyEntry } from './policy-registry';
 import { computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
-import { computeEpochRewards, emptyActivity, type AccountActivity, type EpochRewards, type Guard } from './reward';
+import { aegisGuards, ALL_PASS, computeEpochRewards, emptyActivity, type AccountActivity, type EpochRewards, type Guard } from './reward';
 import { fragmentHashes } from './storage-proof';
 
 /** How many contributing seqs an explanation lists (the count is always complete). */
@@ -280,29 +280,9 @@ export class Replayer {
 
   /** Attestation-age and AEGIS guards for a subject at epoch e (§10.5). */
   guards(subject: string, e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): Guard[] {
-    const status = this.identity.status(subject, e);
-    const att = this.identity.attestationSeq(subject, e);
-    const rev = this.identity.revocationSeq(subject, e);
-    record?.set(subject, { subject, status, attestationSeq: att, revocationSeq: rev });
-    const verified: Guard = {
-      name: 'aegis-verified',
-      pass: status === 'verified',
-      reason:
-        status === 'verified'
-          ? `AEGIS attestation at seq ${att} covers epoch ${e}`
-          : status === 'revoked'
-            ? `revoked by AEGIS (seq ${rev}) from epoch ${e} or earlier`
-            : `AEGIS status at epoch ${e} is ${status}`
-    };
-    const from = this.firstValidFrom.get(subject);
-    const age = from === undefined ? null : e - from;
-    const min = policy.aegis.minAttestationAge;
-    const aged: Guard = {
-      name: 'attestation-age',
-      pass: age !== null && age >= min,
-      reason: age === null ? 'never attested' : `attested since epoch ${from}: age ${age} epoch(s), policy minimum ${min}`
-    };
-    return [verified, aged];
+    const snap: IdentitySummary = { subject, status: this.identity.status(subject, e), attestationSeq: this.identity.attestationSeq(subject, e), revocationSeq: this.identity.revocationSeq(subject, e) };
+    record?.set(subject, snap);
+    return aegisGuards(snap, e, this.firstValidFrom.get(subject), policy.aegis.minAttestationAge);
   }
 
   eligibleNodes(e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): Array<{ id: string; zone: string | null }> {
@@ -327,7 +307,10 @@ export class Replayer {
           const s = this.streaks.get(a);
           return s && s.lastActive === e - 1 ? s.streak + 1 : 1;
         },
-        (a) => this.guards(a, e, pol, out.identities)
+        (a) => {
+          const g = this.guards(a, e, pol, out.identities);
+          return g.every((x) => x.pass) ? ALL_PASS : g;
+        }
       );
       out.ranking = computeRanking(e, pol.ranking, this.carried, this.contentSignals.get(e) ?? new Map());
       out.top = topEntries(out.ranking);

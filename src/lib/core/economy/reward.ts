@@ -41,7 +41,8 @@ export interface RewardLine {
   bonusEpochs: number;
   bonus: bigint;
   weight: bigint;
-  guards: Guard[];
+  /** The guards, or ALL_PASS when every one passed. */
+  guards: readonly Guard[];
   eligible: boolean;
   /** Pro-rata share before caps (0 when ineligible). */
   share: bigint;
@@ -62,6 +63,41 @@ export interface EpochRewards {
   remainder: bigint;
 }
 
+/**
+ * The guards of §10.5 from an AEGIS snapshot of the subject at `epoch`: verified status, and age
+ * since the validFrom of its first attestation ≥ the policy minimum.
+ */
+export function aegisGuards(
+  snap: { status: string; attestationSeq: number | null; revocationSeq: number | null },
+  epoch: number,
+  firstValidFrom: number | undefined,
+  minAge: number
+): Guard[] {
+  const s = snap.status;
+  const verified: Guard = {
+    name: 'aegis-verified',
+    pass: s === 'verified',
+    reason: s === 'verified' ? `AEGIS attestation at seq ${snap.attestationSeq} covers epoch ${epoch}` : s === 'revoked' ? `revoked by AEGIS (seq ${snap.revocationSeq}) from epoch ${epoch} or earlier` : `AEGIS status at epoch ${epoch} is ${s}`
+  };
+  const age = firstValidFrom === undefined ? null : epoch - firstValidFrom;
+  const aged: Guard = {
+    name: 'attestation-age',
+    pass: age !== null && age >= minAge,
+    reason: age === null ? 'never attested' : `attested since epoch ${firstValidFrom}: age ${age} epoch(s), policy minimum ${minAge}`
+  };
+  return [verified, aged];
+}
+
+/**
+ * Shared marker for "every guard passed": reward lines keep it instead of their own guard objects
+ * (a large ledger has one line per active account and epoch); explanations rebuild the reasons
+ * from the epoch's AEGIS snapshot with aegisGuards().
+ */
+export const ALL_PASS: readonly Guard[] = Object.freeze([
+  Object.freeze({ name: 'aegis-verified', pass: true, reason: '' }),
+  Object.freeze({ name: 'attestation-age', pass: true, reason: '' })
+]) as readonly Guard[];
+
 export function emptyActivity(): AccountActivity {
   return { signals: { comment: 0, like: 0, share: 0, view: 0 }, publications: 0, seqs: [], events: 0 };
 }
@@ -76,7 +112,7 @@ export function computeEpochRewards(
   p: RewardParams,
   activity: ReadonlyMap<string, AccountActivity>,
   streakOf: (account: string) => number,
-  guardsOf: (account: string) => Guard[]
+  guardsOf: (account: string) => readonly Guard[]
 ): EpochRewards {
   const accounts = [...activity.keys()].sort(compareCodePoints);
   const lines = new Map<string, RewardLine>();
