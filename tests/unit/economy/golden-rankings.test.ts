@@ -78,3 +78,13 @@ describe('golden rankings', () => {
     ]);
   });
 });
+
+describe('explaining outside the ledger', () => {
+  it('gives null for a future epoch, an unknown cid or an unknown account', () => {
+    expect(s.l.replayer.explainRanking(s.c1, 99)).toBeNull();
+    expect(s.l.replayer.explainRanking('ab'.repeat(32), 2)).toBeNull();
+    expect(s.l.replayer.explainReward('u-000001', 99)).toBeNull();
+    expect(s.l.replayer.explainReward('u-999999', 2)).toBeNull();
+    expect(s.l.replayer.explainPlacement('ab'.repeat(32))).toBeNull();
+  });
+});

@@ -140,6 +140,7 @@ function inputsOf(x: { signals: Record<Signal, number>; publications?: number; e
 }
 
 export function buildRewardExplanation(r: Replayer, account: string, epoch: number): RewardExplanation | null {
+  if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch > r.lastEpoch()) return null;
   const rewards = r.epochRewards(epoch);
   const entry = r.rewardPolicy.get(epoch) ?? r.registry.getPolicyForEpoch(epoch);
   if (!entry) return null;

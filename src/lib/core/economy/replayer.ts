@@ -148,6 +148,7 @@ export class Replayer {
   readonly streaks = new Map<string, { streak: number; lastActive: number }>();
   #version = 0;
   #cache: Computation | null = null;
+  #lastEpoch = -1;
   readonly #statusDirty = new Set<string>();
   readonly #statusAt = new Map<number, string[]>();
   #events = 0;
@@ -180,6 +181,7 @@ export class Replayer {
   #apply(env: Envelope, seq: number): Finding[] {
     const e = env.epoch;
     const p = env.payload;
+    if (e > this.#lastEpoch) this.#lastEpoch = e;
     switch (env.type) {
       case 'aegis.attest':
         if (isObj(p) && typeof p.subject === 'string' && typeof p.validFrom === 'number' && typeof p.validUntil === 'number') {
@@ -429,11 +431,21 @@ export class Replayer {
 
   /** Rewards computed for an epoch: committed at its close, or live for the open epoch. */
   epochRewards(epoch: number): EpochRewards | null {
-    return this.rewards.get(epoch) ?? (this.closes.has(epoch) ? null : this.computeEpoch(epoch).rewards);
+    return this.rewards.get(epoch) ?? (this.#isOpen(epoch) ? this.computeEpoch(epoch).rewards : null);
   }
 
   epochRanking(epoch: number): EpochRanking | null {
-    return this.rankings.get(epoch) ?? (this.closes.has(epoch) ? null : this.computeEpoch(epoch).ranking);
+    return this.rankings.get(epoch) ?? (this.#isOpen(epoch) ? this.computeEpoch(epoch).ranking : null);
+  }
+
+  /** The epoch being replayed and not yet closed (values there are provisional); never a future one. */
+  #isOpen(epoch: number): boolean {
+    return epoch === this.#lastEpoch && !this.closes.has(epoch);
+  }
+
+  /** The highest epoch applied so far (−1 before any event). */
+  lastEpoch(): number {
+    return this.#lastEpoch;
   }
 
   lastClosedEpoch(): number | null {
