@@ -1,0 +1,102 @@
+// isOnCurve (src/lib/core/curve-membership.ts) against the decoder it replaces in checkSubjectKey:
+// @noble/curves Point.fromBytes(b, false) accepts a canonical encoding iff isOnCurve says so.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { isOnCurve, jacobi } from '../../src/lib/core/curve-membership';
+import { SMALL_ORDER_ENCODINGS, checkSubjectKey, isCanonicalPoint } from '../../src/lib/core/ed25519';
+
+const P = (1n << 255n) - 19n;
+
+function decodes(b: Uint8Array): boolean {
+  try {
+    ed25519.Point.fromBytes(b, false);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Euler's criterion, the slow definition: a^((p−1)/2) mod p. */
+function euler(a: bigint, p: bigint): number {
+  let r = 1n;
+  let b = ((a % p) + p) % p;
+  if (b === 0n) return 0;
+  for (let e = (p - 1n) / 2n; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * b) % p;
+    b = (b * b) % p;
+  }
+  return r === 1n ? 1 : -1;
+}
+
+const le = (y: bigint): Uint8Array => {
+  const b = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) b[i] = Number((y >> BigInt(8 * i)) & 0xffn);
+  return b;
+};
+
+describe('jacobi', () => {
+  it('equals the Legendre symbol (Euler) mod p and mod small primes', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: P - 1n }), (a) => jacobi(a, P) === euler(a, P)),
+      { numRuns: 300 }
+    );
+    for (const p of [3n, 5n, 7n, 11n, 13n, 101n, 65537n]) for (let a = 0n; a < 40n; a++) expect(jacobi(a, p)).toBe(euler(a, p));
+  });
+  it('handles multiples of 2^32 (the 32-bit stripping loop) and composite n', () => {
+    expect(jacobi(1n << 100n, P)).toBe(euler(1n << 100n, P));
+    expect(jacobi(3n << 64n, P)).toBe(euler(3n << 64n, P));
+    expect(jacobi(2n, 15n)).toBe(1); // (2|3)(2|5) = (−1)(−1)
+    expect(jacobi(3n, 9n)).toBe(0);
+  });
+  it('rejects an even or non-positive modulus', () => {
+    expect(() => jacobi(3n, 8n)).toThrow(RangeError);
+    expect(() => jacobi(3n, 0n)).toThrow(RangeError);
+  });
+});
+
+describe('isOnCurve', () => {
+  it('agrees with Point.fromBytes on random canonical encodings', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => {
+        if (!isCanonicalPoint(b)) return true;
+        return isOnCurve(b) === decodes(b);
+      }),
+      { numRuns: 2000 }
+    );
+  });
+  it('accepts real public keys, both signs of x, and the small-order points', () => {
+    for (let i = 1; i <= 50; i++) {
+      const pub = ed25519.getPublicKey(new Uint8Array(32).fill(i));
+      expect(isOnCurve(pub)).toBe(true);
+      const flipped = pub.slice();
+      flipped[31]! ^= 0x80;
+      expect(isOnCurve(flipped)).toBe(decodes(flipped));
+    }
+    for (const e of SMALL_ORDER_ENCODINGS) expect(isOnCurve(e)).toBe(true);
+  });
+  it('agrees at the edges of the y range (0, 1, p − 2, p − 1 and small y)', () => {
+    for (const y of [0n, 1n, 2n, 3n, 4n, 5n, P - 3n, P - 2n, P - 1n]) expect(isOnCurve(le(y))).toBe(decodes(le(y)));
+    let off = 0;
+    for (let y = 0n; y < 64n; y++) {
+      expect(isOnCurve(le(y))).toBe(decodes(le(y)));
+      if (!decodes(le(y))) off++;
+    }
+    expect(off).toBeGreaterThan(10); // about half of all y are not on the curve
+  });
+  it('checkSubjectKey gives the decoder verdict on random keys', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => {
+        const r = checkSubjectKey(b);
+        if (!isCanonicalPoint(b)) return r === 'noncanonical-key';
+        if (SMALL_ORDER_ENCODINGS.some((e) => e.every((x, i) => x === b[i]))) return r === 'small-order-key';
+        return r === (decodes(b) ? null : 'not-on-curve');
+      }),
+      { numRuns: 500 }
+    );
+  });
+  it('is misuse to pass a non-reduced y or the wrong length', () => {
+    expect(() => isOnCurve(le(P))).toThrow(RangeError);
+    expect(() => isOnCurve(new Uint8Array(31))).toThrow(TypeError);
+  });
+});
