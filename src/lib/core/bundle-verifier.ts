@@ -12,7 +12,7 @@
 import { fromBase64, toHex } from './bytes';
 import { type BundleSource, BundleSourceError } from './bundle-source';
 import { AegisRegistry } from './aegis-registry';
-import { ZERO_ID, isRole, parseEnvelope, signedMessage } from './envelope';
+import { ZERO_ID, isRole, parseEnvelope, signedMessageOfLine } from './envelope';
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
@@ -290,7 +290,7 @@ class Verifier {
     const slots: Pending[] = [];
     for (const p of batch) {
       if (!p.env) continue;
-      const msg = signedMessage(p.env);
+      const msg = signedMessageOfLine(p.line, p.env);
       p.id = sha256(msg);
       items.push({ key: fromBase64(p.env.key)!, msg, sig: fromBase64(p.env.sig)! });
       slots.push(p);

@@ -125,6 +125,33 @@ export function signedMessage(env: Envelope): Uint8Array {
   return m;
 }
 
+const SIG_MEMBER = asciiBytes(',"sig":"');
+const SIGNER_KEY = ',"signer":"';
+const TYPE_KEY = '","type":"';
+const V_END = '","v":1}';
+
+/**
+ * signedMessage(env) cut from the envelope's own line, without re-encoding (issue 7: the second
+ * canonical encoding per event was ~5 % of a replay). `line` must be the line `env` was parsed
+ * from by parseEnvelope, which proved line = canonical(env) (parseCanonical re-encodes and
+ * compares). Canonical members are sorted and "sig" is neither first nor last, so canonical(env
+ * without sig) is the line minus the bytes `,"sig":"<sig>"`; those end where the fixed tail
+ * `,"signer":…,"type":…,"v":1}` starts. When the line is not laid out so, it re-encodes instead.
+ */
+export function signedMessageOfLine(line: Uint8Array, env: Envelope): Uint8Array {
+  const tail = SIGNER_KEY.length + env.signer.length + TYPE_KEY.length + env.type.length + V_END.length;
+  const end = line.length - tail;
+  const start = end - SIG_MEMBER.length - env.sig.length - 1;
+  let laidOut = start > 0 && line[end - 1] === 0x22 && line[end] === 0x2c;
+  for (let i = 0; laidOut && i < SIG_MEMBER.length; i++) laidOut = line[start + i] === SIG_MEMBER[i];
+  if (!laidOut) return signedMessage(env);
+  const m = new Uint8Array(DOMAIN.length + line.length - (end - start));
+  m.set(DOMAIN, 0);
+  m.set(line.subarray(0, start), DOMAIN.length);
+  m.set(line.subarray(end), DOMAIN.length + start);
+  return m;
+}
+
 /** Event id = SHA-256(m) (§4); `prev` of the next event is its hex. */
 export function eventId(env: Envelope): Uint8Array {
   return sha256(signedMessage(env));
