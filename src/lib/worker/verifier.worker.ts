@@ -10,6 +10,8 @@ import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '$lib/core/report';
 import { pureBackend } from '$lib/core/ed25519';
 import { Replayer } from '$lib/core/economy/replayer';
+import { encodeFragments } from '$lib/core/economy/erasure';
+import { fragmentHashes, fragmentRoot } from '$lib/core/economy/storage-proof';
 import { consistencyProof, rootFromInclusionProof, verifyConsistency } from '$lib/core/merkle';
 import { sha256Hex } from '$lib/core/hash';
 import { fromUtf8, toBase64, toHex } from '$lib/core/bytes';
@@ -287,14 +289,23 @@ const api = {
   },
 
   /** Re-hash a content item's real bytes from the bundle and check its fragments. */
-  async checkContentBytes(cid: string): Promise<Answer<{ bytes: number; sha256: string; matchesCid: boolean; findings: VerifyReport['failures'] }>> {
+  async checkContentBytes(cid: string): Promise<Answer<{ bytes: number; sha256: string; matchesCid: boolean; findings: VerifyReport['failures']; fragments: ContentFragments | null }>> {
     const s = session;
     const ref = s?.manifest?.content.find((c) => c.cid === cid);
     if (!s || !ref) return { ok: false, error: 'the bundle does not include the bytes of this content' };
     try {
       const bytes = await s.source.read(ref.path, READ_LIMIT);
       const sha = sha256Hex(bytes);
-      return { ok: true, value: { bytes: bytes.length, sha256: sha, matchesCid: sha === cid, findings: s.replayer?.verifyContentBytes(cid, bytes) ?? [] } };
+      // Re-derive the fragments from the bytes under the placement's policy (BUNDLE_FORMAT.md
+      // §10.4) so the page can show each recomputed fragment hash and root beside the recorded ones.
+      const pl = s.replayer?.explainPlacement(cid) ?? null;
+      const entry = pl?.policy ? (s.replayer?.registry.byHash(pl.policy.hash) ?? null) : null;
+      let fragments: ContentFragments | null = null;
+      if (pl && entry && sha === cid) {
+        const hashes = fragmentHashes(encodeFragments(bytes, entry.policy.storage));
+        fragments = { recorded: pl.fragments.map((f) => f.hash), recomputed: hashes.map(toHex), recordedRoot: pl.root, recomputedRoot: toHex(fragmentRoot(hashes)) };
+      }
+      return { ok: true, value: { bytes: bytes.length, sha256: sha, matchesCid: sha === cid, findings: s.replayer?.verifyContentBytes(cid, bytes) ?? [], fragments } };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
@@ -413,6 +424,14 @@ const api = {
     }
   }
 };
+
+/** Fragment hashes and root recorded by `storage.place` and re-derived from the shipped bytes (hex). */
+export interface ContentFragments {
+  recorded: string[];
+  recomputed: string[];
+  recordedRoot: string;
+  recomputedRoot: string;
+}
 
 export interface ProofView {
   seq: number;
