@@ -87,6 +87,15 @@ test('re-hashing the shipped bytes confirms the content id and every fragment', 
   await expect(result).toContainText('equals the content id');
   await expect(result).toContainText('every fragment hash re-derived from the bytes matches the placement');
   await expect(result.locator(`code[data-full="${cid}"]`)).toHaveCount(1);
+  // Each fragment hash and the root, re-derived from the bytes, beside the recorded ones.
+  const rows = page.getByTestId('rehash-fragments').locator('tbody tr');
+  await expect(rows).toHaveCount(pl.fragments.length + 1);
+  for (const f of pl.fragments) {
+    const row = page.getByTestId('rehash-fragments').locator(`tr[data-fragment="${f.index}"]`);
+    await expect(row).toHaveAttribute('data-match', 'true');
+    await expect(row.locator(`code[data-full="${f.hash}"]`)).toHaveCount(2);
+  }
+  await expect(page.getByTestId('rehash-fragments').locator('tr[data-fragment="root"]').locator(`code[data-full="${pl.root}"]`)).toHaveCount(2);
 });
 
 test('a fragment proof opens and folds to the fragment root', async ({ page }) => {
