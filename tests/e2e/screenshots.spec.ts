@@ -69,23 +69,26 @@ async function ready(page: Page, what: string): Promise<void> {
   }
 }
 
-const d = demo();
-const PAGES: Array<[string, string]> = [
-  ['overview', '/'],
-  ['account', `/account/${encodeURIComponent(d.account)}/?epoch=${d.epoch}`],
-  ['proof', `/proof/${d.seq}/`],
-  ['content', `/content/${d.cid}/`],
-  ['drift', '/drift/'],
-  ['audit', '/audit/'],
-  ['policy', `/policy/${encodeURIComponent(d.version)}/`],
-  ['qfs', '/qfs/']
-];
+/** The pages and the demo ids they show; read when a test runs, never at collection time. */
+function pages(): Array<[string, string]> {
+  const d = demo();
+  return [
+    ['overview', '/'],
+    ['account', `/account/${encodeURIComponent(d.account)}/?epoch=${d.epoch}`],
+    ['proof', `/proof/${d.seq}/`],
+    ['content', `/content/${d.cid}/`],
+    ['drift', '/drift/'],
+    ['audit', '/audit/'],
+    ['policy', `/policy/${encodeURIComponent(d.version)}/`],
+    ['qfs', '/qfs/']
+  ];
+}
 
 for (const w of WIDTHS) {
   test(`screenshots at ${w.name} width`, async ({ browser }) => {
     const context = await browser.newContext({ viewport: { width: w.width, height: w.height }, colorScheme: 'light', deviceScaleFactor: 1 });
     const page = await context.newPage();
-    for (const [name, path] of PAGES) {
+    for (const [name, path] of pages()) {
       await page.goto(path);
       await ready(page, name);
       // Let charts measure their container and fonts settle.
