@@ -54,6 +54,9 @@ export class VerificationAborted extends Error {
 
 class Stop extends Error {}
 
+/** Signature batches dispatched ahead of the ordered pass (issue 7). */
+const IN_FLIGHT = 2;
+
 /** Content files read ahead of their checks (each at most LIMITS.contentBytes). */
 const CONTENT_PREFETCH = 8;
 
@@ -162,24 +165,23 @@ class Verifier {
       // Pipelining (issue 7): a batch's signatures are dispatched to the SignatureVerifier (a worker
       // pool) and the ordered pass of the previous batch runs meanwhile, so parsing, hashing and the
       // replay here overlap the Ed25519 work there. Verdicts are consumed strictly in seq order and
-      // every file-level failure first settles the batch in flight, so findings and their order are
-      // exactly those of the unpipelined pass.
-      let inflight: Dispatched | null = null;
+      // every file-level failure first settles the batches in flight, so findings and their order
+      // are exactly those of the unpipelined pass. Up to IN_FLIGHT batches are out at once, so a worker never waits for the next batch while
+      // the ordered pass catches up (and a busy machine's scheduling jitter is absorbed).
+      const inflight: Dispatched[] = [];
       const settle = async () => {
-        const d = inflight;
-        inflight = null;
+        const d = inflight.shift();
         if (d) await this.#consume(d, m, t, registry, replayer, index, st, source);
       };
       const flush = async () => {
-        const next = batch.length ? this.#dispatch(batch) : null;
+        if (batch.length) inflight.push(this.#dispatch(batch));
         batch = [];
-        await settle();
-        inflight = next;
+        while (inflight.length > IN_FLIGHT) await settle();
       };
       /** Check every line taken so far (pending and in flight) before a file-level failure. */
       const drain = async () => {
         await flush();
-        await settle();
+        while (inflight.length) await settle();
       };
       const takeLine = async (line: Uint8Array, offset: number) => {
         const pos = seg.firstSeq + lines;
@@ -345,7 +347,7 @@ class Verifier {
     if (env.epoch !== wantEpoch) {
       fail(at('epoch.order', st.prevClose ? `epoch ${env.epoch} after the close of epoch ${st.prevEpoch}; expected ${wantEpoch}` : `epoch ${env.epoch} before epoch ${st.prevEpoch} was closed`));
     }
-    if (st.prevId !== null && env.prev !== toHex(st.prevId)) fail(at('chain.prev-mismatch', `prev ${env.prev} is not the id of seq ${pos - 1} (${toHex(st.prevId)})`));
+    if (st.prevId !== null && !hexIs(env.prev, st.prevId)) fail(at('chain.prev-mismatch', `prev ${env.prev} is not the id of seq ${pos - 1} (${toHex(st.prevId)})`));
     else if (pos === 0 && env.prev !== ZERO_ID) fail(at('chain.prev-mismatch', 'prev of seq 0 must be 64 zeros'));
     // Signer resolution (§9): roles by the trust keys, subjects by the AEGIS registry.
     let kind: 'user' | 'node' | null = null;
@@ -498,6 +500,17 @@ class Verifier {
     };
   }
 }
+
+/** hex === toHex(bytes) for lowercase hex, without building the string (once per event). */
+function hexIs(hex: string, bytes: Uint8Array): boolean {
+  if (hex.length !== 2 * bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (hex.charCodeAt(2 * i) !== HEX_CODES[b >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CODES[b & 15]) return false;
+  }
+  return true;
+}
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /** A batch whose signatures are being verified while the previous batch is checked in order. */
 interface Dispatched {
