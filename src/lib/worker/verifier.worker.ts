@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { verifyBundleSource, VerificationAborted } from '$lib/core/bundle-verifier';
 import { BundleSourceError } from '$lib/core/bundle-source';
 import type { EventIndex } from '$lib/core/event-index';
+import type { IdentityStatus } from '$lib/core/types';
 import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib/core/manifest';
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '$lib/core/report';
 import { pureBackend } from '$lib/core/ed25519';
@@ -286,6 +287,13 @@ const api = {
       const rec = c as unknown as { author?: string; title?: string; size?: number; seq?: number; epoch?: number };
       return { cid, author: rec.author ?? '', title: rec.title ?? '', size: rec.size ?? 0, seq: rec.seq ?? -1, epoch: rec.epoch ?? -1, bytesInBundle: inBundle.has(cid) };
     });
+  },
+
+  /** AEGIS status and zone of storage nodes at an epoch, after the replay (what redundancy counts). */
+  nodeStatus(nodes: string[], epoch: number): Array<{ node: string; status: IdentityStatus; zone: string | null }> {
+    const id = session?.replayer?.identity;
+    if (!id || !Number.isSafeInteger(epoch) || epoch < 0) return [];
+    return nodes.slice(0, 1000).map((node) => ({ node, status: id.status(node, epoch), zone: id.zone(node) }));
   },
 
   /** Re-hash a content item's real bytes from the bundle and check its fragments. */
