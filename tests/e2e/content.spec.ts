@@ -52,7 +52,6 @@ test('placement map, table and redundancy match atlas explain --content', async 
     await expect(row).toHaveAttribute('data-node', f.node);
     await expect(row).toHaveAttribute('data-status', f.identity.status);
     await expect(row.locator(`code[data-full="${f.hash}"]`)).toHaveCount(1);
-    await expect(map.locator(`[data-fragment="${f.index}"][data-node="${f.node}"]`)).toHaveAttribute('data-status', f.identity.status);
   }
   const last = pl.redundancy[pl.redundancy.length - 1]!;
   const badge = page.getByTestId('redundancy');
@@ -64,6 +63,15 @@ test('placement map, table and redundancy match atlas explain --content', async 
   for (const r of pl.redundancy) {
     await expect(page.getByTestId('redundancy-table').locator(`tr[data-epoch="${r.epoch}"] td`).first()).toHaveText(String(r.live));
   }
+  // At the latest epoch (the default), the map counts as live exactly the fragments the CLI does.
+  await expect(map.locator('figcaption')).toHaveAttribute('data-epoch', String(last.epoch));
+  await expect(map.locator('[data-fragment][data-status="verified"]')).toHaveCount(last.live);
+  // At the placement epoch, every cell has the status the explanation gives.
+  if (pl.redundancy.length > 1) {
+    await page.getByRole('group', { name: 'Show node status at epoch' }).getByRole('button', { name: String(pl.epoch), exact: true }).click();
+    await expect(map.locator('figcaption')).toHaveAttribute('data-epoch', String(pl.epoch));
+  }
+  for (const f of pl.fragments) await expect(map.locator(`[data-fragment="${f.index}"][data-node="${f.node}"]`)).toHaveAttribute('data-status', f.identity.status);
   // The legend counts every copy once.
   await expect(map.getByText(new RegExp(`Verified \\(${pl.fragments.filter((f) => f.identity.status === 'verified').length} cop`))).toBeVisible();
 });
