@@ -2,8 +2,12 @@
 // Exit codes: 0 valid / success, 1 verification failure, 2 usage or I/O error.
 
 import { BundleSourceError } from '../lib/core/bundle-source';
+import { useSha256Backend } from '../lib/core/hash';
 import { UsageError, commands, findCommand, type CommandIo } from './command';
 import './commands/index';
+import { nodeSha256Backend } from './sha256-node';
+
+useSha256Backend(nodeSha256Backend); // OpenSSL SHA-256 for every core hash (issue 7)
 
 const io: CommandIo = {
   out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
