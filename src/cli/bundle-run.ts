@@ -44,7 +44,7 @@ export async function runVerification(source: BundleSource, o: RunOptions): Prom
   if (o.threads && o.threads > 0) {
     const { CliSignaturePool } = await import('./pool/signature-pool');
     const p = await CliSignaturePool.start({ threads: o.threads });
-    pool = { verifyBatch: (items) => p.verifyBatch(items), close: () => p.close() };
+    pool = { verifyBatch: (items) => p.verifyBatch(items), verifyEvents: (items) => p.verifyEvents(items), close: () => p.close() };
   }
   // The pool's workers are unref'd; a timer keeps the process alive while verdicts are pending.
   const keepAlive = setInterval(() => {}, 1 << 30);

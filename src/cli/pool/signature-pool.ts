@@ -5,7 +5,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { SignatureScheduler, type SignatureItem } from '../../lib/core/signature-batch';
+import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from '../../lib/core/signature-batch';
 import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port } from '../../lib/core/signature-port';
 
 export interface CliPoolOptions {
@@ -77,6 +77,11 @@ export class CliSignaturePool {
   /** Verdicts in item order, true = valid under the §7 rule. */
   async verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
     return Array.from(await this.#scheduler.verifyBatch(items), (b) => b === 1);
+  }
+
+  /** Verdict bytes and each event's id and leaf hash, computed in the workers (report.ts SignatureVerifier). */
+  verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
+    return this.#scheduler.verifyEvents(items);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,10 @@ import { parentPort } from 'node:worker_threads';
 import { pureBackend, verify, type Ed25519Backend } from '../../lib/core/ed25519';
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../lib/core/signature-port';
 import { createNodeBackend } from '../ed25519-node';
+import { useSha256Backend } from '../../lib/core/hash';
+import { nodeSha256Backend } from '../sha256-node';
+
+useSha256Backend(nodeSha256Backend); // event ids and leaf hashes of event batches (answerPacked)
 
 async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
   const backend: Ed25519Backend = choice === 'pure' ? pureBackend : createNodeBackend();

@@ -72,6 +72,8 @@ interface Pending {
   env: Envelope | null;
   finding: Finding | null;
   id: Uint8Array | null;
+  /** The RFC 6962 leaf hash, when the signature verifier computed it (verifyEvents). */
+  leaf: Uint8Array | null;
   sigOk: boolean | null;
 }
 
@@ -282,22 +284,43 @@ class Verifier {
   /** Stateless per-line work: parse, signed message, event id. */
   #prepare(pos: number, line: Uint8Array): Pending {
     const p = parseEnvelope(line, pos);
-    if (!p.ok) return { pos, line, env: null, finding: p.finding, id: null, sigOk: null };
-    return { pos, line, env: p.value, finding: null, id: null, sigOk: null };
+    if (!p.ok) return { pos, line, env: null, finding: p.finding, id: null, leaf: null, sigOk: null };
+    return { pos, line, env: p.value, finding: null, id: null, leaf: null, sigOk: null };
   }
 
-  /** Stateless per-batch work (signed messages, event ids) and the signature request, started now. */
+  /**
+   * Stateless per-batch work (signed messages, event ids, leaf hashes) and the signature request,
+   * started now. A verifier with `verifyEvents` (a worker pool) hashes the events where it checks
+   * their signatures, off this thread; otherwise the ids are computed here and the leaves in order.
+   */
   #dispatch(batch: Pending[]): Dispatched {
+    const sigs = this.#o.signatures;
+    const events = typeof sigs.verifyEvents === 'function';
     const items = [];
     const slots: Pending[] = [];
     for (const p of batch) {
       if (!p.env) continue;
       const msg = signedMessageOfLine(p.line, p.env);
-      p.id = sha256(msg);
-      items.push({ key: fromBase64(p.env.key)!, msg, sig: fromBase64(p.env.sig)! });
+      if (!events) p.id = sha256(msg);
+      items.push({ key: fromBase64(p.env.key)!, msg, sig: fromBase64(p.env.sig)!, line: p.line });
       slots.push(p);
     }
-    const verdicts = items.length ? this.#o.signatures.verifyBatch(items) : Promise.resolve([]);
+    let verdicts: Promise<boolean[]>;
+    if (!items.length) verdicts = Promise.resolve([]);
+    else if (!events) verdicts = sigs.verifyBatch(items);
+    else {
+      verdicts = sigs.verifyEvents!(items).then(({ verdicts: v, digests }) => {
+        if (v.length !== slots.length || digests.length !== 64 * slots.length) throw new TypeError('verifyEvents: wrong number of answers');
+        const out: boolean[] = new Array<boolean>(slots.length);
+        for (let i = 0; i < slots.length; i++) {
+          const p = slots[i]!;
+          p.id = digests.slice(64 * i, 64 * i + 32);
+          p.leaf = digests.slice(64 * i + 32, 64 * i + 64);
+          out[i] = v[i] === 1;
+        }
+        return out;
+      });
+    }
     // A batch abandoned by a Stop (or an abort) is never consumed: do not report its rejection.
     verdicts.catch(() => undefined);
     return { batch, slots, verdicts };
@@ -324,8 +347,7 @@ class Verifier {
   async #ordered(p: Pending, m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
     const pos = st.pos;
     st.pos++;
-    const leaf = leafHash(p.line);
-    index.append(leaf);
+    index.append(p.leaf ?? leafHash(p.line));
     const env = p.env;
     let ok = true;
     const fail = (f: Finding) => {

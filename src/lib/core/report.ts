@@ -16,6 +16,11 @@ export interface SignatureItem {
 /** Verdicts for a batch, in item order, under the §7 acceptance rule. */
 export interface SignatureVerifier {
   verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]>;
+  /**
+   * Optional (worker pools): the verdicts (1 valid, 0 invalid) plus, per item, 64 bytes: the event id
+   * SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line), computed where the signature is checked.
+   */
+  verifyEvents?(items: ReadonlyArray<SignatureItem & { line: Uint8Array }>): Promise<{ verdicts: Uint8Array; digests: Uint8Array }>;
 }
 
 /** The default SignatureVerifier: the backend, one signature after the other, rule prechecks included. */

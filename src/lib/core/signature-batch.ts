@@ -8,12 +8,27 @@
 // *where* each triple is checked, never *how*. Results come back in item order, so a verifier that
 // walks them in seq order reports the same first failure as one that verified inline.
 
+import { sha256 } from './hash';
+import { leafHash } from './merkle';
+
 /** One signature check: Ed25519 public key A (32 bytes), message, signature R || S (64 bytes). */
 export interface SignatureItem {
   key: Uint8Array;
   msg: Uint8Array;
   sig: Uint8Array;
 }
+
+/**
+ * An event's signature check plus its line (docs/BUNDLE_FORMAT.md §4–§5): the worker that checks the
+ * signature also computes the event id SHA-256(msg) and the log leaf hash SHA-256(0x00 ‖ line), so
+ * the ordered pass does not (issue 7: the two hashes were ~13 % of it on a 100k ledger).
+ */
+export interface EventSignatureItem extends SignatureItem {
+  line: Uint8Array;
+}
+
+/** Per item: 32 bytes event id, then 32 bytes leaf hash. */
+export const DIGEST_BYTES = 64;
 
 /**
  * A batch in transferable form: four flat buffers instead of thousands of small arrays, so one
@@ -31,6 +46,9 @@ export interface PackedSignatures {
   /** Per item: end offset of its message in `msgs` (the start is the previous item's end). */
   msgEnds: Uint32Array;
   msgs: Uint8Array;
+  /** Event batches only: the lines to hash (end offsets as for msgs); the answer then carries digests. */
+  lineEnds?: Uint32Array;
+  lines?: Uint8Array;
 }
 
 /** keyIndex value for an item that fails the length precheck (§7 step 1): its verdict is false. */
@@ -42,8 +60,8 @@ function keyString(key: Uint8Array): string {
   return s;
 }
 
-/** Pack items[start, end) into transferable buffers. */
-export function packSignatures(items: readonly SignatureItem[], start = 0, end = items.length): PackedSignatures {
+/** Pack items[start, end) into transferable buffers; with `withLines`, each item's line as well. */
+export function packSignatures(items: readonly SignatureItem[], start = 0, end = items.length, withLines = false): PackedSignatures {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > items.length || start > end) {
     throw new RangeError(`packSignatures: bad range [${start}, ${end}) of ${items.length}`);
   }
@@ -78,12 +96,30 @@ export function packSignatures(items: readonly SignatureItem[], start = 0, end =
   }
   const keys = new Uint8Array(32 * keyList.length);
   keyList.forEach((k, i) => keys.set(k, 32 * i));
-  return { count, keys, keyIndex, sigs, msgEnds, msgs };
+  if (!withLines) return { count, keys, keyIndex, sigs, msgEnds, msgs };
+  let lineBytes = 0;
+  for (let i = start; i < end; i++) {
+    const line = (items[i] as Partial<EventSignatureItem>).line;
+    if (!(line instanceof Uint8Array)) throw new TypeError('packSignatures: an event batch needs every item\'s line');
+    lineBytes += line.length;
+  }
+  const lines = new Uint8Array(lineBytes);
+  const lineEnds = new Uint32Array(count);
+  let lo = 0;
+  for (let j = 0; j < count; j++) {
+    const line = (items[start + j] as EventSignatureItem).line;
+    lines.set(line, lo);
+    lo += line.length;
+    lineEnds[j] = lo;
+  }
+  return { count, keys, keyIndex, sigs, msgEnds, msgs, lineEnds, lines };
 }
 
 /** The buffers to list in postMessage's transfer argument. */
 export function transferables(p: PackedSignatures): ArrayBuffer[] {
-  return [p.keys.buffer, p.keyIndex.buffer, p.sigs.buffer, p.msgEnds.buffer, p.msgs.buffer] as ArrayBuffer[];
+  const out = [p.keys.buffer, p.keyIndex.buffer, p.sigs.buffer, p.msgEnds.buffer, p.msgs.buffer] as ArrayBuffer[];
+  if (p.lines && p.lineEnds) out.push(p.lines.buffer as ArrayBuffer, p.lineEnds.buffer as ArrayBuffer);
+  return out;
 }
 
 /** Check that a received batch is internally consistent (it crossed a thread boundary). */
@@ -102,6 +138,38 @@ export function assertPacked(p: PackedSignatures): void {
     if (e < prev || e > p.msgs.length) throw new TypeError('PackedSignatures: message offsets out of order');
     prev = e;
   }
+  if (p.lines === undefined && p.lineEnds === undefined) return;
+  if (!(p.lines instanceof Uint8Array) || !(p.lineEnds instanceof Uint32Array) || p.lineEnds.length !== n) throw new TypeError('PackedSignatures: lines do not match count');
+  prev = 0;
+  for (let i = 0; i < n; i++) {
+    const e = p.lineEnds[i]!;
+    if (e < prev || e > p.lines.length) throw new TypeError('PackedSignatures: line offsets out of order');
+    prev = e;
+  }
+}
+
+/**
+ * The answer to a packed batch: its verdict bytes, followed for an event batch (one with lines) by
+ * DIGEST_BYTES per item: the event id SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line) (§4, §5),
+ * with whatever SHA-256 backend this thread installed (hash.ts).
+ */
+export function answerPacked(p: PackedSignatures, verdicts: Uint8Array): Uint8Array {
+  if (verdicts.length !== p.count) throw new TypeError('answerPacked: one verdict per item');
+  if (!p.lines || !p.lineEnds) return verdicts;
+  const out = new Uint8Array(p.count * (1 + DIGEST_BYTES));
+  out.set(verdicts, 0);
+  let m0 = 0;
+  let l0 = 0;
+  for (let i = 0; i < p.count; i++) {
+    const m1 = p.msgEnds[i]!;
+    const l1 = p.lineEnds[i]!;
+    const at = p.count + DIGEST_BYTES * i;
+    out.set(sha256(p.msgs.subarray(m0, m1)), at);
+    out.set(leafHash(p.lines.subarray(l0, l1)), at + 32);
+    m0 = m1;
+    l0 = l1;
+  }
+  return out;
 }
 
 /** Verify one triple (the backend caches per-key state such as imported CryptoKeys). */
@@ -130,7 +198,7 @@ export async function verifyPacked(p: PackedSignatures, verifyOne: VerifyOne): P
   return out;
 }
 
-/** Something that verifies packed batches elsewhere (a worker). Verdict bytes in item order. */
+/** Something that verifies packed batches elsewhere (a worker). Its answer is answerPacked's. */
 export interface SignatureEndpoint {
   verify(p: PackedSignatures): Promise<Uint8Array>;
 }
@@ -165,9 +233,21 @@ export class SignatureScheduler {
   }
 
   /** Verdicts for items, in order: 1 valid, 0 invalid. */
-  async verifyBatch(items: readonly SignatureItem[]): Promise<Uint8Array> {
+  verifyBatch(items: readonly SignatureItem[]): Promise<Uint8Array> {
+    return this.#run(items, false);
+  }
+
+  /** Verdicts (1 valid, 0 invalid) and, per item, DIGEST_BYTES: event id then leaf hash. */
+  async verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
     const n = items.length;
-    const out = new Uint8Array(n);
+    const out = await this.#run(items, true);
+    return { verdicts: out.subarray(0, n), digests: out.subarray(n) };
+  }
+
+  /** The answers in item order: verdicts, then (events) DIGEST_BYTES per item. */
+  async #run(items: readonly SignatureItem[], events: boolean): Promise<Uint8Array> {
+    const n = items.length;
+    const out = new Uint8Array(events ? n * (1 + DIGEST_BYTES) : n);
     if (n === 0) return out;
     const chunks = Math.max(1, Math.min(this.#endpoints.length, Math.ceil(n / this.#minChunk)));
     const per = Math.ceil(n / chunks);
@@ -176,13 +256,15 @@ export class SignatureScheduler {
       const end = Math.min(n, start + per);
       const e = this.#leastLoaded();
       this.#load[e]! += end - start;
-      const packed = packSignatures(items, start, end);
+      const packed = packSignatures(items, start, end, events);
       jobs.push(
         this.#endpoints[e]!.verify(packed).then(
-          (verdicts) => {
+          (answer) => {
             this.#load[e]! -= end - start;
-            if (verdicts.length !== end - start) throw new TypeError('SignatureScheduler: endpoint returned the wrong number of verdicts');
-            out.set(verdicts, start);
+            const k = end - start;
+            if (answer.length !== (events ? k * (1 + DIGEST_BYTES) : k)) throw new TypeError('SignatureScheduler: endpoint returned the wrong number of verdicts');
+            out.set(answer.subarray(0, k), start);
+            if (events) out.set(answer.subarray(k), n + DIGEST_BYTES * start);
           },
           (err: unknown) => {
             this.#load[e]! -= end - start;

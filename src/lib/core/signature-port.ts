@@ -4,8 +4,9 @@
 //
 //   pool → worker  {t:'init', backend}            worker → pool  {t:'ready', backend} | {t:'error', message}
 //   pool → worker  {t:'verify', id, batch}        worker → pool  {t:'verdicts', id, verdicts} | {t:'error', id, message}
+//   (for a batch with lines, `verdicts` is followed by each item's event id and leaf hash: answerPacked)
 
-import { transferables, verifyPacked, type PackedSignatures, type SignatureEndpoint, type VerifyOne } from './signature-batch';
+import { answerPacked, transferables, verifyPacked, type PackedSignatures, type SignatureEndpoint, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
 export type BackendChoice = 'auto' | 'native' | 'pure';
@@ -50,7 +51,7 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
         try {
           if (!verifier) throw new TypeError('verify before init');
           const v = await verifier;
-          const verdicts = await verifyPacked(batch, v.verifyOne);
+          const verdicts = answerPacked(batch, await verifyPacked(batch, v.verifyOne));
           port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
         } catch (e) {
           port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) });

@@ -5,7 +5,7 @@
 // single-thread path (BUNDLE_FORMAT.md §7) and come back in item order, so the first failure
 // reported is the same (tests/unit/perf-equivalence.test.ts).
 
-import { SignatureScheduler, type SignatureItem } from '../../core/signature-batch';
+import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from '../../core/signature-batch';
 import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port } from '../../core/signature-port';
 
 export interface SignaturePoolOptions {
@@ -94,6 +94,11 @@ export class SignaturePool {
   /** Verdicts in item order, true = valid under the §7 rule. */
   async verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
     return Array.from(await this.#scheduler.verifyBatch(items), (b) => b === 1);
+  }
+
+  /** Verdict bytes and each event's id and leaf hash, computed in the workers (report.ts SignatureVerifier). */
+  verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
+    return this.#scheduler.verifyEvents(items);
   }
 
   /** Raw verdict bytes (1 valid, 0 invalid), without the boolean[] copy. */
