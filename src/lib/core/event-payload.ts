@@ -15,10 +15,9 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isText = (v: unknown, min = 0): v is string => typeof v === 'string' && v.length >= min && v.length <= MAX_TEXT;
 
+/** p has exactly the (distinct) keys: as many own keys, each wanted one among them. No sorting per event (issue 7). */
 function keysAre(p: Obj, keys: readonly string[]): boolean {
-  const k = Object.keys(p).sort();
-  const want = [...keys].sort();
-  return k.length === want.length && k.every((x, i) => x === want[i]);
+  return Object.keys(p).length === keys.length && keys.every((k) => Object.hasOwn(p, k));
 }
 
 const finding = (code: FindingCode, env: Envelope, message: string): Finding => ({ code, seq: env.seq, epoch: env.epoch, message: `${env.type}: ${message}` });
