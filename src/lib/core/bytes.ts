@@ -93,18 +93,18 @@ export function fromBase64(s: string): Uint8Array | null {
   let o = 0;
   for (let i = 0; i < s.length; i += 4) {
     const last = i + 4 === s.length;
-    const vals = [0, 0, 0, 0];
+    let n = 0; // the quartet's 24 bits, padding as zeros (no array per quartet: issue 7)
     for (let j = 0; j < 4; j++) {
       const c = s.charCodeAt(i + j);
+      let v = 0;
       if (last && j >= 4 - pad) {
         if (c !== 61) return null;
-        continue;
+      } else {
+        v = c < 128 ? B64_REV[c]! : -1;
+        if (v < 0) return null;
       }
-      const v = c < 128 ? B64_REV[c]! : -1;
-      if (v < 0) return null;
-      vals[j] = v;
+      n = (n << 6) | v;
     }
-    const n = (vals[0]! << 18) | (vals[1]! << 12) | (vals[2]! << 6) | vals[3]!;
     if (last && pad === 2) {
       if ((n & 0xffff) !== 0) return null;
       out[o++] = n >> 16;
