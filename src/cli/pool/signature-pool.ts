@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from '../../lib/core/signature-batch';
-import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port } from '../../lib/core/signature-port';
+import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from '../../lib/core/signature-port';
 
 export interface CliPoolOptions {
   /** Worker threads; default os.availableParallelism(). */
@@ -41,9 +41,12 @@ export function defaultThreads(): number {
 export class CliSignaturePool {
   readonly #workers: Worker[];
   readonly #scheduler: SignatureScheduler;
+  readonly #hashers: ReadonlyArray<() => RemoteHasher>;
+  #nextHasher = 0;
   readonly backend: string;
 
-  private constructor(workers: Worker[], scheduler: SignatureScheduler, backend: string) {
+  private constructor(workers: Worker[], scheduler: SignatureScheduler, backend: string, hashers: ReadonlyArray<() => RemoteHasher>) {
+    this.#hashers = hashers;
     this.#workers = workers;
     this.#scheduler = scheduler;
     this.backend = backend;
@@ -63,7 +66,12 @@ export class CliSignaturePool {
         options.minChunk === undefined ? {} : { minChunk: options.minChunk }
       );
       // Workers stay ref'd (a pending verdict must keep the process alive); close() ends them.
-      return new CliSignaturePool(workers, scheduler, names[0]!);
+      return new CliSignaturePool(
+        workers,
+        scheduler,
+        names[0]!,
+        conns.map((c) => c.hasher)
+      );
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
@@ -77,6 +85,12 @@ export class CliSignaturePool {
   /** Verdicts in item order, true = valid under the §7 rule. */
   async verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
     return Array.from(await this.#scheduler.verifyBatch(items), (b) => b === 1);
+  }
+
+  /** A SHA-256 of a segment's bytes, hashed in one of the workers (streams take turns). */
+  segmentHasher(): RemoteHasher {
+    const h = this.#hashers[this.#nextHasher++ % this.#hashers.length]!;
+    return h();
   }
 
   /** Verdict bytes and each event's id and leaf hash, computed in the workers (report.ts SignatureVerifier). */

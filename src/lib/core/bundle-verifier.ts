@@ -157,7 +157,8 @@ class Verifier {
     for (const [si, seg] of m.segments.entries()) {
       this.#check();
       const fileFail = (code: FindingCode, seq: number, message: string): Finding => ({ code, seq, file: seg.path, message: `${seg.path}: ${message}` });
-      const hasher = createSha256();
+      // A worker pool may hash the segment's bytes off this thread (issue 7); the digest is awaited at its end.
+      const hasher = this.#o.signatures.segmentHasher?.() ?? createSha256();
       let length = 0;
       let lines = 0;
       let carry: Uint8Array[] = [];
@@ -258,7 +259,7 @@ class Verifier {
             this.#fail(fileFail('segment.count-mismatch', seg.firstSeq + lines, `${lines} events; the manifest lists ${seg.count}`));
             broken = true;
           } else {
-            const digest = toHex(hasher.digest());
+            const digest = toHex(await hasher.digest());
             if (digest !== seg.sha256) {
               this.#fail(fileFail('segment.hash-mismatch', seg.firstSeq, `SHA-256 ${digest}; the manifest lists ${seg.sha256}`));
               broken = true;

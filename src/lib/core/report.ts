@@ -21,6 +21,8 @@ export interface SignatureVerifier {
    * SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line), computed where the signature is checked.
    */
   verifyEvents?(items: ReadonlyArray<SignatureItem & { line: Uint8Array }>): Promise<{ verdicts: Uint8Array; digests: Uint8Array }>;
+  /** Optional (worker pools): a SHA-256 of a segment's bytes computed in a worker (signature-port.ts RemoteHasher). */
+  segmentHasher?(): { update(chunk: Uint8Array): unknown; digest(): Uint8Array | Promise<Uint8Array> };
 }
 
 /** The default SignatureVerifier: the backend, one signature after the other, rule prechecks included. */

@@ -5,17 +5,33 @@
 //   pool → worker  {t:'init', backend}            worker → pool  {t:'ready', backend} | {t:'error', message}
 //   pool → worker  {t:'verify', id, batch}        worker → pool  {t:'verdicts', id, verdicts} | {t:'error', id, message}
 //   (for a batch with lines, `verdicts` is followed by each item's event id and leaf hash: answerPacked)
+//   pool → worker  {t:'hash', id, stream, chunk}  a segment's bytes, in order, hashed in the worker;
+//                  chunk null ends the stream       worker → pool  {t:'digest', id, digest} | {t:'error', id, message}
 
+import { createSha256, type Sha256Hasher } from './hash';
 import { answerPacked, transferables, verifyPacked, type PackedSignatures, type SignatureEndpoint, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
 export type BackendChoice = 'auto' | 'native' | 'pure';
 
-export type PoolRequest = { t: 'init'; backend: BackendChoice } | { t: 'verify'; id: number; batch: PackedSignatures };
+export type PoolRequest =
+  | { t: 'init'; backend: BackendChoice }
+  | { t: 'verify'; id: number; batch: PackedSignatures }
+  | { t: 'hash'; id: number; stream: number; chunk: Uint8Array | null };
 export type PoolResponse =
   | { t: 'ready'; backend: string }
   | { t: 'verdicts'; id: number; verdicts: Uint8Array }
+  | { t: 'digest'; id: number; digest: Uint8Array }
   | { t: 'error'; id?: number; message: string };
+
+/**
+ * A SHA-256 computed in a worker over bytes sent in order (a segment file while it streams in), so
+ * the ordered pass does not hash every byte itself (issue 7). `update` copies the chunk.
+ */
+export interface RemoteHasher {
+  update(chunk: Uint8Array): void;
+  digest(): Promise<Uint8Array>;
+}
 
 /** The two things either side needs from a Worker / worker_threads port. */
 export interface Port<In, Out> {
@@ -36,6 +52,7 @@ export interface WorkerVerifier {
 export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose: (choice: BackendChoice) => Promise<WorkerVerifier>): void {
   let verifier: Promise<WorkerVerifier> | null = null;
   let queue: Promise<void> = Promise.resolve();
+  const streams = new Map<number, Sha256Hasher | Error>();
   port.subscribe(
     (msg) => {
       if (msg.t === 'init') {
@@ -44,6 +61,29 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
           (v) => port.post({ t: 'ready', backend: v.name }),
           (e: unknown) => port.post({ t: 'error', message: `backend init failed: ${e instanceof Error ? e.message : String(e)}` })
         );
+        return;
+      }
+      if (msg.t === 'hash') {
+        // On the same queue as the batches, so a stream's chunks are hashed in the order sent.
+        const { id, stream, chunk } = msg;
+        queue = queue.then(() => {
+          let h = streams.get(stream);
+          try {
+            if (h instanceof Error) throw h;
+            if (!h) streams.set(stream, (h = createSha256()));
+            if (chunk) return void h.update(chunk);
+            streams.delete(stream);
+            const digest = h.digest();
+            port.post({ t: 'digest', id, digest }, [digest.buffer as ArrayBuffer]);
+          } catch (e) {
+            const err = e instanceof Error ? e : new Error(String(e));
+            if (chunk) streams.set(stream, err); // reported at the stream's digest
+            else {
+              streams.delete(stream);
+              port.post({ t: 'error', id, message: err.message });
+            }
+          }
+        });
         return;
       }
       const { id, batch } = msg;
@@ -69,8 +109,9 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
 export function connectSignaturePort(
   port: Port<PoolResponse, PoolRequest>,
   backend: BackendChoice
-): { endpoint: SignatureEndpoint; ready: Promise<string> } {
+): { endpoint: SignatureEndpoint; ready: Promise<string>; hasher(): RemoteHasher } {
   let nextId = 1;
+  let nextStream = 1;
   const pending = new Map<number, { resolve: (v: Uint8Array) => void; reject: (e: Error) => void }>();
   let resolveReady!: (name: string) => void;
   let rejectReady!: (e: Error) => void;
@@ -87,10 +128,10 @@ export function connectSignaturePort(
   };
   port.subscribe((msg) => {
     if (msg.t === 'ready') return resolveReady(msg.backend);
-    if (msg.t === 'verdicts') {
+    if (msg.t === 'verdicts' || msg.t === 'digest') {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
-      return p?.resolve(msg.verdicts);
+      return p?.resolve(msg.t === 'verdicts' ? msg.verdicts : msg.digest);
     }
     if (msg.id === undefined) return failAll(new Error(`signature worker: ${msg.message}`));
     const p = pending.get(msg.id);
@@ -108,5 +149,27 @@ export function connectSignaturePort(
       });
     }
   };
-  return { endpoint, ready };
+  const hasher = (): RemoteHasher => {
+    const stream = nextStream++;
+    let ended = false;
+    return {
+      update(chunk: Uint8Array): void {
+        if (ended) throw new TypeError('RemoteHasher: update() after digest()');
+        if (dead) return; // digest() reports the failure
+        const copy = chunk.slice();
+        port.post({ t: 'hash', id: 0, stream, chunk: copy }, [copy.buffer as ArrayBuffer]);
+      },
+      digest(): Promise<Uint8Array> {
+        if (ended) return Promise.reject(new TypeError('RemoteHasher: digest() called twice'));
+        ended = true;
+        if (dead) return Promise.reject(dead);
+        const id = nextId++;
+        return new Promise<Uint8Array>((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          port.post({ t: 'hash', id, stream, chunk: null });
+        });
+      }
+    };
+  };
+  return { endpoint, ready, hasher };
 }

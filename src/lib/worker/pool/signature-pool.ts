@@ -6,7 +6,7 @@
 // reported is the same (tests/unit/perf-equivalence.test.ts).
 
 import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from '../../core/signature-batch';
-import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port } from '../../core/signature-port';
+import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from '../../core/signature-port';
 
 export interface SignaturePoolOptions {
   /** Number of workers; default min(navigator.hardwareConcurrency, cap). */
@@ -58,9 +58,12 @@ export function defaultThreads(cap = 4): number {
 export class SignaturePool {
   readonly #workers: WorkerLike[];
   readonly #scheduler: SignatureScheduler;
+  readonly #hashers: ReadonlyArray<() => RemoteHasher>;
+  #nextHasher = 0;
   readonly backend: string;
 
-  private constructor(workers: WorkerLike[], scheduler: SignatureScheduler, backend: string) {
+  private constructor(workers: WorkerLike[], scheduler: SignatureScheduler, backend: string, hashers: ReadonlyArray<() => RemoteHasher>) {
+    this.#hashers = hashers;
     this.#workers = workers;
     this.#scheduler = scheduler;
     this.backend = backend;
@@ -80,7 +83,12 @@ export class SignaturePool {
         conns.map((c) => c.endpoint),
         options.minChunk === undefined ? {} : { minChunk: options.minChunk }
       );
-      return new SignaturePool(workers, scheduler, names[0]!);
+      return new SignaturePool(
+        workers,
+        scheduler,
+        names[0]!,
+        conns.map((c) => c.hasher)
+      );
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
@@ -94,6 +102,12 @@ export class SignaturePool {
   /** Verdicts in item order, true = valid under the §7 rule. */
   async verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
     return Array.from(await this.#scheduler.verifyBatch(items), (b) => b === 1);
+  }
+
+  /** A SHA-256 of a segment's bytes, hashed in one of the workers (streams take turns). */
+  segmentHasher(): RemoteHasher {
+    const h = this.#hashers[this.#nextHasher++ % this.#hashers.length]!;
+    return h();
   }
 
   /** Verdict bytes and each event's id and leaf hash, computed in the workers (report.ts SignatureVerifier). */
