@@ -1,5 +1,6 @@
 // The SHA-256 backend switch (src/lib/core/hash.ts useSha256Backend): node:crypto (the CLI's,
-// src/cli/sha256-node.ts) computes exactly what the pure-JS default does, one-shot and streamed, and
+// src/cli/sha256-node.ts) computes exactly what the pure-JS default does (sha256-oneshot.ts, noble
+// when streamed), one-shot and streamed, and
 // a whole verification (event ids, leaf hashes, Merkle roots, state roots, segment and content
 // hashes) gives the identical report under either backend, honest and tampered.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createSha256, nobleSha256Backend, sha256, sha256Backend, useSha256Backend } from '../../src/lib/core/hash';
+import { createSha256, pureSha256Backend, sha256, sha256Backend, useSha256Backend } from '../../src/lib/core/hash';
 import { toHex } from '../../src/lib/core/bytes';
 import { nodeSha256Backend } from '../../src/cli/sha256-node';
 import { MemorySource } from '../../src/lib/core/bundle-source';
@@ -36,11 +37,11 @@ async function report(b: BundleFiles): Promise<VerifyReport> {
 }
 
 describe('SHA-256 backends', () => {
-  it('node:crypto and noble agree, one-shot and in chunks, and return owned 32-byte arrays', () => {
+  it('node:crypto and the pure backend agree, one-shot and in chunks, and return owned 32-byte arrays', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), fc.nat(2000), (data, cut) => {
         const c = cut % (data.length + 1);
-        const want = toHex(nobleSha256Backend.hash(data));
+        const want = toHex(pureSha256Backend.hash(data));
         const one = nodeSha256Backend.hash(data);
         const h = nodeSha256Backend.create();
         h.update(data.subarray(0, c));
@@ -53,14 +54,14 @@ describe('SHA-256 backends', () => {
   });
 
   it('the switch routes sha256 and createSha256, and null restores the default', () => {
-    expect(sha256Backend().name).toBe('noble');
+    expect(sha256Backend().name).toBe('pure');
     const prev = useSha256Backend(nodeSha256Backend);
-    expect(prev.name).toBe('noble');
+    expect(prev.name).toBe('pure');
     expect(sha256Backend().name).toBe('node-crypto');
     expect(toHex(sha256(new Uint8Array([97, 98, 99])))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(toHex(createSha256().update(new Uint8Array([97])).update(new Uint8Array([98, 99])).digest())).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     useSha256Backend(null);
-    expect(sha256Backend().name).toBe('noble');
+    expect(sha256Backend().name).toBe('pure');
     expect(() => useSha256Backend({ name: 'x' } as never)).toThrow(TypeError);
   });
 

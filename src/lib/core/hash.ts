@@ -6,9 +6,11 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { sha3_256 as nobleSha3_256, sha3_512 as nobleSha3_512 } from '@noble/hashes/sha3.js';
 import { toHex } from './bytes';
+import { sha256OneShot } from './sha256-oneshot';
 
 /**
- * Where SHA-256 is computed. Pure JS (@noble/hashes) by default; a host with a native SHA-256 may
+ * Where SHA-256 is computed. Pure JS by default (one-shot: sha256-oneshot.ts, without per-call
+ * allocations; streamed: @noble/hashes); a host with a native SHA-256 may
  * install one with `useSha256Backend` (the CLI installs node:crypto: 3–6× faster per event line, and
  * SHA-256 was a quarter of the ordered pass in the issue 7 profile of a 100k ledger). Core stays
  * closed (no node:* here): the host passes the functions in. Any backend computes the same FIPS
@@ -22,19 +24,19 @@ export interface Sha256Backend {
   create(): { update(chunk: Uint8Array): unknown; digest(): Uint8Array };
 }
 
-export const nobleSha256Backend: Sha256Backend = {
-  name: 'noble',
-  hash: (b) => nobleSha256(b),
+export const pureSha256Backend: Sha256Backend = {
+  name: 'pure',
+  hash: (b) => sha256OneShot(b),
   create: () => nobleSha256.create()
 };
 
-let backend: Sha256Backend = nobleSha256Backend;
+let backend: Sha256Backend = pureSha256Backend;
 
 /** Install a SHA-256 backend for this thread (null: back to pure JS). Returns the previous one. */
 export function useSha256Backend(b: Sha256Backend | null): Sha256Backend {
   if (b !== null && (typeof b.hash !== 'function' || typeof b.create !== 'function')) throw new TypeError('useSha256Backend: needs hash() and create()');
   const prev = backend;
-  backend = b ?? nobleSha256Backend;
+  backend = b ?? pureSha256Backend;
   return prev;
 }
 
