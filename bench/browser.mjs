@@ -60,10 +60,10 @@ export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', 
     await page.waitForFunction(() => window.__bench, null, { timeout: timeoutMs, polling: 100 });
     const res = await page.evaluate(() => window.__bench);
     if (cdp) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-    const { peakMB, cpuSeconds } = rss.stop();
+    const { peakMB, cpuSeconds, threads: threadCpu } = rss.stop();
     const ua = await page.evaluate(() => navigator.userAgent);
     if (errors.length && !res.error) res.error = errors.join('; ');
-    return { ...res, peakRssMB: peakMB, cpuSeconds, userAgent: ua, hardwareConcurrency: await page.evaluate(() => navigator.hardwareConcurrency) };
+    return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent: ua, hardwareConcurrency: await page.evaluate(() => navigator.hardwareConcurrency) };
   } finally {
     await browser.close();
     await bs.close();

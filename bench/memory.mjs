@@ -44,15 +44,37 @@ function cpuSeconds(pid) {
   }
 }
 
+/** Per-thread CPU seconds and names of a process: [{tid, name, cpu}] from /proc/PID/task/TID. */
+function threadTimes(pid) {
+  const out = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.push({ tid, name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpu: (Number(f[11]) + Number(f[12])) / 100 });
+      } catch {
+        /* the thread ended */
+      }
+    }
+  } catch {
+    /* the process went away */
+  }
+  return out;
+}
+
 /**
- * Start sampling the matching descendants of rootPid. stop() returns {peakMB, cpuSeconds}: the peak
- * of their summed RSS, and the CPU time they used while sampled (load-independent, unlike wall
- * time on a shared machine).
+ * Start sampling the matching descendants of rootPid. stop() returns {peakMB, cpuSeconds, threads}:
+ * the peak of their summed RSS, the CPU time they used while sampled (load-independent, unlike wall
+ * time on a shared machine), and the CPU seconds of each of their threads, busiest first (the
+ * busiest one is the critical path: the ordered pass, which no second core can shorten).
  */
 export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}) {
   let peak = 0;
   const cpuStart = new Map();
   const cpuLast = new Map();
+  const thStart = new Map();
+  const thLast = new Map();
   const tick = () => {
     const all = [rootPid];
     for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
@@ -63,6 +85,11 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}
       const c = cpuSeconds(p);
       if (!cpuStart.has(p)) cpuStart.set(p, c);
       cpuLast.set(p, c);
+      for (const t of threadTimes(p)) {
+        const k = `${p}/${t.tid}`;
+        if (!thStart.has(k)) thStart.set(k, t.cpu);
+        thLast.set(k, t);
+      }
     }
     if (sum > peak) peak = sum;
   };
@@ -74,7 +101,8 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}
       tick();
       let cpu = 0;
       for (const [p, c] of cpuLast) cpu += c - cpuStart.get(p);
-      return { peakMB: peak / 1024, cpuSeconds: cpu };
+      const threads = [...thLast].map(([k, t]) => ({ name: t.name, cpuSeconds: t.cpu - thStart.get(k) })).filter((t) => t.cpuSeconds > 0).sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+      return { peakMB: peak / 1024, cpuSeconds: cpu, threads: threads.slice(0, 6) };
     }
   };
 }

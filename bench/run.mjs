@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { ROOT, ensureLedger, bundleDir } from './ledgers.mjs';
 import { measureNative } from './native.mjs';
 import { buildPage, runInChromium } from './browser.mjs';
+import { samplePeakRss } from './memory.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -30,12 +31,14 @@ const log = (...a) => console.error('bench:', ...a);
 function runCli(dir, threads) {
   return new Promise((resolve, reject) => {
     const p = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M %U %S', process.execPath, join(ROOT, 'dist/cli/atlas.mjs'), 'verify', dir, '--json', '--threads', String(threads)], { cwd: ROOT });
+    const sampler = samplePeakRss(p.pid, { match: (cmd) => cmd.includes('atlas.mjs') && !cmd.startsWith('/usr/bin/time') });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);
     p.on('close', () => {
+      const threadCpu = sampler.stop().threads;
       const m = /BENCH_TIME ([0-9.]+) ([0-9]+) ([0-9.]+) ([0-9.]+)/.exec(err);
       let report = null;
       try {
@@ -44,11 +47,12 @@ function runCli(dir, threads) {
         /* reported below */
       }
       if (!m || !report) return reject(new Error(`atlas verify produced no report: ${err.trim().slice(0, 400)}`));
-      resolve({ seconds: Number(m[1]), peakRssMB: Number(m[2]) / 1024, cpuSeconds: Number(m[3]) + Number(m[4]), ok: report.ok, events: report.events, failures: (report.failures ?? []).slice(0, 3) });
+      resolve({ seconds: Number(m[1]), peakRssMB: Number(m[2]) / 1024, cpuSeconds: Number(m[3]) + Number(m[4]), threadCpu, ok: report.ok, events: report.events, failures: (report.failures ?? []).slice(0, 3) });
     });
   });
 }
 
+const busiest = (r) => (r.threadCpu?.[0] ? `${r.threadCpu[0].cpuSeconds.toFixed(2)} (${r.threadCpu[0].name})` : '—');
 const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n >= 10_000 && d === 0 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(d));
 
 async function main() {
@@ -69,7 +73,8 @@ async function main() {
     row.eventsPerSec = row.ok ? row.events / row.seconds : null;
     row.ratioToOpenssl = row.eventsPerSec ? row.eventsPerSec / opensslN : null;
     rows.push(row);
-    log(`${row.where} ${row.events} events: ${row.seconds.toFixed(2)} s (${row.cpuSeconds.toFixed(2)} CPU-s), ${fmt(row.eventsPerSec)} events/s, peak ${row.peakRssMB.toFixed(0)} MB${row.ok ? '' : `, NOT OK: ${JSON.stringify(row.failures ?? row.error)}`}`);
+    row.busiestThreadCpuSeconds = row.threadCpu?.[0]?.cpuSeconds ?? null;
+    log(`${row.where} ${row.events} events: ${row.seconds.toFixed(2)} s (${row.cpuSeconds.toFixed(2)} CPU-s, busiest thread ${busiest(row)}), ${fmt(row.eventsPerSec)} events/s, peak ${row.peakRssMB.toFixed(0)} MB${row.ok ? '' : `, NOT OK: ${JSON.stringify(row.failures ?? row.error)}`}`);
   };
   for (const n of SIZES) {
     const dir = bundleDir(ledgers.get(n));
@@ -93,6 +98,7 @@ async function main() {
         seconds: sigOnly && r.ms ? r.ms.verify / 1000 : r.wallMs / 1000,
         peakRssMB: r.peakRssMB,
         cpuSeconds: r.cpuSeconds,
+        threadCpu: r.threadCpu,
         ok: sigOnly ? r.ok === true && !r.error : r.ok === true && r.explained !== null && !r.error,
         explained: r.explained ?? null,
         failures: r.failures,
@@ -102,7 +108,7 @@ async function main() {
     for (const threads of n === SIZES[0] ? [CORES, 0] : [CORES]) {
       log(`cli ${n} events, --threads ${threads}`);
       const r = await runCli(dir, threads);
-      add({ where: 'cli', events: r.events ?? n, ledger: n, threads, backend: 'node-crypto', seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMB: r.peakRssMB, ok: r.ok, failures: r.failures });
+      add({ where: 'cli', events: r.events ?? n, ledger: n, threads, backend: 'node-crypto', seconds: r.seconds, cpuSeconds: r.cpuSeconds, threadCpu: r.threadCpu, peakRssMB: r.peakRssMB, ok: r.ok, failures: r.failures });
     }
   }
 
@@ -145,11 +151,11 @@ async function main() {
   md.push('');
   md.push(`Native reference (same run): OpenSSL Ed25519 verify ${fmt(native.openssl1.verifyPerSec)}/s on 1 core, **${fmt(opensslN)}/s on ${CORES}** (\`${native.opensslN.command}\`); node:crypto ${fmt(native.node1.verifyPerSec)}/s on 1 thread, ${fmt(native.nodeN.verifyPerSec)}/s on ${CORES} worker_threads.`);
   md.push('');
-  md.push('| where | events | signature path | time (s) | CPU (s) | events/s | × OpenSSL 2-core | peak memory (MB) | ok |');
-  md.push('|---|---:|---|---:|---:|---:|---:|---:|---|');
+  md.push('| where | events | signature path | time (s) | CPU (s) | busiest thread CPU (s) | events/s | × OpenSSL 2-core | peak memory (MB) | ok |');
+  md.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const path = (r.threads > 0 ? `${r.backend}, ${r.threads} ${r.where === 'cli' ? 'worker_threads' : 'workers'}` : `${r.backend}, single thread`) + (r.mode === 'signatures' ? ' — **signature stage only**' : '');
-    md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
+    md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${busiest(r)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
   }
   md.push('');
   md.push('| target (issue 7) | measured | met |');
@@ -158,7 +164,7 @@ async function main() {
   md.push('');
   md.push('Rows marked *signature stage only* time the pool verifying every event\'s prepared (key, message, signature) with several batches in flight, excluding download and parsing: what the Ed25519 backends reach with N workers. All other rows are end to end.');
   md.push('');
-  md.push('Chromium time is wall time in the page from creating the verifier worker to an Explain-This answer (download, verify, replay, explain); memory is the peak RSS of the renderer process that hosts the page and all its workers, CPU its user+system time during the run. CLI time, CPU and memory are `/usr/bin/time` wall seconds, user+system seconds and max RSS of `atlas verify --json`. On a busy shared machine wall time is inflated; CPU time shows the work itself (on 2 idle cores, wall ≈ CPU ÷ 2 at best).');
+  md.push('Chromium time is wall time in the page from creating the verifier worker to an Explain-This answer (download, verify, replay, explain); memory is the peak RSS of the renderer process that hosts the page and all its workers, CPU its user+system time during the run; the busiest thread\'s CPU (from /proc/PID/task) is the critical path — the verifier\'s ordered pass when it is the largest — and bounds the wall time on idle cores from below. CLI time, CPU and memory are `/usr/bin/time` wall seconds, user+system seconds and max RSS of `atlas verify --json`. On a busy shared machine wall time is inflated; CPU time shows the work itself (on 2 idle cores, wall ≈ CPU ÷ 2 at best).');
   writeFileSync(join(ROOT, `bench/RESULTS${tag}.md`), md.join('\n') + '\n');
   console.log(md.join('\n'));
 }
