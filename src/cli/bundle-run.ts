@@ -69,3 +69,15 @@ export function intOption(v: string | undefined, name: string): number | undefin
   if (!/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
   return Number(v);
 }
+
+/**
+ * For commands that serve data from a verified log (proof, entry): verify, and when the bundle
+ * does not verify print its first failure as one line and return null (the command exits 1).
+ */
+export async function verifiedIndex(command: string, source: BundleSource, trust: string | undefined, err: (line: string) => void) {
+  const { report, index } = await runVerification(source, trust ? { trust } : {});
+  if (report.ok && index) return index;
+  const f = report.failures[0];
+  err(`atlas ${command}: the bundle does not verify${f ? `: seq ${f.seq ?? '-'} ${f.code} ${f.message}` : ''}`);
+  return null;
+}

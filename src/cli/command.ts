@@ -1,6 +1,8 @@
 // The `atlas` command registry. Each command file registers itself; src/cli/commands/index.ts
 // imports them (one line per command), and main.ts dispatches on the first argument.
 
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 export interface CommandIo {
   out(text: string): void;
   err(text: string): void;
@@ -34,4 +36,22 @@ export function commands(): Command[] {
 
 export function findCommand(name: string): Command | undefined {
   return registry.get(name);
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The argument shape every bundle command shares: `atlas CMD BUNDLE [options]`. node:util
+ * parseArgs (strict), with its errors and a missing or extra BUNDLE turned into a UsageError.
+ */
+export function parseBundleArgs<const O extends Options>(args: string[], options: O) {
+  const config = { args, allowPositionals: true as const, strict: true as const, options };
+  let v: ReturnType<typeof parseArgs<typeof config>>;
+  try {
+    v = parseArgs(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
+  return { bundle: v.positionals[0]!, values: v.values };
 }

@@ -2,9 +2,8 @@
 // with its reward count and replayed balance, so a user can find theirs and then run
 // `atlas explain BUNDLE --account ID --epoch E`.
 
-import { parseArgs } from 'node:util';
 import { displayAmount, parseAmount } from '../../lib/core/amount';
-import { UsageError, registerCommand } from '../command';
+import { parseBundleArgs, registerCommand } from '../command';
 import { loadReplay } from './explain';
 
 registerCommand({
@@ -12,14 +11,8 @@ registerCommand({
   summary: 'list the accounts with their reward count and replayed balance',
   usage: 'atlas accounts BUNDLE [--json] [--trust FILE]',
   async run(args, io) {
-    let v;
-    try {
-      v = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, trust: { type: 'string' } } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
-    const l = await loadReplay(v.positionals[0]!, v.values.trust, io.err);
+    const v = parseBundleArgs(args, { json: { type: 'boolean' }, trust: { type: 'string' } });
+    const l = await loadReplay(v.bundle, v.values.trust, io.err);
     if (!l) return 1;
     const accounts = l.replayer.accounts();
     if (v.values.json) io.out(JSON.stringify(accounts));

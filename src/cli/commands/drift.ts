@@ -4,8 +4,7 @@
 // numbers and its seq; then the fragments of every shipped content item, re-derived from its bytes.
 // Exit 1 when anything differs (or the bundle does not verify).
 
-import { parseArgs } from 'node:util';
-import { UsageError, registerCommand } from '../command';
+import { parseBundleArgs, registerCommand } from '../command';
 import { loadReplay } from './explain';
 
 registerCommand({
@@ -13,14 +12,8 @@ registerCommand({
   summary: 'compare every recomputed economy value with the ledger, per epoch (exit 1 on any drift)',
   usage: 'atlas drift BUNDLE [--json] [--trust FILE]',
   async run(args, io) {
-    let v;
-    try {
-      v = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, trust: { type: 'string' } } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
-    const l = await loadReplay(v.positionals[0]!, v.values.trust, io.err);
+    const v = parseBundleArgs(args, { json: { type: 'boolean' }, trust: { type: 'string' } });
+    const l = await loadReplay(v.bundle, v.values.trust, io.err);
     if (!l) return 1;
     const rep = l.replayer.report();
     // Shipped content bytes: re-derive every placed item's fragments and compare (§10.4).

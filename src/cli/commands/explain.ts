@@ -5,7 +5,6 @@
 // object itself with --json. The recorded event's signature status and its inclusion proof against
 // the newest verified checkpoint are attached as `evidence`.
 
-import { parseArgs } from 'node:util';
 import { displayAmount, parseAmount } from '../../lib/core/amount';
 import type { BundleSource } from '../../lib/core/bundle-source';
 import { toHex } from '../../lib/core/bytes';
@@ -13,7 +12,7 @@ import type { Evidence, PlacementExplanation, RankingExplanation, Replayer, Rewa
 import type { EventIndex } from '../../lib/core/event-index';
 import { verifyInclusion } from '../../lib/core/merkle';
 import type { VerifyReport } from '../../lib/core/report';
-import { UsageError, registerCommand } from '../command';
+import { UsageError, parseBundleArgs, registerCommand } from '../command';
 import { bundleSource, intOption, runVerification } from '../bundle-run';
 
 export interface LoadedReplay {
@@ -167,19 +166,13 @@ registerCommand({
   summary: 'explain a reward (--account, --epoch), a content ranking (--content, --epoch) or a storage placement (--content)',
   usage: 'atlas explain BUNDLE (--account ID --epoch E | --content CID [--epoch E]) [--json] [--trust FILE]',
   async run(args, io) {
-    let v;
-    try {
-      v = parseArgs({ args, allowPositionals: true, options: { account: { type: 'string' }, content: { type: 'string' }, epoch: { type: 'string' }, json: { type: 'boolean' }, trust: { type: 'string' } } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
+    const v = parseBundleArgs(args, { account: { type: 'string' }, content: { type: 'string' }, epoch: { type: 'string' }, json: { type: 'boolean' }, trust: { type: 'string' } });
     const { account, content } = v.values;
     const epoch = intOption(v.values.epoch, 'epoch');
     if ((account === undefined) === (content === undefined)) throw new UsageError('give either --account ID --epoch E or --content CID');
     if (account !== undefined && epoch === undefined) throw new UsageError('--account needs --epoch E');
     if (content !== undefined && !/^[0-9a-f]{64}$/.test(content)) throw new UsageError('--content must be a content id (64 lowercase hex digits)');
-    const l = await loadReplay(v.positionals[0]!, v.values.trust, io.err);
+    const l = await loadReplay(v.bundle, v.values.trust, io.err);
     if (!l) return 1;
     let x: RewardExplanation | RankingExplanation | PlacementExplanation | null;
     if (account !== undefined) x = l.replayer.explainReward(account, epoch!);

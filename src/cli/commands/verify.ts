@@ -4,9 +4,8 @@
 // number of cores; 0 verifies signatures on the main thread). Reports are identical either way.
 
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { formatReport } from '../../lib/core/report';
-import { UsageError, registerCommand } from '../command';
+import { parseBundleArgs, registerCommand } from '../command';
 import { intOption, readTrustFile, runVerification } from '../bundle-run';
 import { openBundle } from '../node-source';
 import { verifyFile } from '../file-verifiers';
@@ -16,18 +15,8 @@ registerCommand({
   summary: 'verify a ledger bundle (directory, manifest.json or http(s) URL) or a QFS artifact file',
   usage: 'atlas verify BUNDLE [--json] [--audit] [--trust FILE] [--threads N] [--authenticity-only]',
   async run(args, io) {
-    let v;
-    try {
-      v = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { json: { type: 'boolean' }, audit: { type: 'boolean' }, trust: { type: 'string' }, threads: { type: 'string' }, 'authenticity-only': { type: 'boolean' }, quiet: { type: 'boolean' } }
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
-    const arg = v.positionals[0]!;
+    const v = parseBundleArgs(args, { json: { type: 'boolean' }, audit: { type: 'boolean' }, trust: { type: 'string' }, threads: { type: 'string' }, 'authenticity-only': { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const arg = v.bundle;
     const loc = await openBundle(arg);
     if (loc.kind === 'file') return verifyFile(loc.path, { json: v.values.json === true }, io);
     if (v.values.trust) await readTrustFile(v.values.trust); // usage errors before any work

@@ -1,10 +1,9 @@
 // atlas vkey BUNDLE [--trust FILE]: the operator's signed-note verifier key (the `log` line of the
 // trust policy), for checking checkpoints with other tools (e.g. golang.org/x/mod/sumdb/note).
 
-import { parseArgs } from 'node:util';
 import { parseManifest } from '../../lib/core/manifest';
 import { parseTrustPolicy } from '../../lib/core/trust-policy';
-import { UsageError, registerCommand } from '../command';
+import { parseBundleArgs, registerCommand } from '../command';
 import { bundleSource, readTrustFile } from '../bundle-run';
 
 registerCommand({
@@ -12,17 +11,11 @@ registerCommand({
   summary: "print the operator's signed-note verifier key",
   usage: 'atlas vkey BUNDLE [--trust FILE]',
   async run(args, io) {
-    let v;
-    try {
-      v = parseArgs({ args, allowPositionals: true, options: { trust: { type: 'string' } } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.positionals.length !== 1) throw new UsageError('expected exactly one BUNDLE');
+    const v = parseBundleArgs(args, { trust: { type: 'string' } });
     let policyText: string;
     if (v.values.trust) policyText = (await readTrustFile(v.values.trust)).policy;
     else {
-      const m = parseManifest(await (await bundleSource(v.positionals[0]!)).manifest());
+      const m = parseManifest(await (await bundleSource(v.bundle)).manifest());
       if (!m.ok) {
         io.err(`atlas vkey: ${m.finding.message}`);
         return 1;
