@@ -5,8 +5,8 @@
 // single-thread path (BUNDLE_FORMAT.md §7) and come back in item order, so the first failure
 // reported is the same (tests/unit/perf-equivalence.test.ts).
 
-import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from '../../core/signature-batch';
-import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from '../../core/signature-port';
+import { PooledVerifier, connectWorkers } from '../../core/signature-pool-base';
+import type { BackendChoice, PoolRequest, PoolResponse, Port } from '../../core/signature-port';
 
 export interface SignaturePoolOptions {
   /** Number of workers; default min(navigator.hardwareConcurrency, cap). */
@@ -55,20 +55,7 @@ export function defaultThreads(cap = 4): number {
 }
 
 /** A started pool. `backend` names what the workers use, e.g. 'webcrypto' or 'noble-curves'. */
-export class SignaturePool {
-  readonly #workers: WorkerLike[];
-  readonly #scheduler: SignatureScheduler;
-  readonly #hashers: ReadonlyArray<() => RemoteHasher>;
-  #nextHasher = 0;
-  readonly backend: string;
-
-  private constructor(workers: WorkerLike[], scheduler: SignatureScheduler, backend: string, hashers: ReadonlyArray<() => RemoteHasher>) {
-    this.#hashers = hashers;
-    this.#workers = workers;
-    this.#scheduler = scheduler;
-    this.backend = backend;
-  }
-
+export class SignaturePool extends PooledVerifier<WorkerLike> {
   /** Start the workers and wait until each has chosen its backend (all must choose the same). */
   static async start(options: SignaturePoolOptions = {}): Promise<SignaturePool> {
     const n = options.threads ?? defaultThreads(options.cap);
@@ -76,51 +63,14 @@ export class SignaturePool {
     const make = options.createWorker ?? defaultWorker;
     const workers = Array.from({ length: n }, make);
     try {
-      const conns = workers.map((w) => connectSignaturePort(workerPort(w), options.backend ?? 'auto'));
-      const names = await Promise.all(conns.map((c) => c.ready));
-      if (new Set(names).size !== 1) throw new Error(`SignaturePool: workers chose different backends (${names.join(', ')})`);
-      const scheduler = new SignatureScheduler(
-        conns.map((c) => c.endpoint),
-        options.minChunk === undefined ? {} : { minChunk: options.minChunk }
-      );
-      return new SignaturePool(
-        workers,
-        scheduler,
-        names[0]!,
-        conns.map((c) => c.hasher)
-      );
+      return new SignaturePool(workers, await connectWorkers('SignaturePool', workers, workerPort, options));
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
     }
   }
 
-  get size(): number {
-    return this.#workers.length;
-  }
-
-  /** Verdicts in item order, true = valid under the §7 rule. */
-  async verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
-    return Array.from(await this.#scheduler.verifyBatch(items), (b) => b === 1);
-  }
-
-  /** A SHA-256 of a segment's bytes, hashed in one of the workers (streams take turns). */
-  segmentHasher(): RemoteHasher {
-    const h = this.#hashers[this.#nextHasher++ % this.#hashers.length]!;
-    return h();
-  }
-
-  /** Verdict bytes and each event's id and leaf hash, computed in the workers (report.ts SignatureVerifier). */
-  verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
-    return this.#scheduler.verifyEvents(items);
-  }
-
-  /** Raw verdict bytes (1 valid, 0 invalid), without the boolean[] copy. */
-  verifyBatchBytes(items: readonly SignatureItem[]): Promise<Uint8Array> {
-    return this.#scheduler.verifyBatch(items);
-  }
-
   close(): void {
-    for (const w of this.#workers) w.terminate();
+    for (const w of this.workers) w.terminate();
   }
 }

@@ -1,0 +1,72 @@
+// What the browser pool (src/lib/worker/pool) and the CLI pool (src/cli/pool) share once their
+// workers exist: connecting each over the pool protocol (signature-port.ts), agreeing on one
+// backend, and scheduling batches (signature-batch.ts). Each pool adds only how it starts and
+// stops its kind of worker.
+
+import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from './signature-batch';
+import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from './signature-port';
+
+export interface ConnectedWorkers {
+  scheduler: SignatureScheduler;
+  hashers: ReadonlyArray<() => RemoteHasher>;
+  /** The backend every worker chose, e.g. 'webcrypto', 'node-crypto' or 'noble-curves'. */
+  backend: string;
+}
+
+/** Connect the workers and wait until each has chosen its backend; all must choose the same. */
+export async function connectWorkers<W>(
+  label: string,
+  workers: readonly W[],
+  port: (w: W) => Port<PoolResponse, PoolRequest>,
+  options: { backend?: BackendChoice; minChunk?: number }
+): Promise<ConnectedWorkers> {
+  const conns = workers.map((w) => connectSignaturePort(port(w), options.backend ?? 'auto'));
+  const names = await Promise.all(conns.map((c) => c.ready));
+  if (new Set(names).size !== 1) throw new Error(`${label}: workers chose different backends (${names.join(', ')})`);
+  const scheduler = new SignatureScheduler(
+    conns.map((c) => c.endpoint),
+    options.minChunk === undefined ? {} : { minChunk: options.minChunk }
+  );
+  return { scheduler, hashers: conns.map((c) => c.hasher), backend: names[0]! };
+}
+
+/** A started pool of N connected workers (report.ts SignatureVerifier). */
+export abstract class PooledVerifier<W> {
+  protected readonly workers: readonly W[];
+  readonly #scheduler: SignatureScheduler;
+  readonly #hashers: ReadonlyArray<() => RemoteHasher>;
+  #nextHasher = 0;
+  readonly backend: string;
+
+  protected constructor(workers: readonly W[], connected: ConnectedWorkers) {
+    this.workers = workers;
+    this.#scheduler = connected.scheduler;
+    this.#hashers = connected.hashers;
+    this.backend = connected.backend;
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Verdicts in item order, true = valid under the §7 rule. */
+  async verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
+    return Array.from(await this.#scheduler.verifyBatch(items), (b) => b === 1);
+  }
+
+  /** Raw verdict bytes (1 valid, 0 invalid), without the boolean[] copy. */
+  verifyBatchBytes(items: readonly SignatureItem[]): Promise<Uint8Array> {
+    return this.#scheduler.verifyBatch(items);
+  }
+
+  /** A SHA-256 of a segment's bytes, hashed in one of the workers (streams take turns). */
+  segmentHasher(): RemoteHasher {
+    const h = this.#hashers[this.#nextHasher++ % this.#hashers.length]!;
+    return h();
+  }
+
+  /** Verdict bytes and each event's id and leaf hash, computed in the workers. */
+  verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
+    return this.#scheduler.verifyEvents(items);
+  }
+}
