@@ -43,6 +43,21 @@ export async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: numbe
 }
 
 /** Files under one URL prefix. Only the chosen prefix is ever fetched. */
+
+/** The chunks of a byte stream as they arrive; the reader's lock is released however the loop ends. */
+async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 export class HttpSource implements ByteSource {
   readonly label: string;
   readonly #base: URL;
@@ -75,17 +90,14 @@ export class HttpSource implements ByteSource {
       throw new BundleSourceError(path, 'io', `could not download ${path}: ${(e as Error).message || 'network error'}`);
     }
     if (!res.ok || !res.body) throw new BundleSourceError(path, res.status === 404 ? 'missing' : 'io', `could not download ${path}: HTTP ${res.status}`);
-    const reader = res.body.getReader();
+    const body = res.body;
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        this.#bytes += value.length;
-        yield value;
+      for await (const chunk of chunks(body)) {
+        this.#bytes += chunk.length;
+        yield chunk;
       }
     } finally {
-      reader.releaseLock();
-      void res.body.cancel().catch(() => undefined);
+      void body.cancel().catch(() => undefined);
     }
   }
 
@@ -138,16 +150,9 @@ export class FileSource implements ByteSource {
   async *stream(path: string): AsyncIterable<Uint8Array> {
     const f = this.file(path);
     if (!f) throw new BundleSourceError(path, 'missing', `${path} is not among the chosen files`);
-    const reader = f.stream().getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        this.#bytes += value.length;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
+    for await (const chunk of chunks(f.stream())) {
+      this.#bytes += chunk.length;
+      yield chunk;
     }
   }
 
