@@ -16,8 +16,9 @@ import { ZERO_ID, isRole, parseEnvelope, signedMessageOfLine } from './envelope'
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
-import { type Manifest, parseManifest, trustDifferences, type TrustDoc } from './manifest';
+import { type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
 import { leafHash } from './merkle';
+import { ReadAhead } from './read-ahead';
 import { type BundleTrust, resolveTrust } from './bundle-trust';
 import type { LedgerReplayer, ReplayerFactory, SignatureVerifier, VerifyReport } from './report';
 import type { Envelope, Finding, FindingCode, IdentityView, Progress } from './types';
@@ -57,8 +58,11 @@ class Stop extends Error {}
 /** Signature batches dispatched ahead of the ordered pass (issue 7). */
 const IN_FLIGHT = 2;
 
-/** Content files read ahead of their checks (each at most LIMITS.contentBytes). */
+/** Content files asked for ahead of their checks in the content pass (each at most LIMITS.contentBytes). */
 const CONTENT_PREFETCH = 8;
+
+/** Checkpoint notes read ahead of the epoch closes that need them. */
+const CHECKPOINT_PREFETCH = 8;
 
 /** A replayer that checks nothing: the authenticity layer alone (tests, or a bundle without economy). */
 export const authenticityOnly: ReplayerFactory = () => ({
@@ -97,6 +101,14 @@ class Verifier {
   #events = 0;
   #bytesDone = 0;
   #bytesTotal = 0;
+  /** Checkpoint notes and content files read in the background (issue 7); set once the manifest is in. */
+  #notes: ReadAhead | null = null;
+  #contentReads: ReadAhead | null = null;
+  /** Manifest content indices by cid: a content.publish asks for its files early. */
+  #contentByCid = new Map<string, number[]>();
+  /** Lines parsed but not yet dispatched, and what waits for the ordered pass (see "segments"). */
+  #batch: Pending[] = [];
+  #queue: Queued[] = [];
 
   constructor(o: VerifyOptions) {
     this.#o = o;
@@ -139,10 +151,19 @@ class Verifier {
     const replayer = this.#o.replayer(registry);
     const index = new EventIndex(m, registry, replayer);
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
+    this.#notes = new ReadAhead(source, m.checkpoints.map((c) => ({ path: c.path, bytes: LIMITS.noteBytes })), { concurrency: 2 });
+    for (let k = 0; k < CHECKPOINT_PREFETCH; k++) this.#notes.want(k);
+    this.#contentReads = new ReadAhead(source, m.content, { concurrency: 3 });
+    for (const [i, c] of m.content.entries()) {
+      const at = this.#contentByCid.get(c.cid);
+      if (at) at.push(i);
+      else this.#contentByCid.set(c.cid, [i]);
+    }
     try {
-      await this.#segments(source, m, t, registry, replayer, index);
+      const st: OrderState = { pos: 0, prevId: new Uint8Array(32), prevEpoch: 0, prevClose: false, nextCp: 0, logBroken: false };
+      await this.#segments(source, { m, t, registry, replayer, index, st });
       this.#finish(m, index);
-      await this.#content(source, m, index, replayer);
+      await this.#content(m, index, replayer);
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
     }
@@ -151,57 +172,95 @@ class Verifier {
   }
 
   // -- segments ------------------------------------------------------------------------------
+  //
+  // Pipelining (issue 7): a batch's signatures are dispatched to the SignatureVerifier (a worker
+  // pool) and the ordered pass of earlier batches runs meanwhile, so parsing, hashing and the replay
+  // here overlap the Ed25519 work there. The queue holds dispatched batches and each segment's end
+  // checks (length, count, hash) in file order, so a segment's end is checked after its last line
+  // and before the next segment's first, while the next segment is already downloading and its
+  // signatures are already being verified. Verdicts are consumed strictly in seq order and every
+  // failure found while reading first settles what is queued, so findings and their order are
+  // exactly those of the unpipelined pass. Up to IN_FLIGHT batches are out at once, so a worker
+  // never waits for the next batch while the ordered pass catches up.
 
-  async #segments(source: BundleSource, m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex): Promise<void> {
-    const st: OrderState = { pos: 0, prevId: new Uint8Array(32), prevEpoch: 0, prevClose: false, nextCp: 0, logBroken: false };
-    for (const [si, seg] of m.segments.entries()) {
-      this.#check();
-      const fileFail = (code: FindingCode, seq: number, message: string): Finding => ({ code, seq, file: seg.path, message: `${seg.path}: ${message}` });
-      // A worker pool may hash the segment's bytes off this thread (issue 7); the digest is awaited at its end.
-      const hasher = this.#o.signatures.segmentHasher?.() ?? createSha256();
-      let length = 0;
-      let lines = 0;
-      let carry: Uint8Array[] = [];
-      let carryLen = 0;
-      let batch: Pending[] = [];
-      let broken = false;
-      // Pipelining (issue 7): a batch's signatures are dispatched to the SignatureVerifier (a worker
-      // pool) and the ordered pass of the previous batch runs meanwhile, so parsing, hashing and the
-      // replay here overlap the Ed25519 work there. Verdicts are consumed strictly in seq order and
-      // every file-level failure first settles the batches in flight, so findings and their order
-      // are exactly those of the unpipelined pass. Up to IN_FLIGHT batches are out at once, so a worker never waits for the next batch while
-      // the ordered pass catches up (and a busy machine's scheduling jitter is absorbed).
-      const inflight: Dispatched[] = [];
-      const settle = async () => {
-        const d = inflight.shift();
-        if (d) await this.#consume(d, m, t, registry, replayer, index, st, source);
-      };
-      const flush = async () => {
-        if (batch.length) inflight.push(this.#dispatch(batch));
-        batch = [];
-        while (inflight.length > IN_FLIGHT) await settle();
-      };
-      /** Check every line taken so far (pending and in flight) before a file-level failure. */
-      const drain = async () => {
-        await flush();
-        while (inflight.length) await settle();
-      };
-      const takeLine = async (line: Uint8Array, offset: number) => {
-        const pos = seg.firstSeq + lines;
-        lines++;
-        if (lines > seg.count) {
-          await drain(); // the earlier lines first: the first failure is the earliest one
-          this.#fail(fileFail('segment.count-mismatch', pos, `more than the ${seg.count} events the manifest lists`));
-          broken = true;
-          return;
-        }
-        index.locate(pos, si, offset, line.length);
-        batch.push(this.#prepare(pos, line));
-        if (batch.length >= (this.#o.batch ?? 512)) await flush();
-      };
+  async #segments(source: BundleSource, ctx: RunContext): Promise<void> {
+    const { m } = ctx;
+    // The next segment's download starts when this one's has arrived, not after its checks.
+    let next: Preopened | null = null;
+    try {
+      for (const [si, seg] of m.segments.entries()) {
+        const stream: Preopened = next ?? preopen(source, seg.path);
+        next = null;
+        await this.#segment(ctx, si, stream, () => {
+          const after = m.segments[si + 1];
+          if (after) next = preopen(source, after.path);
+        });
+      }
+      await this.#drain(ctx);
+    } finally {
+      (next as Preopened | null)?.close();
+    }
+  }
+
+  /** Dispatch the open batch, then run the ordered pass until at most IN_FLIGHT entries are queued. */
+  async #flush(ctx: RunContext): Promise<void> {
+    if (this.#batch.length) this.#queue.push({ batch: this.#dispatch(this.#batch) });
+    this.#batch = [];
+    while (this.#queue.length > IN_FLIGHT) await this.#settle(ctx);
+  }
+
+  /** Check everything taken so far (open, dispatched, segment ends) before a failure found while reading. */
+  async #drain(ctx: RunContext): Promise<void> {
+    await this.#flush(ctx);
+    while (this.#queue.length) await this.#settle(ctx);
+  }
+
+  async #settle(ctx: RunContext): Promise<void> {
+    const q = this.#queue.shift();
+    if (!q) return;
+    if ('batch' in q) await this.#consume(q.batch, ctx);
+    else await q.end();
+  }
+
+  /** Audit mode goes on after a broken segment: skip the rest of it; the log can no longer be recomputed. */
+  #broken(seg: SegmentRef, st: OrderState): void {
+    st.pos = seg.firstSeq + seg.count;
+    st.prevId = null;
+    st.logBroken = true;
+    this.#segmentBroken = true;
+  }
+
+  /** One segment file: framing, limits, length and hash, and every line into the pipeline. */
+  async #segment(ctx: RunContext, si: number, stream: Preopened, downloaded: () => void): Promise<void> {
+    const { m, index, st } = ctx;
+    const seg = m.segments[si]!;
+    this.#check();
+    const fileFail = (code: FindingCode, seq: number, message: string): Finding => ({ code, seq, file: seg.path, message: `${seg.path}: ${message}` });
+    // A worker pool may hash the segment's bytes off this thread (issue 7); the digest is awaited in the end checks.
+    const hasher = this.#o.signatures.segmentHasher?.() ?? createSha256();
+    let length = 0;
+    let lines = 0;
+    let carry: Uint8Array[] = [];
+    let carryLen = 0;
+    let broken = false;
+    /** A failure found while reading: everything before it is checked first, and the rest of the segment is skipped. */
+    const failNow = async (f: Finding) => {
+      await this.#drain(ctx); // the earlier lines first: the first failure is the earliest one
+      broken = true;
+      this.#fail(f);
+    };
+    const takeLine = async (line: Uint8Array, offset: number) => {
+      const pos = seg.firstSeq + lines;
+      lines++;
+      if (lines > seg.count) return failNow(fileFail('segment.count-mismatch', pos, `more than the ${seg.count} events the manifest lists`));
+      index.locate(pos, si, offset, line.length);
+      this.#batch.push(this.#prepare(pos, line));
+      if (this.#batch.length >= (this.#o.batch ?? 512)) await this.#flush(ctx);
+    };
+    try {
       try {
         let lineStart = 0; // file offset of the current partial line
-        for await (const whole of source.stream(seg.path)) {
+        for await (const whole of stream) {
           this.#check();
           // Bytes past the listed length are not taken: the lines before them are checked first.
           const over = length + whole.length > seg.bytes;
@@ -234,52 +293,49 @@ class Verifier {
             carry.push(chunk.slice(from));
             carryLen += chunk.length - from;
             if (carryLen > LIMITS.eventBytes) {
-              await drain();
-              this.#fail({ code: 'limit.exceeded', seq: seg.firstSeq + lines, file: seg.path, message: `${seg.path}: event line longer than ${LIMITS.eventBytes} bytes` });
-              broken = true;
+              await failNow({ code: 'limit.exceeded', seq: seg.firstSeq + lines, file: seg.path, message: `${seg.path}: event line longer than ${LIMITS.eventBytes} bytes` });
               break;
             }
           }
           if (over) {
-            await drain();
-            this.#fail(fileFail('segment.length-mismatch', seg.firstSeq + lines, `longer than the ${seg.bytes} bytes the manifest lists`));
-            broken = true;
+            await failNow(fileFail('segment.length-mismatch', seg.firstSeq + lines, `longer than the ${seg.bytes} bytes the manifest lists`));
             break;
-          }
-        }
-        if (!broken) {
-          await drain();
-          if (carryLen > 0) {
-            this.#fail(fileFail('segment.truncated', seg.firstSeq + lines, `the last line has no newline (${carryLen} bytes)`));
-            broken = true;
-          } else if (length !== seg.bytes) {
-            this.#fail(fileFail(length < seg.bytes ? 'segment.truncated' : 'segment.length-mismatch', seg.firstSeq + lines, `${length} bytes; the manifest lists ${seg.bytes}`));
-            broken = true;
-          } else if (lines !== seg.count) {
-            this.#fail(fileFail('segment.count-mismatch', seg.firstSeq + lines, `${lines} events; the manifest lists ${seg.count}`));
-            broken = true;
-          } else {
-            const digest = toHex(await hasher.digest());
-            if (digest !== seg.sha256) {
-              this.#fail(fileFail('segment.hash-mismatch', seg.firstSeq, `SHA-256 ${digest}; the manifest lists ${seg.sha256}`));
-              broken = true;
-            }
           }
         }
       } catch (e) {
         if (!(e instanceof BundleSourceError)) throw e;
-        await drain();
-        this.#fail(fileFail('segment.missing', seg.firstSeq + lines, e.message));
-        broken = true;
+        await failNow(fileFail('segment.missing', seg.firstSeq + lines, e.message));
       }
-      if (broken) {
-        // Audit mode: skip the rest of this segment; the log can no longer be recomputed.
-        st.pos = seg.firstSeq + seg.count;
-        st.prevId = null;
-        st.logBroken = true;
-        this.#segmentBroken = true;
-      }
+    } catch (e) {
+      // A Stop, a cancel or a bug: the digest is still asked for, so a worker's hash stream is closed.
+      Promise.resolve(hasher.digest()).catch(() => undefined);
+      throw e;
     }
+    const digest = Promise.resolve(hasher.digest()); // asked for exactly once, awaited in the end checks
+    digest.catch(() => undefined);
+    if (broken) {
+      this.#broken(seg, st);
+      return;
+    }
+    downloaded();
+    // The end checks run in order after the segment's last line (see the queue above).
+    await this.#flush(ctx);
+    this.#queue.push({
+      end: async () => {
+        let f: Finding | null = null;
+        if (carryLen > 0) f = fileFail('segment.truncated', seg.firstSeq + lines, `the last line has no newline (${carryLen} bytes)`);
+        else if (length !== seg.bytes) f = fileFail(length < seg.bytes ? 'segment.truncated' : 'segment.length-mismatch', seg.firstSeq + lines, `${length} bytes; the manifest lists ${seg.bytes}`);
+        else if (lines !== seg.count) f = fileFail('segment.count-mismatch', seg.firstSeq + lines, `${lines} events; the manifest lists ${seg.count}`);
+        else {
+          const hex = toHex(await digest);
+          if (hex !== seg.sha256) f = fileFail('segment.hash-mismatch', seg.firstSeq, `SHA-256 ${hex}; the manifest lists ${seg.sha256}`);
+        }
+        if (f) {
+          this.#broken(seg, st);
+          this.#fail(f);
+        }
+      }
+    });
   }
 
   /** Stateless per-line work: parse, signed message, event id. */
@@ -328,24 +384,25 @@ class Verifier {
   }
 
   /** The ordered checks of a dispatched batch, in seq order, once its verdicts are in. */
-  async #consume(d: Dispatched, m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+  async #consume(d: Dispatched, ctx: RunContext): Promise<void> {
     const verdicts = await d.verdicts;
     d.slots.forEach((p, i) => {
       p.sigOk = verdicts[i] === true;
       if (p.sigOk) this.#signatures++;
     });
     for (const p of d.batch) {
-      await this.#ordered(p, m, t, registry, replayer, index, st, source);
+      await this.#ordered(p, ctx);
       this.#events++;
       if (this.#events % 1000 === 0) {
-        this.#o.onProgress?.({ stage: 'verify', eventsDone: this.#events, eventsTotal: m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
+        this.#o.onProgress?.({ stage: 'verify', eventsDone: this.#events, eventsTotal: ctx.m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
       }
     }
   }
 
   // -- the ordered checks of one event -------------------------------------------------------
 
-  async #ordered(p: Pending, m: Manifest, t: BundleTrust, registry: AegisRegistry, replayer: LedgerReplayer, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+  async #ordered(p: Pending, ctx: RunContext): Promise<void> {
+    const { t, registry, replayer, index, st } = ctx;
     const pos = st.pos;
     st.pos++;
     index.append(p.leaf ?? leafHash(p.line));
@@ -360,7 +417,7 @@ class Verifier {
       st.prevId = null;
       st.prevClose = false;
       this.#lastClose = false;
-      await this.#afterLeaf(pos, null, m, t, index, st, source);
+      await this.#afterLeaf(pos, null, ctx);
       return;
     }
     const at = (code: FindingCode, message: string): Finding => ({ code, seq: pos, epoch: env.epoch, message });
@@ -400,7 +457,11 @@ class Verifier {
       } else if (env.type === 'aegis.revoke') {
         const f = registry.revoke(pos, env.epoch, env.payload);
         if (f) fail(f);
-      } else if (env.type === 'content.publish') index.published(env.payload, pos);
+      } else if (env.type === 'content.publish') {
+        index.published(env.payload, pos);
+        // Its files (if the manifest lists any) are fetched while the pass goes on; they are checked in the content pass.
+        for (const i of this.#contentByCid.get((env.payload as { cid: string }).cid) ?? []) this.#contentReads!.want(i);
+      }
     }
     if (ok) {
       for (const f of replayer.apply(env, { seq: pos, eventId: p.id! })) {
@@ -412,11 +473,12 @@ class Verifier {
     st.prevClose = env.type === 'epoch.close';
     if (st.prevClose) this.#epochsClosed++;
     this.#lastClose = st.prevClose;
-    await this.#afterLeaf(pos, env, m, t, index, st, source);
+    await this.#afterLeaf(pos, env, ctx);
   }
 
   /** Checkpoints (§5): exactly one per epoch close, at tree size = close seq + 1. */
-  async #afterLeaf(pos: number, env: Envelope | null, m: Manifest, t: BundleTrust, index: EventIndex, st: OrderState, source: BundleSource): Promise<void> {
+  async #afterLeaf(pos: number, env: Envelope | null, ctx: RunContext): Promise<void> {
+    const { m, t, index, st } = ctx;
     const ref = m.checkpoints[st.nextCp];
     const isClose = env?.type === 'epoch.close';
     if (ref && ref.size === pos + 1) {
@@ -425,14 +487,14 @@ class Verifier {
         this.#fail({ code: 'checkpoint.size-mismatch', seq: pos, file: ref.path, message: `${ref.path}: tree size ${ref.size} does not end at an epoch.close (seq ${pos} is ${env ? env.type : 'unreadable'})` });
         return;
       }
-      let note: Uint8Array;
-      try {
-        note = await source.read(ref.path);
-      } catch (e) {
-        if (!(e instanceof BundleSourceError)) throw e;
-        this.#fail({ code: 'checkpoint.missing', seq: pos, file: ref.path, message: e.message });
+      const read = await this.#notes!.take(st.nextCp - 1);
+      for (let k = st.nextCp; k < st.nextCp + CHECKPOINT_PREFETCH; k++) this.#notes!.want(k);
+      if (!read.ok) {
+        if (!(read.error instanceof BundleSourceError)) throw read.error;
+        this.#fail({ code: 'checkpoint.missing', seq: pos, file: ref.path, message: read.error.message });
         return;
       }
+      const note = read.bytes;
       const root = index.root();
       const res = await t.checkCheckpoint(note, { origin: m.origin, size: pos + 1, root: st.logBroken ? null : root, seq: pos, file: ref.path }, this.#o.signatures);
       this.#signatures += res.signaturesVerified;
@@ -457,33 +519,21 @@ class Verifier {
     if (this.#epochsClosed !== m.epochs) this.#fail({ code: 'manifest.invalid', seq: null, file: 'manifest.json', message: `manifest.json lists ${m.epochs} epochs; the events close ${this.#epochsClosed}` });
   }
 
-  async #content(source: BundleSource, m: Manifest, index: EventIndex, replayer: LedgerReplayer): Promise<void> {
-    // Reads run ahead of the checks (a window of CONTENT_PREFETCH files in flight), so a bundle
-    // served over HTTP is not paced by one round trip per file (issue 7). Results are still
-    // checked strictly in manifest order, so findings and their order do not change.
-    type Read = { ok: true; bytes: Uint8Array } | { ok: false; error: unknown };
-    const reads = new Map<number, Promise<Read>>();
-    const start = (i: number): void => {
-      const c = m.content[i];
-      if (!c || reads.has(i) || !index.publication(c.cid)) return;
-      reads.set(
-        i,
-        source.read(c.path).then(
-          (bytes): Read => ({ ok: true, bytes }),
-          (error: unknown): Read => ({ ok: false, error })
-        )
-      );
-    };
+  async #content(m: Manifest, index: EventIndex, replayer: LedgerReplayer): Promise<void> {
+    // Reads run ahead of the checks: files of published content were asked for during the
+    // segment pass, and here a window of CONTENT_PREFETCH more, so a bundle served over HTTP is not
+    // paced by one round trip per file (issue 7). Only published content is read. Results are
+    // still checked strictly in manifest order, so findings and their order do not change.
+    const reads = this.#contentReads!;
     for (const [i, c] of m.content.entries()) {
       this.#check();
-      for (let j = i; j < Math.min(m.content.length, i + CONTENT_PREFETCH); j++) start(j);
+      for (let j = i; j < Math.min(m.content.length, i + CONTENT_PREFETCH); j++) if (index.publication(m.content[j]!.cid)) reads.want(j);
       const pub = index.publication(c.cid);
       if (!pub) {
         this.#fail({ code: 'content.unknown', seq: null, file: c.path, message: `${c.path}: no content.publish event has cid ${c.cid}` });
         continue;
       }
-      const r = await reads.get(i)!;
-      reads.delete(i);
+      const r = await reads.take(i);
       if (!r.ok) {
         if (!(r.error instanceof BundleSourceError)) throw r.error;
         this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: r.error.message });
@@ -524,6 +574,35 @@ class Verifier {
   }
 }
 
+/** A segment stream whose download has been started; `close()` abandons it if it is never read. */
+interface Preopened extends AsyncIterable<Uint8Array> {
+  close(): void;
+}
+
+function preopen(source: BundleSource, path: string): Preopened {
+  const it = source.stream(path)[Symbol.asyncIterator]();
+  const first = it.next();
+  first.catch(() => undefined); // reported where the stream is read, if it ever is
+  let used = false;
+  return {
+    async *[Symbol.asyncIterator]() {
+      used = true;
+      let r = await first;
+      try {
+        while (!r.done) {
+          yield r.value;
+          r = await it.next();
+        }
+      } finally {
+        if (!r.done) await it.return?.();
+      }
+    },
+    close() {
+      if (!used) void first.then(() => it.return?.(), () => undefined);
+    }
+  };
+}
+
 /** hex === toHex(bytes) for lowercase hex, without building the string (once per event). */
 function hexIs(hex: string, bytes: Uint8Array): boolean {
   if (hex.length !== 2 * bytes.length) return false;
@@ -541,6 +620,19 @@ interface Dispatched {
   slots: Pending[];
   verdicts: Promise<boolean[]>;
 }
+
+/** What the ordered pass of one run works on. */
+interface RunContext {
+  m: Manifest;
+  t: BundleTrust;
+  registry: AegisRegistry;
+  replayer: LedgerReplayer;
+  index: EventIndex;
+  st: OrderState;
+}
+
+/** Waiting for the ordered pass, in file order: a batch whose verdicts are coming, or a segment's end checks. */
+type Queued = { batch: Dispatched } | { end: () => Promise<void> };
 
 interface OrderState {
   pos: number;
