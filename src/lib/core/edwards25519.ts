@@ -1,0 +1,373 @@
+// Variable-time edwards25519 arithmetic for signature *verification* only (public inputs), the
+// pure-JS fallback's inner loop (issue 7). The ed25519.ts pure backend computes R' = [S]B − [k]A
+// here and compares its encoding with R, as libsodium does (BUNDLE_FORMAT.md §7); decoding A and
+// the acceptance rule stay in ed25519.ts.
+//
+// Why not @noble/curves' Point: its scalar multiplication with a precomputed table runs the
+// constant-time kernel (a fake addition per zero digit, a negation per window), every Point
+// constructor range-checks its four coordinates, and each field operation goes through a wrapper.
+// In the 10k profile those were about half of the fallback's time. Here a point is four bigint
+// locals and a field multiplication is `(a * b) % P` (~55 ns in Chromium 156; limb arithmetic in
+// doubles was 7x slower). Additions are left unreduced and may be negative; every product is
+// reduced, and `encode` canonicalises once.
+//
+// Formulas: extended twisted Edwards coordinates for a = −1 (Hisil, Wong, Carter, Dawson 2008,
+// "Twisted Edwards Curves Revisited" §3.1–3.3; the "dbl-2008-hwcd" and "madd/add-2008-hwcd-3" of
+// the EFD), complete on edwards25519 because d is not a square: the same formulas as ref10 and
+// libsodium (ge25519_p1p1, ge25519_precomp, ge25519_cached), so no case needs special handling.
+
+/** p = 2^255 − 19. */
+export const P = (1n << 255n) - 19n;
+/** d = −121665/121666 mod p (RFC 8032 §5.1). */
+export const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
+const D2 = (2n * D) % P;
+
+/** Base point B (RFC 8032 §5.1), affine. */
+export const BX = 15112221349535400772501151409588531511454012693041857206046113283949847762202n;
+export const BY = 46316835694926478169428394003475163141307993866256225615783033603165251855960n;
+
+/**
+ * A table of affine points in "Niels" form (y + x, y − x, 2d·x·y), three bigints per point,
+ * flat: entry i is at 3i. Adding one costs 7 multiplications; its negative is the same entry with
+ * the first two swapped and the third negated.
+ */
+export type NielsTable = bigint[];
+
+const mod = (a: bigint): bigint => {
+  const r = a % P;
+  return r < 0n ? r + P : r;
+};
+
+function pow2k(x: bigint, k: number): bigint {
+  for (let i = 0; i < k; i++) x = (x * x) % P;
+  return x;
+}
+
+/** x^(p−2) = 1/x mod p (Fermat), by ref10's addition chain: 254 squarings, 11 multiplications. */
+export function invert(x: bigint): bigint {
+  const z = mod(x);
+  const z2 = (z * z) % P;
+  const z9 = (pow2k(z2, 2) * z) % P;
+  const z11 = (z9 * z2) % P;
+  const z2_5_0 = (((z11 * z11) % P) * z9) % P;
+  const z2_10_0 = (pow2k(z2_5_0, 5) * z2_5_0) % P;
+  const z2_20_0 = (pow2k(z2_10_0, 10) * z2_10_0) % P;
+  const z2_40_0 = (pow2k(z2_20_0, 20) * z2_20_0) % P;
+  const z2_50_0 = (pow2k(z2_40_0, 10) * z2_10_0) % P;
+  const z2_100_0 = (pow2k(z2_50_0, 50) * z2_50_0) % P;
+  const z2_200_0 = (pow2k(z2_100_0, 100) * z2_100_0) % P;
+  const z2_250_0 = (pow2k(z2_200_0, 50) * z2_50_0) % P;
+  return (pow2k(z2_250_0, 5) * z11) % P;
+}
+
+/** An extended point (X : Y : Z : T), x = X/Z, y = Y/Z, x·y = T/Z; coordinates unreduced. */
+export interface Extended {
+  X: bigint;
+  Y: bigint;
+  Z: bigint;
+  T: bigint;
+}
+
+function dbl(p: Extended): Extended {
+  const A = (p.X * p.X) % P;
+  const B = (p.Y * p.Y) % P;
+  const C = (2n * p.Z * p.Z) % P;
+  const H = A + B;
+  const s = p.X + p.Y;
+  const E = H - ((s * s) % P);
+  const G = A - B;
+  const F = C + G;
+  return { X: (E * F) % P, Y: (G * H) % P, Z: (F * G) % P, T: (E * H) % P };
+}
+
+function add(p: Extended, q: Extended): Extended {
+  const A = ((p.Y - p.X) * (q.Y - q.X)) % P;
+  const B = ((p.Y + p.X) * (q.Y + q.X)) % P;
+  const C = (((p.T * D2) % P) * q.T) % P;
+  const Dd = (2n * p.Z * q.Z) % P;
+  const E = B - A;
+  const F = Dd - C;
+  const G = Dd + C;
+  const H = B + A;
+  return { X: (E * F) % P, Y: (G * H) % P, Z: (F * G) % P, T: (E * H) % P };
+}
+
+/**
+ * Convert extended points to an affine Niels table with one inversion (Montgomery's trick).
+ * Every Z must be non-zero, which holds for any point produced by the complete formulas.
+ */
+function toNiels(points: readonly Extended[]): NielsTable {
+  const n = points.length;
+  const acc: bigint[] = new Array<bigint>(n);
+  let a = 1n;
+  for (let i = 0; i < n; i++) {
+    acc[i] = a;
+    a = (a * points[i]!.Z) % P;
+  }
+  let inv = invert(a);
+  const out: NielsTable = new Array<bigint>(3 * n);
+  for (let i = n - 1; i >= 0; i--) {
+    const p = points[i]!;
+    const zi = (inv * acc[i]!) % P;
+    inv = (inv * p.Z) % P;
+    const x = mod(p.X * zi);
+    const y = mod(p.Y * zi);
+    out[3 * i] = y + x;
+    out[3 * i + 1] = y - x;
+    out[3 * i + 2] = (((D2 * x) % P) * y) % P;
+  }
+  return out;
+}
+
+/**
+ * The fixed-window table of a point for signed radix-2^w digits: for window j in [0, windows) and
+ * m in [1, 2^(w−1)], entry j·2^(w−1) + (m − 1) is m·2^(w·j)·Q. With it, [n]Q is one addition per
+ * non-zero digit and no doubling.
+ */
+export function fixedWindowTable(x: bigint, y: bigint, w: number, windows: number): NielsTable {
+  const half = 1 << (w - 1);
+  const pts: Extended[] = [];
+  let base: Extended = { X: x, Y: y, Z: 1n, T: (x * y) % P };
+  for (let j = 0; j < windows; j++) {
+    let cur = base;
+    pts.push(cur);
+    for (let m = 2; m <= half; m++) {
+      cur = m === 2 ? dbl(base) : add(cur, base);
+      pts.push(cur);
+    }
+    // 2^w · base = 2 · (2^(w−1) · base)
+    base = dbl(cur);
+  }
+  return toNiels(pts);
+}
+
+/** Windows a fixed-window table needs for scalars below 2^253 (L < 2^253), carry included. */
+export function windowsFor(w: number): number {
+  return Math.ceil(254 / w);
+}
+
+/**
+ * Signed radix-2^w digits of a little-endian scalar below 2^253: digits in [−2^(w−1), 2^(w−1)],
+ * Σ digit_j·2^(w·j) = n. `out` has windowsFor(w) entries.
+ */
+export function signedDigits(n: Uint8Array, w: number, out: Int16Array): Int16Array {
+  const windows = out.length;
+  const half = 1 << (w - 1);
+  const full = 1 << w;
+  let carry = 0;
+  for (let j = 0; j < windows; j++) {
+    const bit = w * j;
+    const byte = bit >> 3;
+    // up to w + 7 <= 15 bits from two or three bytes, then the window's w bits
+    const raw = (n[byte] ?? 0) | ((n[byte + 1] ?? 0) << 8) | ((n[byte + 2] ?? 0) << 16);
+    let v = ((raw >> (bit & 7)) & (full - 1)) + carry;
+    if (v > half) {
+      v -= full;
+      carry = 1;
+    } else carry = 0;
+    out[j] = v;
+  }
+  return out;
+}
+
+/**
+ * ref10's sliding-window recoding (`slide`): odd digits in [−15, 15], at most one non-zero digit
+ * in any 6 consecutive positions; Σ r_i·2^i = n for n < 2^255.
+ */
+function slide(n: Uint8Array, r: Int8Array): void {
+  for (let i = 0; i < 256; i++) r[i] = 1 & (n[i >> 3]! >> (i & 7));
+  for (let i = 0; i < 256; i++) {
+    if (r[i] === 0) continue;
+    for (let b = 1; b <= 6 && i + b < 256; b++) {
+      const rb = r[i + b]!;
+      if (rb === 0) continue;
+      if (r[i]! + (rb << b) <= 15) {
+        r[i] = r[i]! + (rb << b);
+        r[i + b] = 0;
+      } else if (r[i]! - (rb << b) >= -15) {
+        r[i] = r[i]! - (rb << b);
+        for (let k = i + b; k < 256; k++) {
+          if (r[k] === 0) {
+            r[k] = 1;
+            break;
+          }
+          r[k] = 0;
+        }
+      } else break;
+    }
+  }
+}
+
+const slideDigits = new Int8Array(256);
+
+/**
+ * Accumulator for a sum of table entries; starts at the identity (0 : 1 : 1 : 0). Each call adds
+ * sign·(entry i) of `t` in 7 multiplications (madd-2008-hwcd-3 with Z2 = 1).
+ */
+class Acc {
+  X = 0n;
+  Y = 1n;
+  Z = 1n;
+  T = 0n;
+
+  reset(p: Extended): this {
+    this.X = p.X;
+    this.Y = p.Y;
+    this.Z = p.Z;
+    this.T = p.T;
+    return this;
+  }
+
+  addNiels(t: NielsTable, i: number, negative: boolean): void {
+    const ypx = t[3 * i]!;
+    const ymx = t[3 * i + 1]!;
+    const t2d = t[3 * i + 2]!;
+    const { X, Y, Z, T } = this;
+    const A = ((Y - X) * (negative ? ypx : ymx)) % P;
+    const B = ((Y + X) * (negative ? ymx : ypx)) % P;
+    const C = (T * (negative ? -t2d : t2d)) % P;
+    const Dd = 2n * Z;
+    const E = B - A;
+    const F = Dd - C;
+    const G = Dd + C;
+    const H = B + A;
+    this.X = (E * F) % P;
+    this.Y = (G * H) % P;
+    this.Z = (F * G) % P;
+    this.T = (E * H) % P;
+  }
+
+  /** Add Σ digit_j·(table window j), digits negated when `negate`. */
+  addFixed(t: NielsTable, w: number, digits: Int16Array, negate: boolean): void {
+    const half = 1 << (w - 1);
+    for (let j = 0; j < digits.length; j++) {
+      const d = digits[j]!;
+      if (d === 0) continue;
+      this.addNiels(t, j * half + Math.abs(d) - 1, d < 0 !== negate);
+    }
+  }
+
+  /** The canonical 32-byte encoding (RFC 8032 §5.1.2): y little-endian, x's parity in bit 255. */
+  encode(): Uint8Array {
+    const zi = invert(this.Z);
+    const x = mod(this.X * zi);
+    const y = mod(this.Y * zi);
+    const out = new Uint8Array(32);
+    const hex = y.toString(16).padStart(64, '0');
+    for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(62 - 2 * i, 64 - 2 * i), 16);
+    if (x & 1n) out[31]! |= 0x80;
+    return out;
+  }
+}
+
+/** 2P, 3P, …: the odd multiples P, 3P, …, 15P of an affine point, as extended points. */
+function oddMultiples(x: bigint, y: bigint): Extended[] {
+  const p: Extended = { X: x, Y: y, Z: 1n, T: (x * y) % P };
+  const p2 = dbl(p);
+  const out = [p];
+  for (let i = 1; i < 8; i++) out.push(add(out[i - 1]!, p2));
+  return out;
+}
+
+/**
+ * [n]·(x, y) − as a double-and-add over the sliding-window digits of n, added into `acc` (which
+ * must be the identity: the doublings would scale anything in it). For keys seen once or twice,
+ * where a fixed-window table would not pay for itself. `negate` computes [−n]·(x, y).
+ */
+function mulSliding(acc: Acc, x: bigint, y: bigint, n: Uint8Array, negate: boolean): void {
+  const r = slideDigits;
+  slide(n, r);
+  const odd = oddMultiples(x, y);
+  // cached form of each odd multiple: (Y+X, Y−X, 2d·T, 2Z)
+  const c: bigint[] = new Array<bigint>(32);
+  for (let i = 0; i < 8; i++) {
+    const q = odd[i]!;
+    c[4 * i] = q.Y + q.X;
+    c[4 * i + 1] = q.Y - q.X;
+    c[4 * i + 2] = (q.T * D2) % P;
+    c[4 * i + 3] = 2n * q.Z;
+  }
+  let i = 255;
+  while (i >= 0 && r[i] === 0) i--;
+  let X = 0n;
+  let Y = 1n;
+  let Z = 1n;
+  let T = 0n;
+  let first = true;
+  for (; i >= 0; i--) {
+    const d = r[i]!;
+    if (!first) {
+      // dbl-2008-hwcd; T only when an addition follows
+      const A = (X * X) % P;
+      const B = (Y * Y) % P;
+      const C = (2n * Z * Z) % P;
+      const H = A + B;
+      const s = X + Y;
+      const E = H - ((s * s) % P);
+      const G = A - B;
+      const F = C + G;
+      X = (E * F) % P;
+      Y = (G * H) % P;
+      Z = (F * G) % P;
+      if (d !== 0 || i === 0) T = (E * H) % P;
+    }
+    if (d !== 0) {
+      const k = 4 * ((d < 0 ? -d : d) >> 1);
+      const neg = d < 0 !== negate;
+      const ypx = c[k]!;
+      const ymx = c[k + 1]!;
+      const t2d = c[k + 2]!;
+      const A = ((Y - X) * (neg ? ypx : ymx)) % P;
+      const B = ((Y + X) * (neg ? ymx : ypx)) % P;
+      const C = (T * (neg ? -t2d : t2d)) % P;
+      const Dd = (Z * c[k + 3]!) % P;
+      const E = B - A;
+      const F = Dd - C;
+      const G = Dd + C;
+      const H = B + A;
+      X = (E * F) % P;
+      Y = (G * H) % P;
+      Z = (F * G) % P;
+      // the next step doubles (no T needed) unless this is the last one
+      if (i === 0) T = (E * H) % P;
+    }
+    first = false;
+  }
+  acc.reset({ X, Y, Z, T });
+}
+
+const B_WINDOW = 6;
+const B_WINDOWS = windowsFor(B_WINDOW);
+let baseTable: NielsTable | null = null;
+const sDigits = new Int16Array(B_WINDOWS);
+const acc = new Acc();
+
+/** Per-key state the caller keeps: the affine point and, for keys used often, its table. */
+export interface VerifyKey {
+  x: bigint;
+  y: bigint;
+  table: NielsTable | null;
+  window: number;
+}
+
+const kDigitsByWindow = new Map<number, Int16Array>();
+
+/**
+ * The encoding of [s]B − [k]A for scalars s, k < L (32 bytes little-endian each): the value a
+ * cofactorless verifier compares with R. [s]B uses a fixed-window table of B (W = 6, 1,376 points
+ * built on first use; W = 5 and 8 measured no faster); [k]A uses the key's table when it has one,
+ * else sliding windows.
+ */
+export function sBminuskA(s: Uint8Array, k: Uint8Array, key: VerifyKey): Uint8Array {
+  if (baseTable === null) baseTable = fixedWindowTable(BX, BY, B_WINDOW, B_WINDOWS);
+  if (key.table !== null) {
+    let kd = kDigitsByWindow.get(key.window);
+    if (!kd) kDigitsByWindow.set(key.window, (kd = new Int16Array(windowsFor(key.window))));
+    acc.reset({ X: 0n, Y: 1n, Z: 1n, T: 0n });
+    acc.addFixed(key.table, key.window, signedDigits(k, key.window, kd), true);
+  } else {
+    mulSliding(acc, key.x, key.y, k, true);
+  }
+  acc.addFixed(baseTable, B_WINDOW, signedDigits(s, B_WINDOW, sDigits), false);
+  return acc.encode();
+}

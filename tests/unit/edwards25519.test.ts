@@ -1,0 +1,94 @@
+// The pure backend's variable-time arithmetic (src/lib/core/edwards25519.ts) against @noble/curves:
+// inversion, fixed-window tables with signed digits, and the [s]B − [k]A encoding on edge scalars.
+import { describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { BX, BY, D, P, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
+import { L } from '../../src/lib/core/ed25519';
+
+const Point = ed25519.Point;
+
+function le32(n: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = Number((n >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
+let seed = 12345;
+function rand256(): bigint {
+  let v = 0n;
+  for (let i = 0; i < 8; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    v = (v << 32n) | BigInt(seed);
+  }
+  return v;
+}
+
+function expected(s: bigint, k: bigint, A: InstanceType<typeof Point>): Uint8Array {
+  const sB = s === 0n ? Point.ZERO : Point.BASE.multiplyUnsafe(s);
+  const kA = k === 0n ? Point.ZERO : A.multiplyUnsafe(k);
+  return sB.subtract(kA).toBytes();
+}
+
+describe('edwards25519 (pure backend arithmetic)', () => {
+  it('constants match @noble/curves', () => {
+    const b = Point.BASE.toAffine();
+    expect([BX, BY]).toEqual([b.x, b.y]);
+    expect(D).toBe(Point.CURVE().d);
+    expect(P).toBe(Point.Fp.ORDER);
+  });
+
+  it('invert is the field inverse', () => {
+    for (let i = 0; i < 50; i++) {
+      const x = (rand256() % (P - 1n)) + 1n;
+      expect((invert(x) * x) % P).toBe(1n);
+    }
+    expect((invert(-5n + P) * (P - 5n)) % P).toBe(1n);
+  });
+
+  it('signed digits reconstruct the scalar for every window width used', () => {
+    for (const w of [4, 5, 6, 8]) {
+      const digits = new Int16Array(windowsFor(w));
+      for (const n of [0n, 1n, L - 1n, (1n << 253n) - 1n, ...Array.from({ length: 40 }, () => rand256() >> 3n)]) {
+        signedDigits(le32(n), w, digits);
+        let v = 0n;
+        for (let j = digits.length - 1; j >= 0; j--) v = (v << BigInt(w)) + BigInt(digits[j]!);
+        expect(v).toBe(n);
+        for (const d of digits) expect(Math.abs(d)).toBeLessThanOrEqual(1 << (w - 1));
+      }
+    }
+  });
+
+  it('[s]B − [k]A equals noble on random and edge scalars, with and without a key table', () => {
+    const edge = [0n, 1n, 2n, 15n, 16n, 31n, 32n, L - 1n, L - 2n, (1n << 252n) - 1n, 1n << 252n];
+    const scalars = [...edge, ...Array.from({ length: 12 }, () => rand256() % L)];
+    for (let t = 0; t < 4; t++) {
+      const A = Point.BASE.multiply((rand256() % (L - 1n)) + 1n);
+      const { x, y } = A.toAffine();
+      const cold: VerifyKey = { x, y, table: null, window: 0 };
+      const hot: VerifyKey = { x, y, table: fixedWindowTable(x, y, 6, windowsFor(6)), window: 6 };
+      for (let i = 0; i < scalars.length; i++) {
+        const s = scalars[i]!;
+        const k = scalars[(i * 7 + t) % scalars.length]!;
+        const want = expected(s, k, A);
+        expect(sBminuskA(le32(s), le32(k), cold)).toEqual(want);
+        expect(sBminuskA(le32(s), le32(k), hot)).toEqual(want);
+      }
+    }
+  });
+
+  it('keys with a torsion component (mixed order) give noble\'s answer too', () => {
+    // A + T8 for a point T8 of order 8: the sliding and fixed-window paths must not assume a prime-order key
+    const T8 = Point.fromBytes(Uint8Array.from(Buffer.from('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', 'hex')));
+    const A = Point.BASE.multiply(987654321n).add(T8);
+    const { x, y } = A.toAffine();
+    const cold: VerifyKey = { x, y, table: null, window: 0 };
+    const hot: VerifyKey = { x, y, table: fixedWindowTable(x, y, 6, windowsFor(6)), window: 6 };
+    for (let i = 0; i < 10; i++) {
+      const s = rand256() % L;
+      const k = rand256() % L;
+      const want = expected(s, k, A);
+      expect(sBminuskA(le32(s), le32(k), cold)).toEqual(want);
+      expect(sBminuskA(le32(s), le32(k), hot)).toEqual(want);
+    }
+  });
+});
