@@ -16,7 +16,7 @@ import { ZERO_ID, isRole, parseEnvelope, signedMessageOfLine } from './envelope'
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
-import { type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
+import { type CheckpointRef, type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
 import { leafHash } from './merkle';
 import { ReadAhead } from './read-ahead';
 import { type BundleTrust, resolveTrust } from './bundle-trust';
@@ -391,7 +391,8 @@ class Verifier {
       if (p.sigOk) this.#signatures++;
     });
     for (const p of d.batch) {
-      await this.#ordered(p, ctx);
+      const pending = this.#ordered(p, ctx);
+      if (pending) await pending;
       this.#events++;
       if (this.#events % 1000 === 0) {
         this.#o.onProgress?.({ stage: 'verify', eventsDone: this.#events, eventsTotal: ctx.m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
@@ -401,7 +402,8 @@ class Verifier {
 
   // -- the ordered checks of one event -------------------------------------------------------
 
-  async #ordered(p: Pending, ctx: RunContext): Promise<void> {
+  /** Synchronous except at a checkpoint (see #afterLeaf). */
+  #ordered(p: Pending, ctx: RunContext): Promise<void> | void {
     const { t, registry, replayer, index, st } = ctx;
     const pos = st.pos;
     st.pos++;
@@ -417,8 +419,7 @@ class Verifier {
       st.prevId = null;
       st.prevClose = false;
       this.#lastClose = false;
-      await this.#afterLeaf(pos, null, ctx);
-      return;
+      return this.#afterLeaf(pos, null, ctx);
     }
     const at = (code: FindingCode, message: string): Finding => ({ code, seq: pos, epoch: env.epoch, message });
     if (env.seq !== pos) fail(at(env.seq < pos ? 'seq.duplicate' : 'seq.gap', `event at position ${pos} has seq ${env.seq}`));
@@ -473,12 +474,13 @@ class Verifier {
     st.prevClose = env.type === 'epoch.close';
     if (st.prevClose) this.#epochsClosed++;
     this.#lastClose = st.prevClose;
-    await this.#afterLeaf(pos, env, ctx);
+    return this.#afterLeaf(pos, env, ctx);
   }
 
   /** Checkpoints (§5): exactly one per epoch close, at tree size = close seq + 1. */
-  async #afterLeaf(pos: number, env: Envelope | null, ctx: RunContext): Promise<void> {
-    const { m, t, index, st } = ctx;
+  /** Synchronous except at a checkpoint: no promise per event on the ordered pass. */
+  #afterLeaf(pos: number, env: Envelope | null, ctx: RunContext): Promise<void> | void {
+    const { m, st } = ctx;
     const ref = m.checkpoints[st.nextCp];
     const isClose = env?.type === 'epoch.close';
     if (ref && ref.size === pos + 1) {
@@ -487,24 +489,29 @@ class Verifier {
         this.#fail({ code: 'checkpoint.size-mismatch', seq: pos, file: ref.path, message: `${ref.path}: tree size ${ref.size} does not end at an epoch.close (seq ${pos} is ${env ? env.type : 'unreadable'})` });
         return;
       }
-      const read = await this.#notes!.take(st.nextCp - 1);
-      for (let k = st.nextCp; k < st.nextCp + CHECKPOINT_PREFETCH; k++) this.#notes!.want(k);
-      if (!read.ok) {
-        if (!(read.error instanceof BundleSourceError)) throw read.error;
-        this.#fail({ code: 'checkpoint.missing', seq: pos, file: ref.path, message: read.error.message });
-        return;
-      }
-      const note = read.bytes;
-      const root = index.root();
-      const res = await t.checkCheckpoint(note, { origin: m.origin, size: pos + 1, root: st.logBroken ? null : root, seq: pos, file: ref.path }, this.#o.signatures);
-      this.#signatures += res.signaturesVerified;
-      this.#cosignatures += res.cosigners.length;
-      for (const f of res.findings) this.#fail(f);
-      if (res.findings.length === 0) this.#checkpoints++;
-      index.checkpoint(ref.path, pos + 1, root, note, res.cosigners);
+      return this.#checkpoint(pos, ref, ctx);
     } else if (isClose) {
       this.#fail({ code: 'checkpoint.missing', seq: pos, message: `no checkpoint of tree size ${pos + 1} for the close of epoch ${env!.epoch}` });
     }
+  }
+
+  async #checkpoint(pos: number, ref: CheckpointRef, ctx: RunContext): Promise<void> {
+    const { m, t, index, st } = ctx;
+    const read = await this.#notes!.take(st.nextCp - 1);
+    for (let k = st.nextCp; k < st.nextCp + CHECKPOINT_PREFETCH; k++) this.#notes!.want(k);
+    if (!read.ok) {
+      if (!(read.error instanceof BundleSourceError)) throw read.error;
+      this.#fail({ code: 'checkpoint.missing', seq: pos, file: ref.path, message: read.error.message });
+      return;
+    }
+    const note = read.bytes;
+    const root = index.root();
+    const res = await t.checkCheckpoint(note, { origin: m.origin, size: pos + 1, root: st.logBroken ? null : root, seq: pos, file: ref.path }, this.#o.signatures);
+    this.#signatures += res.signaturesVerified;
+    this.#cosignatures += res.cosigners.length;
+    for (const f of res.findings) this.#fail(f);
+    if (res.findings.length === 0) this.#checkpoints++;
+    index.checkpoint(ref.path, pos + 1, root, note, res.cosigners);
   }
 
   // -- end of bundle -------------------------------------------------------------------------
