@@ -130,6 +130,23 @@ describe('SignatureScheduler', () => {
     }
   });
 
+  it('sends each key to one endpoint across batches (key affinity) and balances new keys', async () => {
+    const seen = [new Set<string>(), new Set<string>()];
+    const mk = (id: number): SignatureEndpoint => ({
+      async verify(p: PackedSignatures): Promise<Uint8Array> {
+        for (let k = 0; k < p.keys.length / 32; k++) seen[id]!.add(Buffer.from(p.keys.subarray(32 * k, 32 * k + 32)).toString('hex'));
+        return verifyPacked(structuredClone(p), nodeVerifyOne);
+      }
+    });
+    const s = new SignatureScheduler([mk(0), mk(1)], { minChunk: 16 });
+    const { items, want } = makeItems(600);
+    const parts = await Promise.all([0, 200, 400].map((a) => s.verifyBatch(items.slice(a, a + 200))));
+    expect(parts.flatMap((p) => Array.from(p))).toEqual(want);
+    expect(seen[0]!.size + seen[1]!.size).toBe(signers.length);
+    expect(seen[0]!.size).toBeGreaterThan(0);
+    expect(seen[1]!.size).toBeGreaterThan(0);
+  });
+
   it('does not split small batches and handles empty ones', async () => {
     const log: number[] = [];
     const s = new SignatureScheduler([endpoint(0, log, 0), endpoint(0, log, 1)], { minChunk: 256 });

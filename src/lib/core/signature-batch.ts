@@ -65,9 +65,16 @@ export function packSignatures(items: readonly SignatureItem[], start = 0, end =
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > items.length || start > end) {
     throw new RangeError(`packSignatures: bad range [${start}, ${end}) of ${items.length}`);
   }
-  const count = end - start;
+  const at = new Uint32Array(end - start);
+  for (let j = 0; j < at.length; j++) at[j] = start + j;
+  return packAt(items, at, withLines);
+}
+
+/** Pack the items at the given indices, in that order (a key-affine chunk: SignatureScheduler). */
+function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boolean): PackedSignatures {
+  const count = at.length;
   let msgBytes = 0;
-  for (let i = start; i < end; i++) msgBytes += items[i]!.msg.length;
+  for (let j = 0; j < count; j++) msgBytes += items[at[j]!]!.msg.length;
   const keyIndex = new Uint32Array(count);
   const sigs = new Uint8Array(64 * count);
   const msgEnds = new Uint32Array(count);
@@ -76,7 +83,7 @@ export function packSignatures(items: readonly SignatureItem[], start = 0, end =
   const keyList: Uint8Array[] = [];
   let off = 0;
   for (let j = 0; j < count; j++) {
-    const it = items[start + j]!;
+    const it = items[at[j]!]!;
     if (it.key.length === 32 && it.sig.length === 64) {
       const ks = keyString(it.key);
       let k = seen.get(ks);
@@ -98,8 +105,8 @@ export function packSignatures(items: readonly SignatureItem[], start = 0, end =
   keyList.forEach((k, i) => keys.set(k, 32 * i));
   if (!withLines) return { count, keys, keyIndex, sigs, msgEnds, msgs };
   let lineBytes = 0;
-  for (let i = start; i < end; i++) {
-    const line = (items[i] as Partial<EventSignatureItem>).line;
+  for (let j = 0; j < count; j++) {
+    const line = (items[at[j]!] as Partial<EventSignatureItem>).line;
     if (!(line instanceof Uint8Array)) throw new TypeError('packSignatures: an event batch needs every item\'s line');
     lineBytes += line.length;
   }
@@ -107,7 +114,7 @@ export function packSignatures(items: readonly SignatureItem[], start = 0, end =
   const lineEnds = new Uint32Array(count);
   let lo = 0;
   for (let j = 0; j < count; j++) {
-    const line = (items[start + j] as EventSignatureItem).line;
+    const line = (items[at[j]!] as EventSignatureItem).line;
     lines.set(line, lo);
     lo += line.length;
     lineEnds[j] = lo;
@@ -204,19 +211,26 @@ export interface SignatureEndpoint {
 }
 
 export interface SchedulerOptions {
-  /** Do not split a batch into chunks smaller than this (message overhead). Default 256. */
+  /** Batches smaller than this go whole to one endpoint (message overhead). Default 256. */
   minChunk?: number;
 }
 
+/** Keys remembered for affinity; past this the map starts over (affinity is only a cache hint). */
+const AFFINITY_MAX = 1 << 16;
+
 /**
- * Spreads batches over endpoints: each batch is cut into at most one chunk per endpoint, and each
- * chunk goes to the endpoint with the fewest items outstanding, so several batches in flight (a
- * streaming verifier that dispatches segment k+1 while segment k is still out) keep every worker
- * busy. Results are reassembled in item order.
+ * Spreads batches over endpoints with key affinity: every signer key is owned by one endpoint
+ * (a new key goes to the endpoint that has been given the fewest items so far), and a batch is
+ * cut into one chunk per endpoint holding the items of the keys it owns. So each worker decodes,
+ * imports or builds a table for only its own keys (issue 7: the pure backend's per-key tables
+ * were built twice with two workers). Batches smaller than minChunk go whole to the endpoint with
+ * the fewest items outstanding. Results are reassembled in item order.
  */
 export class SignatureScheduler {
   readonly #endpoints: readonly SignatureEndpoint[];
   readonly #load: number[];
+  readonly #given: number[];
+  readonly #owner = new Map<string, number>();
   readonly #minChunk: number;
 
   constructor(endpoints: readonly SignatureEndpoint[], options: SchedulerOptions = {}) {
@@ -225,6 +239,7 @@ export class SignatureScheduler {
     if (!Number.isInteger(minChunk) || minChunk < 1) throw new RangeError('SignatureScheduler: minChunk must be a positive integer');
     this.#endpoints = endpoints;
     this.#load = endpoints.map(() => 0);
+    this.#given = endpoints.map(() => 0);
     this.#minChunk = minChunk;
   }
 
@@ -244,35 +259,68 @@ export class SignatureScheduler {
     return { verdicts: out.subarray(0, n), digests: out.subarray(n) };
   }
 
+  /** Item indices per endpoint, by key owner. */
+  #split(items: readonly SignatureItem[]): Uint32Array[] {
+    const e = this.#endpoints.length;
+    const owners = new Uint16Array(items.length);
+    const counts = new Array<number>(e).fill(0);
+    if (this.#owner.size >= AFFINITY_MAX) this.#owner.clear();
+    for (let i = 0; i < items.length; i++) {
+      const ks = keyString(items[i]!.key);
+      let o = this.#owner.get(ks);
+      if (o === undefined) {
+        o = 0;
+        for (let j = 1; j < e; j++) if (this.#given[j]! < this.#given[o]!) o = j;
+        this.#owner.set(ks, o);
+      }
+      this.#given[o]!++;
+      owners[i] = o;
+      counts[o]!++;
+    }
+    const groups = counts.map((c) => new Uint32Array(c));
+    const fill = new Array<number>(e).fill(0);
+    for (let i = 0; i < items.length; i++) {
+      const o = owners[i]!;
+      groups[o]![fill[o]!++] = i;
+    }
+    return groups;
+  }
+
   /** The answers in item order: verdicts, then (events) DIGEST_BYTES per item. */
   async #run(items: readonly SignatureItem[], events: boolean): Promise<Uint8Array> {
     const n = items.length;
     const out = new Uint8Array(events ? n * (1 + DIGEST_BYTES) : n);
     if (n === 0) return out;
-    const chunks = Math.max(1, Math.min(this.#endpoints.length, Math.ceil(n / this.#minChunk)));
-    const per = Math.ceil(n / chunks);
+    let groups: (Uint32Array | null)[];
+    if (this.#endpoints.length === 1 || n < this.#minChunk) {
+      const all = new Uint32Array(n);
+      for (let i = 0; i < n; i++) all[i] = i;
+      groups = this.#endpoints.map(() => null);
+      groups[this.#leastLoaded()] = all;
+    } else {
+      groups = this.#split(items);
+    }
     const jobs: Promise<void>[] = [];
-    for (let start = 0; start < n; start += per) {
-      const end = Math.min(n, start + per);
-      const e = this.#leastLoaded();
-      this.#load[e]! += end - start;
-      const packed = packSignatures(items, start, end, events);
+    groups.forEach((at, e) => {
+      if (!at || at.length === 0) return;
+      const k = at.length;
+      this.#load[e]! += k;
+      const packed = packAt(items, at, events);
       jobs.push(
         this.#endpoints[e]!.verify(packed).then(
           (answer) => {
-            this.#load[e]! -= end - start;
-            const k = end - start;
+            this.#load[e]! -= k;
             if (answer.length !== (events ? k * (1 + DIGEST_BYTES) : k)) throw new TypeError('SignatureScheduler: endpoint returned the wrong number of verdicts');
-            out.set(answer.subarray(0, k), start);
-            if (events) out.set(answer.subarray(k), n + DIGEST_BYTES * start);
+            for (let j = 0; j < k; j++) out[at[j]!] = answer[j]!;
+            if (events) for (let j = 0; j < k; j++) out.set(answer.subarray(k + DIGEST_BYTES * j, k + DIGEST_BYTES * (j + 1)), n + DIGEST_BYTES * at[j]!);
           },
           (err: unknown) => {
-            this.#load[e]! -= end - start;
+            this.#load[e]! -= k;
             throw err;
           }
         )
       );
-    }
+    });
     await Promise.all(jobs);
     return out;
   }
