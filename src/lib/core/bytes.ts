@@ -41,8 +41,11 @@ export function fromHex(hex: string): Uint8Array | null {
   return out;
 }
 
+/** fromHex(s) would give `bytes` bytes; checked without decoding (once per event field: issue 7). */
 export function isHex(s: string, bytes: number): boolean {
-  return s.length === bytes * 2 && fromHex(s) !== null;
+  if (s.length !== bytes * 2) return false;
+  for (let i = 0; i < s.length; i++) if (hexNibble(s.charCodeAt(i)) < 0) return false;
+  return true;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -79,6 +82,16 @@ export function toBase64(bytes: Uint8Array): string {
   return ASCII.decode(out);
 }
 
+/** The sextet of a base64 alphabet code unit, or -1 ('=' included). */
+const sextet = (c: number): number => (c < 128 ? B64_REV[c]! : -1);
+
+/** Padding of strict base64 text: the number of trailing '=' (0–2; a third is caught as a bad sextet). */
+function padding(s: string): number {
+  const n = s.length;
+  if (n === 0 || s.charCodeAt(n - 1) !== 61) return 0;
+  return s.charCodeAt(n - 2) === 61 ? 2 : 1;
+}
+
 /**
  * Strict base64 decode: standard alphabet, mandatory padding, and zero padding bits. Returns null
  * on anything else, so that one byte string has exactly one accepted text form (Go and Node accept
@@ -86,39 +99,47 @@ export function toBase64(bytes: Uint8Array): string {
  */
 export function fromBase64(s: string): Uint8Array | null {
   if (s.length % 4 !== 0) return null;
-  let pad = 0;
-  if (s.endsWith('==')) pad = 2;
-  else if (s.endsWith('=')) pad = 1;
+  const pad = padding(s);
+  const full = pad ? s.length - 4 : s.length; // quartets without padding
   const out = new Uint8Array((s.length / 4) * 3 - pad);
   let o = 0;
-  for (let i = 0; i < s.length; i += 4) {
-    const last = i + 4 === s.length;
-    let n = 0; // the quartet's 24 bits, padding as zeros (no array per quartet: issue 7)
-    for (let j = 0; j < 4; j++) {
-      const c = s.charCodeAt(i + j);
-      let v = 0;
-      if (last && j >= 4 - pad) {
-        if (c !== 61) return null;
-      } else {
-        v = c < 128 ? B64_REV[c]! : -1;
-        if (v < 0) return null;
-      }
-      n = (n << 6) | v;
-    }
-    if (last && pad === 2) {
-      if ((n & 0xffff) !== 0) return null;
-      out[o++] = n >> 16;
-    } else if (last && pad === 1) {
-      if ((n & 0xff) !== 0) return null;
-      out[o++] = n >> 16;
-      out[o++] = (n >> 8) & 255;
-    } else {
-      out[o++] = n >> 16;
-      out[o++] = (n >> 8) & 255;
-      out[o++] = n & 255;
-    }
+  for (let i = 0; i < full; i += 4) {
+    const a = sextet(s.charCodeAt(i));
+    const b = sextet(s.charCodeAt(i + 1));
+    const c = sextet(s.charCodeAt(i + 2));
+    const d = sextet(s.charCodeAt(i + 3));
+    if ((a | b | c | d) < 0) return null;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 255;
+    out[o++] = n & 255;
+  }
+  if (pad) {
+    const a = sextet(s.charCodeAt(full));
+    const b = sextet(s.charCodeAt(full + 1));
+    const c = pad === 1 ? sextet(s.charCodeAt(full + 2)) : 0;
+    if ((a | b | c) < 0) return null;
+    const n = (a << 18) | (b << 12) | (c << 6);
+    if ((n & (pad === 1 ? 0xff : 0xffff)) !== 0) return null; // non-zero padding bits
+    out[o++] = n >> 16;
+    if (pad === 1) out[o++] = (n >> 8) & 255;
   }
   return out;
+}
+
+/** fromBase64(s)?.length === bytes, checked without decoding (key and sig of every event: issue 7). */
+export function isBase64Of(s: string, bytes: number): boolean {
+  if (s.length !== Math.ceil(bytes / 3) * 4) return false;
+  const pad = padding(s);
+  if (pad !== (3 - (bytes % 3)) % 3) return false;
+  const full = pad ? s.length - 4 : s.length;
+  for (let i = 0; i < full; i++) if (sextet(s.charCodeAt(i)) < 0) return false;
+  if (!pad) return true;
+  const a = sextet(s.charCodeAt(full));
+  const b = sextet(s.charCodeAt(full + 1));
+  const c = pad === 1 ? sextet(s.charCodeAt(full + 2)) : 0;
+  if ((a | b | c) < 0) return false;
+  return pad === 1 ? (c & 3) === 0 : (b & 15) === 0;
 }
 
 const encoder = new TextEncoder();

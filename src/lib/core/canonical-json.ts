@@ -236,6 +236,154 @@ export function parseCanonical(text: string): Json {
   return value;
 }
 
+/**
+ * The nesting depth of `bytes` (a scalar is 0, a container 1 + its deepest member) when one scan
+ * proves them canonical JSON text (§2), else -1. The proof is by grammar: only the forms canonicalize
+ * writes are accepted (no whitespace; `-?(0|[1-9][0-9]*)` within ±(2^53−1), not `-0`; strings of
+ * printable ASCII with exactly quoteString's escapes, surrogates only in pairs; object keys in
+ * strictly increasing byte order, so no duplicates), so JSON.parse of accepted bytes re-encodes to
+ * them. -1 is "not proven", not "not canonical": keys with escapes, nesting deeper than
+ * FAST_DEPTH and every error go to parseCanonical, which decides and names the reason (issue 7:
+ * parse, re-encode and compare was ~60 % of parsing an event line). Allocates nothing.
+ */
+export function canonicalDepth(bytes: Uint8Array): number {
+  scanMax = 0;
+  const end = scanValue(bytes, 0, 0);
+  return end === bytes.length ? scanMax : -1;
+}
+
+/** Deeper input is left to parseCanonical (bundle payloads nest at most 16: LIMITS.payloadDepth). */
+const FAST_DEPTH = 64;
+let scanMax = 0;
+
+/** Index after the value at `i` (at nesting `depth`), or -1. */
+function scanValue(b: Uint8Array, i: number, depth: number): number {
+  const c = b[i];
+  if (c === 0x22) return scanString(b, i + 1, true);
+  if (c === 0x7b || c === 0x5b) {
+    if (depth >= FAST_DEPTH) return -1;
+    if (depth + 1 > scanMax) scanMax = depth + 1;
+    return c === 0x7b ? scanObject(b, i + 1, depth + 1) : scanArray(b, i + 1, depth + 1);
+  }
+  if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return scanInteger(b, i);
+  if (c === 0x74) return b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65 ? i + 4 : -1; // true
+  if (c === 0x66) return b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65 ? i + 5 : -1; // false
+  if (c === 0x6e) return b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c ? i + 4 : -1; // null
+  return -1;
+}
+
+/** `i` is after '{'. Keys are escape-free strings, each greater (bytewise) than the one before. */
+function scanObject(b: Uint8Array, i: number, depth: number): number {
+  if (b[i] === 0x7d) return i + 1;
+  let prevStart = -1;
+  let prevEnd = -1;
+  for (;;) {
+    if (b[i] !== 0x22) return -1;
+    const start = i + 1;
+    const end = scanString(b, start, false);
+    if (end < 0) return -1;
+    // Plain ASCII keys: byte order is code point order (Python's sort) and UTF-16 order (canonicalize's).
+    if (prevStart >= 0 && !bytesAfter(b, start, end - 1, prevStart, prevEnd - 1)) return -1;
+    prevStart = start;
+    prevEnd = end;
+    if (b[end] !== 0x3a) return -1;
+    i = scanValue(b, end + 1, depth);
+    if (i < 0) return -1;
+    const c = b[i];
+    if (c === 0x7d) return i + 1;
+    if (c !== 0x2c) return -1;
+    i++;
+  }
+}
+
+/** b[s, e) > b[ps, pe) in byte order (a proper prefix is smaller). */
+function bytesAfter(b: Uint8Array, s: number, e: number, ps: number, pe: number): boolean {
+  const n = Math.min(e - s, pe - ps);
+  for (let k = 0; k < n; k++) {
+    const x = b[s + k]!;
+    const y = b[ps + k]!;
+    if (x !== y) return x > y;
+  }
+  return e - s > pe - ps;
+}
+
+/** `i` is after '['. */
+function scanArray(b: Uint8Array, i: number, depth: number): number {
+  if (b[i] === 0x5d) return i + 1;
+  for (;;) {
+    i = scanValue(b, i, depth);
+    if (i < 0) return -1;
+    const c = b[i];
+    if (c === 0x5d) return i + 1;
+    if (c !== 0x2c) return -1;
+    i++;
+  }
+}
+
+/** Index after a canonical integer at `i` within ±(2^53−1), or -1. The caller checks what follows. */
+function scanInteger(b: Uint8Array, i: number): number {
+  const neg = b[i] === 0x2d;
+  if (neg) i++;
+  const start = i;
+  const first = b[i];
+  if (first === 0x30) return neg ? -1 : i + 1; // "0"; "-0" re-encodes as "0"; "01" fails at the caller
+  if (first === undefined || first < 0x31 || first > 0x39) return -1;
+  let v = 0;
+  for (;;) {
+    const c = b[i];
+    if (c === undefined || c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+    i++;
+  }
+  // Up to 16 digits the running value is exact below 2^53 and rounds to ≥ 2^53 above it.
+  return i - start <= 16 && v <= Number.MAX_SAFE_INTEGER ? i : -1;
+}
+
+const hexValue = (c: number | undefined): number => (c === undefined ? -1 : c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+
+/** The code unit of a lowercase `\uXXXX` escape whose 'u' is at `i`, or -1. */
+function unicodeEscape(b: Uint8Array, i: number): number {
+  const a = hexValue(b[i + 1]);
+  const x = hexValue(b[i + 2]);
+  const y = hexValue(b[i + 3]);
+  const z = hexValue(b[i + 4]);
+  return a < 0 || x < 0 || y < 0 || z < 0 ? -1 : (a << 12) | (x << 8) | (y << 4) | z;
+}
+
+/**
+ * `i` is after the opening quote; index after the closing one, or -1. Exactly quoteString's forms:
+ * printable ASCII except '"' and '\'; the short escapes \" \\ \n \r \t \b \f; lowercase \uXXXX for
+ * every other code unit, a high surrogate only followed by an escaped low one. Without `escapes`
+ * (object keys) any backslash gives -1.
+ */
+function scanString(b: Uint8Array, i: number, escapes: boolean): number {
+  for (;;) {
+    const c = b[i];
+    if (c === 0x22) return i + 1;
+    if (c === undefined || c < 0x20 || c > 0x7e) return -1;
+    if (c !== 0x5c) {
+      i++;
+      continue;
+    }
+    if (!escapes) return -1;
+    const e = b[i + 1];
+    if (e === 0x22 || e === 0x5c || e === 0x6e || e === 0x72 || e === 0x74 || e === 0x62 || e === 0x66) {
+      i += 2;
+      continue;
+    }
+    if (e !== 0x75) return -1;
+    const u = unicodeEscape(b, i + 1);
+    if (u < 0 || (u >= 0x20 && u <= 0x7e) || u === 0x08 || u === 0x09 || u === 0x0a || u === 0x0c || u === 0x0d || (u >= 0xdc00 && u <= 0xdfff)) return -1;
+    i += 6;
+    if (u >= 0xd800 && u <= 0xdbff) {
+      if (b[i] !== 0x5c || b[i + 1] !== 0x75) return -1;
+      const low = unicodeEscape(b, i + 1);
+      if (low < 0xdc00 || low > 0xdfff) return -1;
+      i += 6;
+    }
+  }
+}
+
 function firstDiff(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;

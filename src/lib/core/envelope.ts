@@ -4,8 +4,8 @@
 // authorisation are checked here too, because they need nothing but the envelope itself (plus the
 // signer's kind, which the caller resolves through the AEGIS registry).
 
-import { CanonicalJsonError, asciiBytes, canonicalBytes, parseCanonical, type Json } from './canonical-json';
-import { fromBase64, isHex } from './bytes';
+import { CanonicalJsonError, asciiBytes, canonicalBytes, canonicalDepth, parseCanonical, type Json } from './canonical-json';
+import { isBase64Of, isHex } from './bytes';
 import { sha256 } from './hash';
 import { EVENT_DOMAIN, LIMITS, type Envelope, type EventType, type Finding, type FindingCode, type Role } from './types';
 
@@ -73,14 +73,21 @@ export function decodeLine(line: Uint8Array, at: number): ParseResult<string> {
 
 /** Parse one envelope line: canonical JSON, exact field set and types (§4). */
 export function parseEnvelope(line: Uint8Array, at: number): ParseResult<Envelope> {
-  const text = decodeLine(line, at);
-  if (!text.ok) return text;
   let v: Json;
-  try {
-    v = parseCanonical(text.value);
-  } catch (e) {
-    if (e instanceof CanonicalJsonError) return fail(e.reason === 'syntax' ? 'json.syntax' : 'json.noncanonical', at, `event line: ${e.message}`);
-    throw e;
+  // Fast path: one scan proves the bytes canonical (so ASCII), then the native JSON.parse; the
+  // full path (decode, parse, re-encode, compare) decides every line the scan does not prove, so
+  // accepted lines, findings and messages are the same either way (issue 7).
+  const nesting = line.length <= LIMITS.eventBytes ? canonicalDepth(line) : -1;
+  if (nesting >= 0) v = JSON.parse(ASCII.decode(line)) as Json;
+  else {
+    const text = decodeLine(line, at);
+    if (!text.ok) return text;
+    try {
+      v = parseCanonical(text.value);
+    } catch (e) {
+      if (e instanceof CanonicalJsonError) return fail(e.reason === 'syntax' ? 'json.syntax' : 'json.noncanonical', at, `event line: ${e.message}`);
+      throw e;
+    }
   }
   if (!isObject(v)) return fail('event.schema', at, 'event line is not a JSON object');
   const type = v['type'];
@@ -97,13 +104,14 @@ export function parseEnvelope(line: Uint8Array, at: number): ParseResult<Envelop
   const signer = v['signer'];
   if (typeof signer !== 'string' || !(isRole(signer) || isSubjectId(signer))) return fail('event.schema', seq, `field "signer" must be a role or a subject id; got ${JSON.stringify(signer)}`);
   const key = v['key'];
-  if (typeof key !== 'string' || fromBase64(key)?.length !== 32) return fail('sig.malformed', seq, 'field "key" must be canonical base64 of a 32-byte Ed25519 public key');
+  if (typeof key !== 'string' || !isBase64Of(key, 32)) return fail('sig.malformed', seq, 'field "key" must be canonical base64 of a 32-byte Ed25519 public key');
   const sig = v['sig'];
-  if (typeof sig !== 'string' || fromBase64(sig)?.length !== 64) return fail('sig.malformed', seq, 'field "sig" must be canonical base64 of a 64-byte Ed25519 signature');
+  if (typeof sig !== 'string' || !isBase64Of(sig, 64)) return fail('sig.malformed', seq, 'field "sig" must be canonical base64 of a 64-byte Ed25519 signature');
   if (typeof v['prev'] !== 'string' || !isHex(v['prev'], 32)) return fail('event.schema', seq, 'field "prev" must be 64 lowercase hex digits');
   if (bound && (typeof v['policy'] !== 'string' || !isHex(v['policy'], 32))) return fail('event.schema', seq, 'field "policy" must be 64 lowercase hex digits');
   if (!isObject(v['payload'])) return fail('event.schema', seq, 'field "payload" must be an object');
-  if (depth(v['payload']) > LIMITS.payloadDepth) return fail('limit.exceeded', seq, `payload nesting deeper than ${LIMITS.payloadDepth}`);
+  // Every other field is a scalar by now, so the payload is one level less deep than the line.
+  if ((nesting >= 0 ? nesting - 1 : depth(v['payload'])) > LIMITS.payloadDepth) return fail('limit.exceeded', seq, `payload nesting deeper than ${LIMITS.payloadDepth}`);
   return { ok: true, value: v as unknown as Envelope };
 }
 

@@ -4,7 +4,7 @@
 // objects, they carry `policy` (checked by parseEnvelope), and the right role signs them.
 
 import type { Json } from './canonical-json';
-import { fromBase64, isHex } from './bytes';
+import { isBase64Of, isHex } from './bytes';
 import { isRole, isSubjectId } from './envelope';
 import type { Envelope, EventType, Finding, FindingCode, Role } from './types';
 
@@ -52,7 +52,7 @@ export function checkPayload(env: Envelope): Finding | null {
       }
       if (!isSubjectId(p['subject'])) return schema(env, `subject ${JSON.stringify(p['subject'])} is not a subject id`);
       if (p['kind'] !== 'user' && p['kind'] !== 'node') return schema(env, 'kind must be "user" or "node"');
-      if (typeof p['key'] !== 'string' || fromBase64(p['key'])?.length !== 32) return schema(env, 'key must be canonical base64 of 32 bytes');
+      if (typeof p['key'] !== 'string' || !isBase64Of(p['key'], 32)) return schema(env, 'key must be canonical base64 of 32 bytes');
       if (node && !isText(p['zone'], 1)) return schema(env, 'zone must be a non-empty string of at most 256 characters');
       if (!isNat(p['validFrom']) || !isNat(p['validUntil'])) return schema(env, 'validFrom and validUntil must be epochs');
       if (p['validUntil'] < p['validFrom']) return schema(env, 'validUntil is before validFrom');
