@@ -180,6 +180,8 @@ const api = {
       return result('error', (e as Error).message, cacheStatus);
     }
     onProgress?.(meter.update({ stage: 'manifest', eventsDone: 0, eventsTotal: 0, bytesDone: 0, bytesTotal: 0 }, true)!);
+    // The signature workers start while the manifest downloads (issue 7).
+    const sigs = signatureVerifier();
     let manifestBytes: Uint8Array;
     try {
       manifestBytes = await src.manifest();
@@ -199,7 +201,7 @@ const api = {
     let out;
     try {
       out = await verifyBundleSource(source, {
-        signatures: await signatureVerifier(),
+        signatures: await sigs,
         replayer: (identity) => (replayer = new Replayer(identity)),
         trust: trust.doc,
         mode: opts.audit ? 'audit' : 'stop',
