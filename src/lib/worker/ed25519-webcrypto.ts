@@ -20,50 +20,69 @@ function defaultSubtle(): SubtleEd25519 | undefined {
   return (globalThis as { crypto?: { subtle?: SubtleEd25519 } }).crypto?.subtle;
 }
 
-function hexOf(b: Uint8Array): string {
+/** A map key for 32 bytes: one char per byte (cheaper than hex; only ever compared, never shown). */
+function idOf(b: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
   return s;
 }
 
-/** Copy into a fresh ArrayBuffer-backed array (WebCrypto rejects SharedArrayBuffer views). */
+/**
+ * The bytes as an ArrayBuffer-backed view: as they are when they already are (the pool's
+ * transferred batches), else copied (WebCrypto rejects SharedArrayBuffer views).
+ */
 function own(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (b.buffer instanceof ArrayBuffer) return b as Uint8Array<ArrayBuffer>;
   const out = new Uint8Array(b.length);
   out.set(b);
   return out;
 }
 
+const ED25519 = { name: 'Ed25519' } as const;
+
 export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defaultSubtle()): Ed25519Backend & { clearCache(): void } {
   if (!subtle) throw new TypeError('createWebCryptoBackend: no SubtleCrypto in this environment');
   const api = subtle;
-  const cache = new Map<string, Promise<Key | null>>();
-  const keyFor = (pub: Uint8Array): Promise<Key | null> => {
-    const id = hexOf(pub);
-    let k = cache.get(id);
+  // Imported keys: a settled key is used without another await (issue 7: per-item promise hops
+  // were a visible share of the signature workers' CPU next to the ~43 µs verify itself).
+  const ready = new Map<string, Key | null>();
+  const pending = new Map<string, Promise<Key | null>>();
+  const importKey = (id: string, pub: Uint8Array): Promise<Key | null> => {
+    let k = pending.get(id);
     if (k === undefined) {
-      k = api.importKey('raw', own(pub), { name: 'Ed25519' }, false, ['verify']).then(
+      k = api.importKey('raw', own(pub), ED25519, false, ['verify']).then(
         (key) => key as Key,
         () => null
       );
-      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-      cache.set(id, k);
+      pending.set(id, k);
+      void k.then((key) => {
+        pending.delete(id);
+        if (ready.size >= CACHE_MAX) ready.delete(ready.keys().next().value!);
+        ready.set(id, key);
+      });
     }
     return k;
   };
+  const check = (key: Key | null, msg: Uint8Array, sig: Uint8Array): Promise<boolean> | boolean => {
+    if (key === null) return false;
+    try {
+      return api.verify(ED25519, key as never, own(sig), own(msg)).catch(() => false);
+    } catch {
+      return false;
+    }
+  };
   return {
     name: 'webcrypto',
-    async verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise<boolean> {
+    verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise<boolean> | boolean {
       if (pub.length !== 32 || sig.length !== 64) return false;
-      const key = await keyFor(pub);
-      if (key === null) return false;
-      try {
-        return await api.verify({ name: 'Ed25519' }, key, own(sig), own(msg));
-      } catch {
-        return false;
-      }
+      const id = idOf(pub);
+      const key = ready.get(id);
+      if (key !== undefined) return check(key, msg, sig);
+      return importKey(id, pub).then((k) => check(k, msg, sig));
     },
     clearCache(): void {
-      cache.clear();
+      ready.clear();
+      pending.clear();
     }
   };
 }
