@@ -1,22 +1,39 @@
-// sha256OneShot (src/lib/core/sha256-oneshot.ts) against node:crypto at every length around the
-// padding boundaries and on random inputs, plus the FIPS 180-4 examples.
+// sha256OneShot and sha256Words (src/lib/core/sha256-oneshot.ts) against node:crypto and
+// @noble/hashes at every length around the padding boundaries and on random inputs, plus the
+// FIPS 180-4 / NIST examples (NIST CSRC "Cryptographic Standards and Guidelines: Examples with
+// Intermediate Values", SHA-256; the one-million-'a' and 896-bit messages from the NIST SHS
+// validation set).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sha256OneShot } from '../../src/lib/core/sha256-oneshot';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { sha256OneShot, sha256Words } from '../../src/lib/core/sha256-oneshot';
 import { toHex, utf8 } from '../../src/lib/core/bytes';
 
 const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const wordsHex = (b: Uint8Array, at = 3) => {
+  const out = new Int32Array(at + 8).fill(-1);
+  sha256Words(b, out, at);
+  return [...out.subarray(at)].map((w) => (w >>> 0).toString(16).padStart(8, '0')).join('');
+};
 
 describe('sha256OneShot', () => {
   it('FIPS 180-4 examples', () => {
     expect(toHex(sha256OneShot(new Uint8Array()))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(toHex(sha256OneShot(utf8('abc')))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(toHex(sha256OneShot(utf8('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')))).toBe('248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1');
+    const m896 = utf8('abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu');
+    expect(toHex(sha256OneShot(m896))).toBe('cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1');
+    expect(toHex(sha256OneShot(new Uint8Array(1_000_000).fill(0x61)))).toBe('cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+    expect(wordsHex(utf8('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
   it('every length from 0 to 300 bytes (both padding cases, multi-block)', () => {
     const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff);
-    for (let n = 0; n <= 300; n++) expect(toHex(sha256OneShot(data.subarray(0, n)))).toBe(node(data.subarray(0, n)));
+    for (let n = 0; n <= 300; n++) {
+      const m = data.subarray(0, n);
+      expect(toHex(sha256OneShot(m))).toBe(node(m));
+      expect(wordsHex(m)).toBe(node(m));
+    }
   });
   it('random inputs, including views at an offset, and a fresh result each call', () => {
     fc.assert(
@@ -24,7 +41,7 @@ describe('sha256OneShot', () => {
         const view = b.subarray(Math.min(off, b.length));
         const a = sha256OneShot(view);
         const again = sha256OneShot(view);
-        return toHex(a) === node(view) && a !== again && a.buffer.byteLength === 32;
+        return toHex(a) === node(view) && toHex(a) === toHex(nobleSha256(view)) && wordsHex(view, off) === node(view) && a !== again && a.buffer.byteLength === 32;
       }),
       { numRuns: 400 }
     );
