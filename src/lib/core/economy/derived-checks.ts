@@ -163,14 +163,14 @@ function checkPlace(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
       }
     }
   }
-  r.placements.set(cid, {
+  r.placements.set(cid, r.placementRecord({
     cid, epoch: e, seq, scheme: p.scheme === 'replica' ? 'replica' : 'erasure', k: typeof p.k === 'number' ? p.k : 0, n: nodes.length, size: content.size,
-    fragmentSize: typeof p.fragmentSize === 'number' ? p.fragmentSize : 0, hashes, nodes, root: rootBytes, rootRecomputed, expected,
+    fragmentSize: typeof p.fragmentSize === 'number' ? p.fragmentSize : 0, hashes, nodes, root: rootBytes, rootRecomputed,
     policyHash: c.entry?.hash ?? '', matches: problems.length === 0, proofs: [],
     nodeIdentity: nodes.map((n) => c.identities.get(n) ?? { subject: n, status: r.identity.status(n, e), attestationSeq: r.identity.attestationSeq(n, e), revocationSeq: r.identity.revocationSeq(n, e) }),
     live: 0,
     history: []
-  });
+  }, c));
   r.redundancy.add(r.placements.get(cid)!);
   if (problems.length === 0) r.drift.compare(e, 'placement');
   else {
@@ -201,7 +201,7 @@ function checkProof(r: Replayer, env: Envelope, p: Obj, e: number, seq: number, 
   if (!Number.isInteger(index) || index < 0 || index >= pl.n) return bad(`index out of range 0..${pl.n - 1}`);
   if (p.node !== pl.nodes[index] || env.signer !== pl.nodes[index]) return bad(`fragment ${index} is held by ${pl.nodes[index]}`, String(p.node), pl.nodes[index]!);
   if (p.root !== toHex(pl.root)) return bad(`root differs from the one recorded at seq ${pl.seq}`, String(p.root), toHex(pl.root));
-  if (!hash || hash.length !== 32 || p.hash !== toHex(pl.hashes[index]!)) return bad(`fragment hash differs from the one recorded at seq ${pl.seq}`, p.hash, toHex(pl.hashes[index]!));
+  if (!hash || hash.length !== 32 || p.hash !== toHex(pl.hash(index)!)) return bad(`fragment hash differs from the one recorded at seq ${pl.seq}`, p.hash, toHex(pl.hash(index)!));
   if (!path || !verifyFragmentProof(hash, index, pl.n, path, pl.root)) return bad(`the inclusion path does not lead to the fragment root ${toHex(pl.root)} (RFC 9162 §2.1.3.2)`);
   pl.proofs.push({ seq, epoch: e, index, node: env.signer, valid: true });
   r.drift.compare(e, 'proof');

@@ -269,11 +269,12 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
     while (h < pl.history.length && pl.history[h]!.epoch <= e) cur = pl.history[h++]!;
     if (cur) redundancy.push({ epoch: e, live: cur.live, redundancy: cur.redundancy });
   }
+  const expected = pl.expected();
   const fragments: FragmentExplanation[] = pl.nodes.map((node, i) => {
-    const x = pl.expected[i];
+    const x = expected[i];
     return {
       index: i,
-      hash: hex(pl.hashes[i]!),
+      hash: hex(pl.hash(i)!),
       node,
       expectedNode: x?.node ?? null,
       zone: r.identity.zone(node),

@@ -16,8 +16,10 @@ import { encodeFragments } from './erasure';
 import { checkDerived } from './derived-checks';
 import { honestEpochEnd } from './operator';
 import { RedundancyTracker, type RedundancySummary } from './redundancy';
+export { PlacementRecord } from './placement-record';
 import { buildPlacementExplanation, buildRankingExplanation, buildRewardExplanation, type IdentitySummary, type PlacementExplanation, type RankingExplanation, type RewardExplanation } from './explain';
-import { placeFragments, type FragmentChoice } from './placement';
+import { placeFragments, type FragmentChoice, type PlacementNode } from './placement';
+import { HashPool, PlacementRecord, type PlacementInput } from './placement-record';
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
 import { PolicyRegistry, type PolicyEntry } from './policy-registry';
 import { computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
@@ -41,31 +43,6 @@ export interface ContentRecord {
   title: string;
   seq: number;
   epoch: number;
-}
-
-export interface PlacementRecord {
-  cid: string;
-  epoch: number;
-  seq: number;
-  scheme: 'erasure' | 'replica';
-  k: number;
-  n: number;
-  size: number;
-  fragmentSize: number;
-  hashes: Uint8Array[];
-  nodes: string[];
-  root: Uint8Array;
-  rootRecomputed: Uint8Array;
-  expected: FragmentChoice[];
-  policyHash: string;
-  matches: boolean;
-  proofs: Array<{ seq: number; epoch: number; index: number; node: string; valid: boolean }>;
-  /** Each node's AEGIS standing as evaluated at the placement. */
-  nodeIdentity: IdentitySummary[];
-  /** Fragments on verified nodes as of the last close (RedundancyTracker). */
-  live: number;
-  /** Redundancy (live fragments − k) at each epoch close from the placement on, stored when it changes. */
-  history: Array<{ epoch: number; live: number; redundancy: number }>;
 }
 
 export interface EpochClose {
@@ -106,6 +83,8 @@ export interface Computation {
   ranking: EpochRanking | null;
   top: RankEntry[];
   placements: Map<string, FragmentChoice[]>;
+  /** The eligible storage nodes the placements were computed from (shared between equal computations). */
+  eligible: readonly PlacementNode[];
   states: Map<string, AccountState> | null;
   root: string | null;
   /** AEGIS standing of every subject the guards looked at, as evaluated for this epoch. */
@@ -148,6 +127,8 @@ export class Replayer {
   readonly streaks = new Map<string, { streak: number; lastActive: number }>();
   #version = 0;
   #cache: Computation | null = null;
+  #lastEligible: readonly PlacementNode[] = [];
+  readonly #hashPool = new HashPool();
   #lastEpoch = -1;
   readonly #statusDirty = new Set<string>();
   readonly #statusAt = new Map<number, string[]>();
@@ -298,7 +279,7 @@ export class Replayer {
     const c = this.#cache;
     if (c && c.epoch === e && c.version === this.#version) return c;
     const entry = this.registry.getPolicyForEpoch(e);
-    const out: Computation = { epoch: e, version: this.#version, entry, rewards: null, ranking: null, top: [], placements: new Map(), states: null, root: null, identities: new Map() };
+    const out: Computation = { epoch: e, version: this.#version, entry, rewards: null, ranking: null, top: [], placements: new Map(), eligible: [], states: null, root: null, identities: new Map() };
     if (entry) {
       const pol = entry.policy;
       out.rewards = computeEpochRewards(
@@ -316,7 +297,8 @@ export class Replayer {
       );
       out.ranking = computeRanking(e, pol.ranking, this.carried, this.contentSignals.get(e) ?? new Map());
       out.top = topEntries(out.ranking);
-      const nodes = this.eligibleNodes(e, pol, out.identities);
+      const nodes = this.#sharedEligible(this.eligibleNodes(e, pol, out.identities));
+      out.eligible = nodes;
       const { n } = fragmentShape(pol.storage);
       for (const cid of this.published.get(e) ?? []) out.placements.set(cid, placeFragments(cid, n, nodes, pol.storage.zoneDiversity));
     }
@@ -368,6 +350,18 @@ export class Replayer {
     return { hashes: fragmentHashes(encodeFragments(bytes, pol.storage)), size: bytes.length };
   }
 
+  /** The last eligible-node list, reused while the next computation finds the same nodes (one list for many placements). */
+  #sharedEligible(nodes: PlacementNode[]): readonly PlacementNode[] {
+    const last = this.#lastEligible;
+    if (last.length === nodes.length && last.every((x, i) => x.id === nodes[i]!.id && x.zone === nodes[i]!.zone)) return last;
+    return (this.#lastEligible = nodes);
+  }
+
+  /** @internal The compact record of a checked storage.place (derived-checks.ts), keeping what explanations and proofs need. */
+  placementRecord(x: PlacementInput, c: Computation): PlacementRecord {
+    return new PlacementRecord(x, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: c.eligible } : null);
+  }
+
   /**
    * What an honest operator emits at the end of `epoch`, in order, ending with epoch.close
    * (operator.ts). The issuer signs and appends each and applies it back to its Replayer.
@@ -390,10 +384,11 @@ export class Replayer {
     const entry = this.registry.byHash(pl.policyHash) ?? this.registry.getPolicyForEpoch(pl.epoch);
     if (!entry) return [];
     const hashes = fragmentHashes(encodeFragments(bytes, entry.policy.storage));
-    const j = hashes.findIndex((h, i) => !pl.hashes[i] || toHex(h) !== toHex(pl.hashes[i]!));
-    if (j >= 0 || hashes.length !== pl.hashes.length) {
-      const at = j >= 0 ? j : Math.min(hashes.length, pl.hashes.length);
-      return [{ code: 'content.hash-mismatch', seq: pl.seq, epoch: pl.epoch, message: `fragment ${at} of ${cid}: recorded ${pl.hashes[at] ? toHex(pl.hashes[at]!) : '(none)'}, recomputed from the bytes ${hashes[at] ? toHex(hashes[at]!) : '(none)'}`, recorded: pl.hashes[at] ? toHex(pl.hashes[at]!) : '', recomputed: hashes[at] ? toHex(hashes[at]!) : '' }];
+    const listed = pl.hashes;
+    const j = hashes.findIndex((h, i) => !listed[i] || toHex(h) !== toHex(listed[i]!));
+    if (j >= 0 || hashes.length !== listed.length) {
+      const at = j >= 0 ? j : Math.min(hashes.length, listed.length);
+      return [{ code: 'content.hash-mismatch', seq: pl.seq, epoch: pl.epoch, message: `fragment ${at} of ${cid}: recorded ${listed[at] ? toHex(listed[at]!) : '(none)'}, recomputed from the bytes ${hashes[at] ? toHex(hashes[at]!) : '(none)'}`, recorded: listed[at] ? toHex(listed[at]!) : '', recomputed: hashes[at] ? toHex(hashes[at]!) : '' }];
     }
     return [];
   }

@@ -1,0 +1,136 @@
+// What the replay keeps of each storage.place (docs/BUNDLE_FORMAT.md §10.4) for the placement
+// explanation, the storage proofs and redundancy, in a compact form (issue 7: a 1M-event ledger
+// has ~80k placements). The 32-byte root, recomputed root and fragment hashes live in a shared
+// byte pool instead of one Uint8Array each; the rendezvous choices (weights, runner-up) are not
+// kept but recomputed on demand from the eligible-node list the replay placed with, which is
+// shared by every placement computed from it. placeFragments is a pure function of
+// (cid, n, eligible nodes, zone rule), so the recomputation gives the same choices.
+
+import type { IdentitySummary } from './explain';
+import { placeFragments, type FragmentChoice, type PlacementNode } from './placement';
+import { fragmentShape } from './policy';
+import type { PolicyEntry } from './policy-registry';
+
+/** A slab allocator for 32-byte values: records keep (slab, offset) instead of a Uint8Array each. */
+export class HashPool {
+  static readonly SLAB = 1 << 16;
+  #slab = new Uint8Array(HashPool.SLAB);
+  #used = 0;
+
+  /** Copy `parts` (32 bytes each) next to each other; returns where they are. */
+  store(parts: readonly Uint8Array[]): { slab: Uint8Array; at: number } {
+    const need = parts.length * 32;
+    if (this.#used + need > this.#slab.length) {
+      this.#slab = new Uint8Array(Math.max(HashPool.SLAB, need));
+      this.#used = 0;
+    }
+    const at = this.#used;
+    parts.forEach((p, i) => this.#slab.set(p.length === 32 ? p : new Uint8Array(32), at + i * 32));
+    this.#used += need;
+    return { slab: this.#slab, at };
+  }
+}
+
+/** The placement's inputs as checkPlace has them (derived-checks.ts). */
+export interface PlacementInput {
+  cid: string;
+  epoch: number;
+  seq: number;
+  scheme: 'erasure' | 'replica';
+  k: number;
+  n: number;
+  size: number;
+  fragmentSize: number;
+  hashes: Uint8Array[];
+  nodes: string[];
+  root: Uint8Array;
+  rootRecomputed: Uint8Array;
+  policyHash: string;
+  matches: boolean;
+  proofs: Array<{ seq: number; epoch: number; index: number; node: string; valid: boolean }>;
+  nodeIdentity: IdentitySummary[];
+  live: number;
+  history: Array<{ epoch: number; live: number; redundancy: number }>;
+}
+
+export class PlacementRecord {
+  readonly cid: string;
+  readonly epoch: number;
+  readonly seq: number;
+  readonly scheme: 'erasure' | 'replica';
+  readonly k: number;
+  readonly n: number;
+  readonly size: number;
+  readonly fragmentSize: number;
+  readonly nodes: string[];
+  readonly policyHash: string;
+  readonly matches: boolean;
+  readonly proofs: Array<{ seq: number; epoch: number; index: number; node: string; valid: boolean }>;
+  /** Each node's AEGIS standing as evaluated at the placement. */
+  readonly nodeIdentity: IdentitySummary[];
+  /** Fragments on verified nodes as of the last close (RedundancyTracker). */
+  live: number;
+  /** Redundancy (live fragments − k) at each epoch close from the placement on, stored when it changes. */
+  readonly history: Array<{ epoch: number; live: number; redundancy: number }>;
+  /** root ‖ recomputed root ‖ fragment hashes, 32 bytes each, at #at in #slab. */
+  readonly #slab: Uint8Array;
+  readonly #at: number;
+  readonly #hashCount: number;
+  /** The policy and eligible nodes the replay placed this cid with; null when it had no placement for it. */
+  readonly #basis: { entry: PolicyEntry; eligible: readonly PlacementNode[] } | null;
+
+  constructor(x: PlacementInput, pool: HashPool, basis: { entry: PolicyEntry; eligible: readonly PlacementNode[] } | null) {
+    this.cid = x.cid;
+    this.epoch = x.epoch;
+    this.seq = x.seq;
+    this.scheme = x.scheme;
+    this.k = x.k;
+    this.n = x.n;
+    this.size = x.size;
+    this.fragmentSize = x.fragmentSize;
+    this.nodes = x.nodes;
+    this.policyHash = x.policyHash;
+    this.matches = x.matches;
+    this.proofs = x.proofs;
+    this.nodeIdentity = x.nodeIdentity;
+    this.live = x.live;
+    this.history = x.history;
+    const { slab, at } = pool.store([x.root, x.rootRecomputed, ...x.hashes]);
+    this.#slab = slab;
+    this.#at = at;
+    this.#hashCount = x.hashes.length;
+    this.#basis = basis;
+  }
+
+  #bytes(i: number): Uint8Array {
+    return this.#slab.subarray(this.#at + i * 32, this.#at + i * 32 + 32);
+  }
+
+  /** The fragment root as recorded. */
+  get root(): Uint8Array {
+    return this.#bytes(0);
+  }
+
+  /** The fragment root recomputed from the listed hashes. */
+  get rootRecomputed(): Uint8Array {
+    return this.#bytes(1);
+  }
+
+  /** The listed fragment hashes (views into the pool). */
+  get hashes(): Uint8Array[] {
+    return Array.from({ length: this.#hashCount }, (_, i) => this.#bytes(2 + i));
+  }
+
+  /** Fragment hash i, or undefined beyond the list. */
+  hash(i: number): Uint8Array | undefined {
+    return Number.isInteger(i) && i >= 0 && i < this.#hashCount ? this.#bytes(2 + i) : undefined;
+  }
+
+  /** The rendezvous placement the replay expected (§10.4), recomputed; [] when it had none. */
+  expected(): FragmentChoice[] {
+    const b = this.#basis;
+    if (!b) return [];
+    const s = b.entry.policy.storage;
+    return placeFragments(this.cid, fragmentShape(s).n, b.eligible, s.zoneDiversity);
+  }
+}
