@@ -131,6 +131,23 @@ export function signedMessage(env: Envelope): Uint8Array {
   return m;
 }
 
+// Messages are carved from a shared 64 KiB slab instead of allocated one by one: a typed array
+// over 64 bytes gets its own off-heap backing store, whose allocation and GC bookkeeping cost
+// more than the copy (issue 7: ~2x on signedMessageOfLine). A carved message owns its bytes, but
+// its `.buffer` is the slab's: copy it (as signature batches do), never transfer or detach it.
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+function carve(n: number): Uint8Array {
+  if (n > SLAB_BYTES >> 3) return new Uint8Array(n);
+  if (slabUsed + n > slab.length) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  slabUsed += n;
+  return slab.subarray(slabUsed - n, slabUsed);
+}
+
 const SIG_MEMBER = asciiBytes(',"sig":"');
 const SIGNER_KEY = ',"signer":"';
 const TYPE_KEY = '","type":"';
@@ -143,6 +160,7 @@ const V_END = '","v":1}';
  * compares). Canonical members are sorted and "sig" is neither first nor last, so canonical(env
  * without sig) is the line minus the bytes `,"sig":"<sig>"`; those end where the fixed tail
  * `,"signer":…,"type":…,"v":1}` starts. When the line is not laid out so, it re-encodes instead.
+ * The result may be a view into a buffer shared with other messages (see `carve`).
  */
 export function signedMessageOfLine(line: Uint8Array, env: Envelope): Uint8Array {
   const tail = SIGNER_KEY.length + env.signer.length + TYPE_KEY.length + env.type.length + V_END.length;
@@ -151,7 +169,7 @@ export function signedMessageOfLine(line: Uint8Array, env: Envelope): Uint8Array
   let laidOut = start > 0 && line[end - 1] === 0x22 && line[end] === 0x2c;
   for (let i = 0; laidOut && i < SIG_MEMBER.length; i++) laidOut = line[start + i] === SIG_MEMBER[i];
   if (!laidOut) return signedMessage(env);
-  const m = new Uint8Array(DOMAIN.length + line.length - (end - start));
+  const m = carve(DOMAIN.length + line.length - (end - start));
   m.set(DOMAIN, 0);
   m.set(line.subarray(0, start), DOMAIN.length);
   m.set(line.subarray(end), DOMAIN.length + start);

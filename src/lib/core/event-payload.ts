@@ -17,8 +17,19 @@ const isText = (v: unknown, min = 0): v is string => typeof v === 'string' && v.
 
 /** p has exactly the (distinct) keys: as many own keys, each wanted one among them. No sorting per event (issue 7). */
 function keysAre(p: Obj, keys: readonly string[]): boolean {
-  return Object.keys(p).length === keys.length && keys.every((k) => Object.hasOwn(p, k));
+  if (Object.keys(p).length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) if (!Object.hasOwn(p, keys[i]!)) return false;
+  return true;
 }
+
+// Field sets and signals, built once rather than per event (issue 7).
+const ATTEST_NODE = ['subject', 'kind', 'key', 'zone', 'validFrom', 'validUntil'];
+const ATTEST_USER = ['subject', 'kind', 'key', 'validFrom', 'validUntil'];
+const REVOKE = ['subject', 'from', 'reason'];
+const ACTIVATE = ['version', 'fromEpoch', 'policy'];
+const PUBLISH = ['cid', 'author', 'size', 'title'];
+const ENGAGEMENT = ['actor', 'cid', 'signal'];
+const SIGNALS: ReadonlySet<unknown> = new Set(['view', 'like', 'share', 'comment']);
 
 const finding = (code: FindingCode, env: Envelope, message: string): Finding => ({ code, seq: env.seq, epoch: env.epoch, message: `${env.type}: ${message}` });
 const schema = (env: Envelope, message: string): Finding => finding('event.schema', env, message);
@@ -47,7 +58,7 @@ export function checkPayload(env: Envelope): Finding | null {
   switch (env.type) {
     case 'aegis.attest': {
       const node = p['kind'] === 'node';
-      if (!keysAre(p, node ? ['subject', 'kind', 'key', 'zone', 'validFrom', 'validUntil'] : ['subject', 'kind', 'key', 'validFrom', 'validUntil'])) {
+      if (!keysAre(p, node ? ATTEST_NODE : ATTEST_USER)) {
         return schema(env, 'fields are subject, kind, key, validFrom, validUntil, and zone for nodes only');
       }
       if (!isSubjectId(p['subject'])) return schema(env, `subject ${JSON.stringify(p['subject'])} is not a subject id`);
@@ -59,13 +70,13 @@ export function checkPayload(env: Envelope): Finding | null {
       return null;
     }
     case 'aegis.revoke':
-      if (!keysAre(p, ['subject', 'from', 'reason'])) return schema(env, 'fields are subject, from, reason');
+      if (!keysAre(p, REVOKE)) return schema(env, 'fields are subject, from, reason');
       if (!isSubjectId(p['subject'])) return schema(env, `subject ${JSON.stringify(p['subject'])} is not a subject id`);
       if (!isNat(p['from']) || p['from'] < env.epoch) return schema(env, `from must be an epoch ≥ the event's epoch ${env.epoch}`);
       if (!isText(p['reason'])) return schema(env, 'reason must be a string of at most 256 characters');
       return null;
     case 'policy.activate': {
-      if (!keysAre(p, ['version', 'fromEpoch', 'policy'])) return schema(env, 'fields are version, fromEpoch, policy');
+      if (!keysAre(p, ACTIVATE)) return schema(env, 'fields are version, fromEpoch, policy');
       if (!isText(p['version'], 1)) return schema(env, 'version must be a non-empty string');
       const genesis = env.epoch === 0 && p['fromEpoch'] === 0;
       if (!isNat(p['fromEpoch']) || (!genesis && p['fromEpoch'] <= env.epoch)) return schema(env, `fromEpoch must be after the event's epoch ${env.epoch} (or 0 at genesis)`);
@@ -73,17 +84,17 @@ export function checkPayload(env: Envelope): Finding | null {
       return null;
     }
     case 'content.publish':
-      if (!keysAre(p, ['cid', 'author', 'size', 'title'])) return schema(env, 'fields are cid, author, size, title');
+      if (!keysAre(p, PUBLISH)) return schema(env, 'fields are cid, author, size, title');
       if (typeof p['cid'] !== 'string' || !isHex(p['cid'], 32)) return schema(env, 'cid must be 64 lowercase hex digits');
       if (!isSubjectId(p['author'])) return schema(env, 'author must be a subject id');
       if (!isNat(p['size'])) return schema(env, 'size must be a byte count');
       if (!isText(p['title'])) return schema(env, 'title must be a string of at most 256 characters');
       return null;
     case 'engagement':
-      if (!keysAre(p, ['actor', 'cid', 'signal'])) return schema(env, 'fields are actor, cid, signal');
+      if (!keysAre(p, ENGAGEMENT)) return schema(env, 'fields are actor, cid, signal');
       if (!isSubjectId(p['actor'])) return schema(env, 'actor must be a subject id');
       if (typeof p['cid'] !== 'string' || !isHex(p['cid'], 32)) return schema(env, 'cid must be 64 lowercase hex digits');
-      if (!['view', 'like', 'share', 'comment'].includes(p['signal'] as string)) return schema(env, 'signal must be view, like, share or comment');
+      if (!SIGNALS.has(p['signal'])) return schema(env, 'signal must be view, like, share or comment');
       return null;
     case 'epoch.close':
       if (p['epoch'] !== env.epoch) return schema(env, `payload epoch ${JSON.stringify(p['epoch'])} differs from the envelope's ${env.epoch}`);
