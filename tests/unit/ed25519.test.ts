@@ -9,12 +9,14 @@ import {
   probeBackend,
   pureBackend,
   verify,
+  verifyAllPure,
   type Ed25519Backend
 } from '../../src/lib/core/ed25519';
 import { createNodeBackend } from '../../src/cli/ed25519-node';
 import { createWebCryptoBackend, detectWebCryptoBackend, type SubtleEd25519 } from '../../src/lib/worker/ed25519-webcrypto';
 import { fromHex, toHex } from '../../src/lib/core/bytes';
 import spec from '../vectors/ed25519-speccheck/cases.json';
+import wycheproof from '../vectors/c2sp-wycheproof-ed25519/ed25519_test.json';
 
 const hex = (s: string): Uint8Array => fromHex(s)!;
 const le = (v: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => Number((v >> BigInt(8 * i)) & 255n));
@@ -225,6 +227,32 @@ describe('agreement on a seeded corpus (2,000 valid + 2,000 mutated; 10,000 in s
     // The corpus exercises every mutation kind, and some mutated signatures reach the backends.
     expect(new Set(invalid.map((c) => c.mutation)).size).toBe(8);
     expect(invalid.filter((c) => precheck(c.pub, c.sig) === null).length).toBeGreaterThan(1000);
+  });
+});
+
+describe('verifyAllPure (the pure backend over a whole batch)', () => {
+  it('gives verify(pureBackend) verdicts item by item on the corpus, speccheck, Wycheproof and malformed items in one batch', () => {
+    const { valid, invalid } = agreementCorpus(300, 7);
+    const cases: ({ key: Uint8Array; msg: Uint8Array; sig: Uint8Array } | null)[] = [...valid, ...invalid].map((c) => ({ key: c.pub, msg: c.msg, sig: c.sig }));
+    for (const c of spec as { pub_key: string; message: string; signature: string }[]) {
+      cases.push({ key: fromHex(c.pub_key)!, msg: fromHex(c.message)!, sig: fromHex(c.signature)! });
+    }
+    let wpValid = 0;
+    for (const g of wycheproof.testGroups) {
+      for (const t of g.tests) {
+        cases.push({ key: fromHex(g.publicKey.pk)!, msg: fromHex(t.msg)!, sig: fromHex(t.sig) ?? new Uint8Array(0) });
+        if (t.result === 'valid') wpValid++;
+      }
+    }
+    cases.splice(17, 0, null);
+    cases.splice(301, 0, null);
+    pureBackend.clearCache();
+    const want = cases.map((c) => (c !== null && verify(pureBackend, c.key, c.msg, c.sig) === true ? 1 : 0));
+    expect(want.filter((v) => v === 1).length).toBe(301 + wpValid); // 300 valid, speccheck case 3, Wycheproof's valid
+    pureBackend.clearCache();
+    expect(Array.from(verifyAllPure(cases.length, (i) => cases[i]!))).toEqual(want);
+    expect(Array.from(verifyAllPure(cases.length, (i) => cases[i]!))).toEqual(want); // warm key cache
+    expect(verifyAllPure(0, () => null).length).toBe(0);
   });
 });
 

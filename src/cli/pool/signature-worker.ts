@@ -3,7 +3,7 @@
 // core's `verify`, i.e. the §7 prechecks first, so both accept exactly the same set.
 
 import { parentPort } from 'node:worker_threads';
-import { pureBackend, verify, type Ed25519Backend } from '../../lib/core/ed25519';
+import { pureBackend, verify, verifyAllPure, type Ed25519Backend } from '../../lib/core/ed25519';
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../lib/core/signature-port';
 import { createNodeBackend } from '../ed25519-node';
 import { useSha256Backend } from '../../lib/core/hash';
@@ -13,7 +13,9 @@ useSha256Backend(nodeSha256Backend); // event ids and leaf hashes of event batch
 
 async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
   const backend: Ed25519Backend = choice === 'pure' ? pureBackend : createNodeBackend();
-  return { name: backend.name, verifyOne: (key, msg, sig) => verify(backend, key, msg, sig) };
+  const verifyOne = (key: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> => verify(backend, key, msg, sig);
+  // The pure backend checks a batch at once (one field inversion per batch), same verdicts.
+  return backend === pureBackend ? { name: backend.name, verifyOne, verifyAll: verifyAllPure } : { name: backend.name, verifyOne };
 }
 
 const port = parentPort;

@@ -17,7 +17,7 @@ import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import { isOnCurve } from './curve-membership';
-import { fixedWindowTable, sBminuskA, windowsFor, type VerifyKey } from './edwards25519';
+import { encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
 
 const Point = ed25519.Point;
 
@@ -253,6 +253,21 @@ class KeyCache {
 
 const keys = new KeyCache();
 
+/** R' = [S]B − [k]A for a signature whose S < L and whose key decodes; null otherwise. */
+function pureEquation(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projective | null {
+  if (pub.length !== 32 || sig.length !== 64) return null;
+  const s = sig.subarray(32);
+  if (!isReducedScalar(s)) return null;
+  const A = keys.get(pub);
+  if (A === null) return null;
+  const h = sha512.create();
+  h.update(sig.subarray(0, 32));
+  h.update(pub);
+  h.update(msg);
+  const k = bytes32LE(bigLE(h.digest()) % L);
+  return sBminuskAProjective(s, k, A);
+}
+
 /**
  * Pure-JS cofactorless verify: R' = [S]B − [k]A computed and encoded, accepted iff it equals the
  * 32 bytes of R (as libsodium does). Rejects S ≥ L and keys that do not decode strictly.
@@ -260,22 +275,42 @@ const keys = new KeyCache();
 export const pureBackend: Ed25519Backend & { clearCache(): void } = {
   name: 'pure',
   verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
-    if (pub.length !== 32 || sig.length !== 64) return false;
-    const s = sig.subarray(32);
-    if (!isReducedScalar(s)) return false;
-    const A = keys.get(pub);
-    if (A === null) return false;
-    const h = sha512.create();
-    h.update(sig.subarray(0, 32));
-    h.update(pub);
-    h.update(msg);
-    const k = bytes32LE(bigLE(h.digest()) % L);
-    return bytesEqual(sBminuskA(s, k, A), sig.subarray(0, 32));
+    const R = pureEquation(pub, msg, sig);
+    return R !== null && bytesEqual(encode(R), sig.subarray(0, 32));
   },
   clearCache(): void {
     keys.clear();
   }
 };
+
+/** One (key, message, signature) triple; null stands for an item that fails the length check. */
+export type SignatureTriple = { key: Uint8Array; msg: Uint8Array; sig: Uint8Array } | null;
+
+/**
+ * `verify(pureBackend, …)` over many signatures at once, one verdict byte each (1 valid): the
+ * same rule (precheck, then the equation), but the R' of the whole batch are encoded with one
+ * field inversion instead of one per signature (about a tenth of a pure verify, issue 7).
+ */
+export function verifyAllPure(count: number, item: (i: number) => SignatureTriple): Uint8Array {
+  const out = new Uint8Array(count);
+  const at: number[] = [];
+  const points: Projective[] = [];
+  const rs: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = item(i);
+    if (t === null) continue;
+    assertBytes(t.msg, 'message');
+    if (precheck(t.key, t.sig) !== null) continue;
+    const R = pureEquation(t.key, t.msg, t.sig);
+    if (R === null) continue;
+    at.push(i);
+    points.push(R);
+    rs.push(t.sig.subarray(0, 32));
+  }
+  const enc = encodeAll(points);
+  for (let j = 0; j < at.length; j++) if (bytesEqual(enc[j]!, rs[j]!)) out[at[j]!] = 1;
+  return out;
+}
 
 // RFC 8032 §7.1 TEST 1 (empty message), the known answer used to feature-detect backends.
 const PROBE_PUB = fromHex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')!;

@@ -247,17 +247,54 @@ class Acc {
     }
   }
 
-  /** The canonical 32-byte encoding (RFC 8032 §5.1.2): y little-endian, x's parity in bit 255. */
-  encode(): Uint8Array {
-    const zi = invert(this.Z);
-    const x = mod(this.X * zi);
-    const y = mod(this.Y * zi);
-    const out = new Uint8Array(32);
-    const hex = y.toString(16).padStart(64, '0');
-    for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(62 - 2 * i, 64 - 2 * i), 16);
-    if (x & 1n) out[31]! |= 0x80;
-    return out;
+  projective(): Projective {
+    return { X: this.X, Y: this.Y, Z: this.Z };
   }
+}
+
+/** A point as (X : Y : Z), x = X/Z, y = Y/Z (Z ≠ 0). */
+export interface Projective {
+  X: bigint;
+  Y: bigint;
+  Z: bigint;
+}
+
+/** The canonical 32-byte encoding (RFC 8032 §5.1.2) given 1/Z: y little-endian, x's parity in bit 255. */
+function encodeWith(p: Projective, zi: bigint): Uint8Array {
+  const x = mod(p.X * zi);
+  const y = mod(p.Y * zi);
+  const out = new Uint8Array(32);
+  const hex = y.toString(16).padStart(64, '0');
+  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(62 - 2 * i, 64 - 2 * i), 16);
+  if (x & 1n) out[31]! |= 0x80;
+  return out;
+}
+
+export function encode(p: Projective): Uint8Array {
+  return encodeWith(p, invert(p.Z));
+}
+
+/**
+ * The encodings of many points with one field inversion (Montgomery's trick: 3 multiplications
+ * per point instead of a ~265-multiplication inversion each). Every Z must be non-zero, as it is
+ * for points from the complete formulas.
+ */
+export function encodeAll(points: readonly Projective[]): Uint8Array[] {
+  const n = points.length;
+  const acc: bigint[] = new Array<bigint>(n);
+  let a = 1n;
+  for (let i = 0; i < n; i++) {
+    acc[i] = a;
+    a = (a * points[i]!.Z) % P;
+  }
+  let inv = invert(a);
+  const out: Uint8Array[] = new Array<Uint8Array>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    const p = points[i]!;
+    out[i] = encodeWith(p, (inv * acc[i]!) % P);
+    inv = (inv * p.Z) % P;
+  }
+  return out;
 }
 
 /** 2P, 3P, …: the odd multiples P, 3P, …, 15P of an affine point, as extended points. */
@@ -359,6 +396,11 @@ const kDigitsByWindow = new Map<number, Int16Array>();
  * else sliding windows.
  */
 export function sBminuskA(s: Uint8Array, k: Uint8Array, key: VerifyKey): Uint8Array {
+  return encode(sBminuskAProjective(s, k, key));
+}
+
+/** [s]B − [k]A as a projective point (encode it, or many at once with encodeAll). */
+export function sBminuskAProjective(s: Uint8Array, k: Uint8Array, key: VerifyKey): Projective {
   if (baseTable === null) baseTable = fixedWindowTable(BX, BY, B_WINDOW, B_WINDOWS);
   if (key.table !== null) {
     let kd = kDigitsByWindow.get(key.window);
@@ -369,5 +411,5 @@ export function sBminuskA(s: Uint8Array, k: Uint8Array, key: VerifyKey): Uint8Ar
     mulSliding(acc, key.x, key.y, k, true);
   }
   acc.addFixed(baseTable, B_WINDOW, signedDigits(s, B_WINDOW, sDigits), false);
-  return acc.encode();
+  return acc.projective();
 }

@@ -205,6 +205,23 @@ export async function verifyPacked(p: PackedSignatures, verifyOne: VerifyOne): P
   return out;
 }
 
+/** Verifies a whole batch at once (item(i) is null for a MALFORMED item); one byte per item. */
+export type VerifyAll = (count: number, item: (i: number) => { key: Uint8Array; msg: Uint8Array; sig: Uint8Array } | null) => Uint8Array;
+
+/** Like verifyPacked, for a backend that checks a batch as a whole (core ed25519 verifyAllPure). */
+export function verifyPackedAll(p: PackedSignatures, all: VerifyAll): Uint8Array {
+  assertPacked(p);
+  const keyViews: Uint8Array[] = [];
+  for (let k = 0; k < p.keys.length / 32; k++) keyViews.push(p.keys.subarray(32 * k, 32 * k + 32));
+  const out = all(p.count, (i) => {
+    const k = p.keyIndex[i]!;
+    if (k === MALFORMED) return null;
+    return { key: keyViews[k]!, msg: p.msgs.subarray(i === 0 ? 0 : p.msgEnds[i - 1]!, p.msgEnds[i]!), sig: p.sigs.subarray(64 * i, 64 * i + 64) };
+  });
+  if (out.length !== p.count) throw new TypeError('verifyPackedAll: one verdict per item');
+  return out;
+}
+
 /** Something that verifies packed batches elsewhere (a worker). Its answer is answerPacked's. */
 export interface SignatureEndpoint {
   verify(p: PackedSignatures): Promise<Uint8Array>;

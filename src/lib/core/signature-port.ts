@@ -9,7 +9,7 @@
 //                  chunk null ends the stream       worker → pool  {t:'digest', id, digest} | {t:'error', id, message}
 
 import { createSha256, type Sha256Hasher } from './hash';
-import { answerPacked, transferables, verifyPacked, type PackedSignatures, type SignatureEndpoint, type VerifyOne } from './signature-batch';
+import { answerPacked, transferables, verifyPacked, verifyPackedAll, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
 export type BackendChoice = 'auto' | 'native' | 'pure';
@@ -43,6 +43,8 @@ export interface Port<In, Out> {
 export interface WorkerVerifier {
   name: string;
   verifyOne: VerifyOne;
+  /** A whole-batch form with the same verdicts, used when present (the pure backend). */
+  verifyAll?: VerifyAll;
 }
 
 /**
@@ -91,7 +93,7 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
         try {
           if (!verifier) throw new TypeError('verify before init');
           const v = await verifier;
-          const verdicts = answerPacked(batch, await verifyPacked(batch, v.verifyOne));
+          const verdicts = answerPacked(batch, v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne));
           port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
         } catch (e) {
           port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) });

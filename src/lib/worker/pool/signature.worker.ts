@@ -3,7 +3,7 @@
 // pure-JS backend (per-signer precomputed tables for hot keys). Every verdict goes through core's
 // `verify`, i.e. the §7 prechecks first, so both backends accept exactly the same set.
 
-import { pureBackend, verify, type Ed25519Backend } from '../../core/ed25519';
+import { pureBackend, verify, verifyAllPure, type Ed25519Backend } from '../../core/ed25519';
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../core/signature-port';
 import { detectWebCryptoBackend } from '../ed25519-webcrypto';
 
@@ -14,7 +14,9 @@ async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
     if (fast) backend = fast;
     else if (choice === 'native') throw new Error('WebCrypto Ed25519 is not available or failed its known-answer test');
   }
-  return { name: backend.name, verifyOne: (key, msg, sig) => verify(backend, key, msg, sig) };
+  const verifyOne = (key: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> => verify(backend, key, msg, sig);
+  // The pure backend checks a batch at once (one field inversion per batch), same verdicts.
+  return backend === pureBackend ? { name: backend.name, verifyOne, verifyAll: verifyAllPure } : { name: backend.name, verifyOne };
 }
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
