@@ -223,13 +223,14 @@ class Acc {
     const ymx = t[3 * i + 1]!;
     const t2d = t[3 * i + 2]!;
     const { X, Y, Z, T } = this;
+    // −Q swaps y + x and y − x and negates 2dxy, i.e. swaps F and G below
     const A = ((Y - X) * (negative ? ypx : ymx)) % P;
     const B = ((Y + X) * (negative ? ymx : ypx)) % P;
-    const C = (T * (negative ? -t2d : t2d)) % P;
-    const Dd = 2n * Z;
+    const C = (T * t2d) % P;
+    const Dd = Z + Z;
     const E = B - A;
-    const F = Dd - C;
-    const G = Dd + C;
+    const F = negative ? Dd + C : Dd - C;
+    const G = negative ? Dd - C : Dd + C;
     const H = B + A;
     this.X = (E * F) % P;
     this.Y = (G * H) % P;
@@ -337,12 +338,12 @@ function mulSliding(acc: Acc, x: bigint, y: bigint, n: Uint8Array, negate: boole
       // dbl-2008-hwcd; T only when an addition follows
       const A = (X * X) % P;
       const B = (Y * Y) % P;
-      const C = (2n * Z * Z) % P;
+      const ZZ = (Z * Z) % P;
       const H = A + B;
       const s = X + Y;
       const E = H - ((s * s) % P);
       const G = A - B;
-      const F = C + G;
+      const F = ZZ + ZZ + G;
       X = (E * F) % P;
       Y = (G * H) % P;
       Z = (F * G) % P;
@@ -356,11 +357,11 @@ function mulSliding(acc: Acc, x: bigint, y: bigint, n: Uint8Array, negate: boole
       const t2d = c[k + 2]!;
       const A = ((Y - X) * (neg ? ypx : ymx)) % P;
       const B = ((Y + X) * (neg ? ymx : ypx)) % P;
-      const C = (T * (neg ? -t2d : t2d)) % P;
+      const C = (T * t2d) % P;
       const Dd = (Z * c[k + 3]!) % P;
       const E = B - A;
-      const F = Dd - C;
-      const G = Dd + C;
+      const F = neg ? Dd + C : Dd - C;
+      const G = neg ? Dd - C : Dd + C;
       const H = B + A;
       X = (E * F) % P;
       Y = (G * H) % P;
