@@ -44,12 +44,12 @@ describe('economy on an issuer ledger', () => {
     expect(entries.length).toBeGreaterThanOrEqual(4);
     const change = entries[1]!.fromEpoch;
     const before = change - 1;
-    const rewarded = replayer.rewards.get(before)!.rewarded[0]!;
+    const rewarded = replayer.epochRewards(before)!.rewarded[0]!;
     const x = replayer.explainReward(rewarded, before)!;
     expect(x.policy!.version).toBe(entries[0]!.version);
     expect(x.policy!.toEpoch).toBe(before);
     expect(x.matches).toBe(true);
-    const after = replayer.rewards.get(change)!.rewarded[0]!;
+    const after = replayer.epochRewards(change)!.rewarded[0]!;
     expect(replayer.explainReward(after, change)!.policy!.version).toBe(entries[1]!.version);
   });
 });

@@ -124,7 +124,7 @@ const amt = formatAmount;
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 function identityOf(r: Replayer, subject: string, epoch: number): IdentitySummary {
-  const seen = r.identities.get(epoch)?.get(subject);
+  const seen = r.identities.get(epoch, subject);
   if (seen) return { ...seen };
   return { subject, status: r.identity.status(subject, epoch), attestationSeq: r.identity.attestationSeq(subject, epoch), revocationSeq: r.identity.revocationSeq(subject, epoch) };
 }
@@ -144,11 +144,12 @@ export function buildRewardExplanation(r: Replayer, account: string, epoch: numb
   const rewards = r.epochRewards(epoch);
   const entry = r.rewardPolicy.get(epoch) ?? r.registry.getPolicyForEpoch(epoch);
   if (!entry) return null;
-  const known = r.identity.kind(account) === 'user' || rewards?.lines.has(account) || r.recorded.get(epoch)?.rewards.has(account);
+  const line = r.rewardLine(account, epoch);
+  const rec = r.recorded.reward(epoch, account);
+  const known = r.identity.kind(account) === 'user' || line !== undefined || rec !== undefined;
   if (!known) return null;
   const p = entry.policy.reward;
-  const line = rewards?.lines.get(account);
-  const act = r.activity.get(epoch)?.get(account);
+  const act = r.activity.of(epoch, account);
   const weightsText = SIGNALS.map((s) => `${act?.signals[s] ?? 0} ${s} × ${amt(p.signalWeights[s])}`).join(' + ');
   const snap = identityOf(r, account, epoch);
   const guards = line && line.guards !== ALL_PASS ? line.guards : line ? aegisGuards(snap, epoch, r.firstValidFrom.get(account), entry.policy.aegis.minAttestationAge) : r.guards(account, epoch, entry.policy);
@@ -168,7 +169,6 @@ export function buildRewardExplanation(r: Replayer, account: string, epoch: numb
     { id: 'cap', label: line?.capped ? 'Cap applied' : 'Cap (not reached)', value: amt(line?.cap ?? 0n), formula: 'min(cap per account, cap as share of pool)' },
     { id: 'final', label: 'Reward', value: amt(line?.amount ?? 0n), formula: line?.eligible === false ? 'a guard failed: nothing' : 'min(pool share, cap)' }
   ];
-  const rec = r.recorded.get(epoch)?.rewards.get(account);
   const recomputed = amt(line?.amount ?? 0n);
   return {
     kind: 'reward',
@@ -215,7 +215,7 @@ export function buildRankingExplanation(r: Replayer, cid: string, epoch: number)
   const entry = r.rewardPolicy.get(epoch) ?? r.registry.getPolicyForEpoch(epoch);
   const pol = entry?.policy.ranking;
   const line = ranking.scores.get(cid) ?? scoreLineAt(r, cid, epoch, content.epoch);
-  const sig = r.contentSignals.get(epoch)?.get(cid);
+  const sig = r.contentSignals.of(epoch, cid);
   const idx = ranking.order.indexOf(cid);
   const rank = idx >= 0 ? idx + 1 : null;
   const score = line?.score ?? 0n;
@@ -228,7 +228,7 @@ export function buildRankingExplanation(r: Replayer, cid: string, epoch: number)
         { id: 'rank', label: 'Rank', value: rank === null ? 'unranked' : String(rank), formula: 'score descending, then content id ascending' }
       ]
     : [];
-  const rec = r.recorded.get(epoch)?.ranking ?? null;
+  const rec = r.recorded.ranking(epoch);
   const recEntry = rec?.entries.find((x) => x.cid === cid) ?? null;
   const inTop = rank !== null && rank <= ranking.topN;
   const neighbours = [idx - 1, idx + 1].filter((i) => idx >= 0 && i >= 0 && i < ranking.order.length).map((i) => ({ rank: i + 1, cid: ranking.order[i]!, score: amt(ranking.scores.get(ranking.order[i]!)!.score) }));

@@ -13,6 +13,8 @@ import type { Envelope, EventType, Finding, IdentityView } from '../types';
 import { AccountBook, TREASURY, type AccountState } from './account-state';
 import { DriftTracker, percent, type EpochDrift, type DriftItem } from './drift';
 import { encodeFragments } from './erasure';
+import { IdentityArchive, RecordedArchive, RewardArchive, type EpochTotals } from './epoch-archive';
+import { EpochInputs } from './epoch-inputs';
 import { checkDerived } from './derived-checks';
 import { honestEpochEnd } from './operator';
 import { RedundancyTracker, type RedundancySummary } from './redundancy';
@@ -23,7 +25,7 @@ import { HashPool, PlacementRecord, type PlacementInput } from './placement-reco
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
 import { PolicyRegistry, type PolicyEntry } from './policy-registry';
 import { computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
-import { aegisGuards, ALL_PASS, computeEpochRewards, emptyActivity, type AccountActivity, type EpochRewards, type Guard } from './reward';
+import { aegisGuards, ALL_PASS, computeEpochRewards, emptyActivity, type AccountActivity, type EpochRewards, type Guard, type RewardLine } from './reward';
 import { fragmentHashes } from './storage-proof';
 
 /** How many contributing seqs an explanation lists (the count is always complete). */
@@ -91,11 +93,7 @@ export interface Computation {
   identities: Map<string, IdentitySummary>;
 }
 
-export interface EpochRecorded {
-  rewards: Map<string, { seq: number; amount: bigint }>;
-  distributed: bigint;
-  ranking: { seq: number; entries: RankEntry[] } | null;
-}
+export type { EpochRecorded, EpochTotals } from './epoch-archive';
 
 type Obj = { [k: string]: Json };
 const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -109,18 +107,20 @@ export class Replayer {
 
   readonly contents = new Map<string, ContentRecord>();
   readonly firstValidFrom = new Map<string, number>();
-  readonly activity = new Map<number, Map<string, AccountActivity>>();
-  readonly contentSignals = new Map<number, Map<string, ContentSignals>>();
+  /** Inputs per epoch and account / content item: live while the epoch is replayed, packed once the replay moved on. */
+  readonly activity = new EpochInputs<AccountActivity>(true);
+  readonly contentSignals = new EpochInputs<ContentSignals>(false);
   readonly published = new Map<number, string[]>();
-  readonly rewards = new Map<number, EpochRewards>();
+  /** Closed epochs' rewards (lines recomputed on demand once packed; epoch-archive.ts). */
+  readonly rewards = new RewardArchive();
   readonly rankings = new Map<number, EpochRanking>();
   readonly rewardPolicy = new Map<number, PolicyEntry>();
-  readonly recorded = new Map<number, EpochRecorded>();
+  readonly recorded = new RecordedArchive();
   readonly placements = new Map<string, PlacementRecord>();
   readonly closes = new Map<number, EpochClose>();
   readonly redundancy = new RedundancyTracker();
   /** AEGIS standing per epoch as the replay evaluated it (explanations show this, not today's view). */
-  readonly identities = new Map<number, Map<string, IdentitySummary>>();
+  readonly identities = new IdentityArchive();
   /** @internal Ranking scores carried into the next epoch. */
   carried = new Map<string, bigint>();
   /** @internal Consecutive-active-epoch counters as of the last close. */
@@ -162,7 +162,10 @@ export class Replayer {
   #apply(env: Envelope, seq: number): Finding[] {
     const e = env.epoch;
     const p = env.payload;
-    if (e > this.#lastEpoch) this.#lastEpoch = e;
+    if (e > this.#lastEpoch) {
+      this.#packBefore(e);
+      this.#lastEpoch = e;
+    }
     switch (env.type) {
       case 'aegis.attest':
         if (isObj(p) && typeof p.subject === 'string' && typeof p.validFrom === 'number' && typeof p.validUntil === 'number') {
@@ -216,9 +219,17 @@ export class Replayer {
 
   // ----- inputs ------------------------------------------------------------------------------
 
+  /** Pack what explanations keep of the epochs before e: the replay has moved past them (epoch-archive.ts). */
+  #packBefore(e: number): void {
+    this.activity.packBefore(e);
+    this.contentSignals.packBefore(e);
+    this.rewards.packBefore(e, (x) => this.activity.packed(x), (x) => this.rewardPolicy.get(x)?.policy.reward);
+    this.identities.packBefore(e, (x) => this.activity.packed(x));
+    this.recorded.packBefore(e);
+  }
+
   #activityOf(e: number, account: string): AccountActivity {
-    let m = this.activity.get(e);
-    if (!m) this.activity.set(e, (m = new Map()));
+    const m = this.activity.mutable(e);
     let a = m.get(account);
     if (!a) m.set(account, (a = emptyActivity()));
     return a;
@@ -248,8 +259,7 @@ export class Replayer {
     a.signals[signal]++;
     a.events++;
     if (a.seqs.length < MAX_INPUT_SEQS) a.seqs.push(seq);
-    let m = this.contentSignals.get(e);
-    if (!m) this.contentSignals.set(e, (m = new Map()));
+    const m = this.contentSignals.mutable(e);
     let c = m.get(cid);
     if (!c) m.set(cid, (c = emptySignals()));
     c.signals[signal]++;
@@ -424,9 +434,15 @@ export class Replayer {
     });
   }
 
-  /** Rewards computed for an epoch: committed at its close, or live for the open epoch. */
-  epochRewards(epoch: number): EpochRewards | null {
-    return this.rewards.get(epoch) ?? (this.#isOpen(epoch) ? this.computeEpoch(epoch).rewards : null);
+  /** Reward totals of an epoch: committed at its close, or live for the open epoch. */
+  epochRewards(epoch: number): EpochTotals | null {
+    return this.rewards.totals(epoch) ?? (this.#isOpen(epoch) ? this.computeEpoch(epoch).rewards : null);
+  }
+
+  /** An account's reward line at an epoch (as epochRewards), or undefined when it was not active then. */
+  rewardLine(account: string, epoch: number): RewardLine | undefined {
+    if (this.rewards.has(epoch)) return this.rewards.line(epoch, account);
+    return this.#isOpen(epoch) ? this.computeEpoch(epoch).rewards?.lines.get(account) : undefined;
   }
 
   epochRanking(epoch: number): EpochRanking | null {

@@ -107,6 +107,29 @@ export function rewardCap(p: RewardParams): bigint {
   return min(p.capPerAccount, mul(p.pool, p.capShareOfPool));
 }
 
+/** An account's line before the pool split (§10.2): base, streak bonus and weight; share and amount 0. */
+export function weighLine(account: string, act: AccountActivity, p: RewardParams, streak: number, guards: readonly Guard[]): RewardLine {
+  let signalBase = 0n;
+  for (const s of SIGNALS) signalBase = add(signalBase, BigInt(act.signals[s]) * p.signalWeights[s]);
+  const publicationBase = BigInt(act.publications) * p.publicationWeight;
+  const base = add(signalBase, publicationBase);
+  const bonusEpochs = Math.max(0, Math.min(streak - 1, p.streakMax));
+  const bonus = mul(base, p.streakBonus * BigInt(bonusEpochs));
+  const weight = add(base, bonus);
+  const eligible = guards.every((g) => g.pass);
+  return { account, signalBase, publicationBase, base, streak, bonusEpochs, bonus, weight, guards, eligible, share: 0n, cap: 0n, capped: false, amount: 0n };
+}
+
+/** The pool split of one weighed line, given the epoch's total eligible weight and cap (§10.2). */
+export function settleLine(l: RewardLine, p: RewardParams, totalWeight: bigint, cap: bigint): RewardLine {
+  l.cap = cap;
+  if (!l.eligible || totalWeight === 0n) return l;
+  l.share = mulDiv(p.pool, l.weight, totalWeight);
+  l.capped = l.share > cap;
+  l.amount = min(l.share, cap);
+  return l;
+}
+
 export function computeEpochRewards(
   epoch: number,
   p: RewardParams,
@@ -118,30 +141,15 @@ export function computeEpochRewards(
   const lines = new Map<string, RewardLine>();
   let totalWeight = 0n;
   for (const account of accounts) {
-    const act = activity.get(account)!;
-    let signalBase = 0n;
-    for (const s of SIGNALS) signalBase = add(signalBase, BigInt(act.signals[s]) * p.signalWeights[s]);
-    const publicationBase = BigInt(act.publications) * p.publicationWeight;
-    const base = add(signalBase, publicationBase);
-    const streak = streakOf(account);
-    const bonusEpochs = Math.max(0, Math.min(streak - 1, p.streakMax));
-    const bonus = mul(base, p.streakBonus * BigInt(bonusEpochs));
-    const weight = add(base, bonus);
-    const guards = guardsOf(account);
-    const eligible = guards.every((g) => g.pass);
-    if (eligible) totalWeight = add(totalWeight, weight);
-    lines.set(account, { account, signalBase, publicationBase, base, streak, bonusEpochs, bonus, weight, guards, eligible, share: 0n, cap: 0n, capped: false, amount: 0n });
+    const l = weighLine(account, activity.get(account)!, p, streakOf(account), guardsOf(account));
+    if (l.eligible) totalWeight = add(totalWeight, l.weight);
+    lines.set(account, l);
   }
   const cap = rewardCap(p);
   let distributed = 0n;
   const rewarded: string[] = [];
   for (const account of accounts) {
-    const l = lines.get(account)!;
-    l.cap = cap;
-    if (!l.eligible || totalWeight === 0n) continue;
-    l.share = mulDiv(p.pool, l.weight, totalWeight);
-    l.capped = l.share > cap;
-    l.amount = min(l.share, cap);
+    const l = settleLine(lines.get(account)!, p, totalWeight, cap);
     distributed = add(distributed, l.amount);
     if (l.amount > 0n) rewarded.push(account);
   }

@@ -1,0 +1,280 @@
+// What the replay keeps of a closed epoch for Explain-This (docs/ATLAS_EXPLAINABILITY_ARCH.md §4),
+// packed once the replay has moved past it (issue 7: a 1M-event ledger has ~1,200 epochs):
+//
+// - rewards: the epoch totals, and per active account only its streak and (when a guard failed)
+//   its guards; a reward line is recomputed on demand with the same weighLine/settleLine as the
+//   epoch's computation (§10.2), from the account's packed activity and the epoch's policy;
+// - AEGIS snapshots: status and seqs in typed arrays aligned with the packed activity, and the
+//   other subjects (storage nodes) in a list shared by consecutive epochs when it is unchanged;
+// - recorded rewards: account, seq and amount per reward.allocate, in sorted arrays.
+//
+// Each archive takes the live value with set() (derived-checks.ts at the close) and packs it in
+// pack(); get() for an update (a derived event of an epoch already packed) unpacks it first, so
+// the values never change, only their representation.
+
+import type { IdentityStatus } from '../types';
+import type { PackedInputs } from './epoch-inputs';
+import type { IdentitySummary } from './explain';
+import type { RankEntry } from './ranking';
+import type { RewardParams } from './policy';
+import { ALL_PASS, settleLine, weighLine, type AccountActivity, type EpochRewards, type Guard, type RewardLine } from './reward';
+
+export type EpochTotals = Omit<EpochRewards, 'lines'>;
+
+interface PackedRewards {
+  totals: EpochTotals;
+  params: RewardParams;
+  activity: PackedInputs<AccountActivity>;
+  /** Streak of each active account, aligned with `activity`. */
+  streaks: Int32Array;
+  /** Guards of the accounts where one failed (the others passed every guard). */
+  guards: Map<string, readonly Guard[]>;
+}
+
+export class RewardArchive {
+  readonly #live = new Map<number, EpochRewards>();
+  readonly #packed = new Map<number, PackedRewards>();
+
+  set(e: number, rw: EpochRewards): void {
+    this.#packed.delete(e);
+    this.#live.set(e, rw);
+  }
+
+  has(e: number): boolean {
+    return this.#live.has(e) || this.#packed.has(e);
+  }
+
+  totals(e: number): EpochTotals | null {
+    const live = this.#live.get(e);
+    if (live) {
+      const { lines: _lines, ...totals } = live;
+      return totals;
+    }
+    return this.#packed.get(e)?.totals ?? null;
+  }
+
+  /** The reward line of `account` at e (recomputed when packed); undefined when it was not active. */
+  line(e: number, account: string): RewardLine | undefined {
+    const live = this.#live.get(e);
+    if (live) return live.lines.get(account);
+    const p = this.#packed.get(e);
+    if (!p) return undefined;
+    const i = p.activity.indexOf(account);
+    if (i < 0) return undefined;
+    const l = weighLine(account, p.activity.at(i), p.params, p.streaks[i]!, p.guards.get(account) ?? ALL_PASS);
+    return settleLine(l, p.params, p.totals.totalWeight, p.totals.cap);
+  }
+
+  /** Pack every live epoch before e. */
+  packBefore(e: number, activityOf: (x: number) => PackedInputs<AccountActivity> | undefined, paramsOf: (x: number) => RewardParams | undefined): void {
+    for (const x of [...this.#live.keys()]) if (x < e) this.pack(x, activityOf(x), paramsOf(x));
+  }
+
+  /** Pack epoch e, whose lines are exactly one per key of `activity` (else it stays as it is). */
+  pack(e: number, activity: PackedInputs<AccountActivity> | undefined, params: RewardParams | undefined): void {
+    const rw = this.#live.get(e);
+    if (!rw || !activity || !params || rw.lines.size !== activity.size) return;
+    const streaks = new Int32Array(activity.size);
+    const guards = new Map<string, readonly Guard[]>();
+    for (let i = 0; i < activity.size; i++) {
+      const l = rw.lines.get(activity.keyAt(i));
+      if (!l) return;
+      streaks[i] = l.streak;
+      if (l.guards !== ALL_PASS) guards.set(l.account, l.guards);
+    }
+    const { lines: _lines, ...totals } = rw;
+    this.#packed.set(e, { totals, params, activity, streaks, guards });
+    this.#live.delete(e);
+  }
+}
+
+const STATUSES: readonly IdentityStatus[] = ['verified', 'revoked', 'expired', 'pending', 'unknown'];
+const ABSENT = 255;
+
+/** AEGIS snapshots of subjects in typed arrays: status code (ABSENT when not looked at), seqs (−1 for null). */
+class PackedSnapshots {
+  readonly status: Uint8Array;
+  readonly attestation: Int32Array;
+  readonly revocation: Int32Array;
+
+  constructor(n: number) {
+    this.status = new Uint8Array(n).fill(ABSENT);
+    this.attestation = new Int32Array(n);
+    this.revocation = new Int32Array(n);
+  }
+
+  put(i: number, s: IdentitySummary): void {
+    this.status[i] = STATUSES.indexOf(s.status);
+    this.attestation[i] = s.attestationSeq ?? -1;
+    this.revocation[i] = s.revocationSeq ?? -1;
+  }
+
+  /** Whether every value fits (status known, seqs in Int32 range), so that at() gives it back exactly. */
+  static fits(s: IdentitySummary): boolean {
+    const seq = (x: number | null): boolean => x === null || (Number.isInteger(x) && x >= 0 && x <= 0x7fffffff);
+    return STATUSES.includes(s.status) && seq(s.attestationSeq) && seq(s.revocationSeq);
+  }
+
+  at(i: number, subject: string): IdentitySummary | undefined {
+    const st = this.status[i]!;
+    if (st === ABSENT) return undefined;
+    const a = this.attestation[i]!;
+    const r = this.revocation[i]!;
+    return { subject, status: STATUSES[st]!, attestationSeq: a < 0 ? null : a, revocationSeq: r < 0 ? null : r };
+  }
+
+  equals(o: PackedSnapshots): boolean {
+    const same = (x: ArrayLike<number>, y: ArrayLike<number>): boolean => {
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+      return true;
+    };
+    return same(this.status, o.status) && same(this.attestation, o.attestation) && same(this.revocation, o.revocation);
+  }
+}
+
+interface PackedIdentities {
+  activity: PackedInputs<AccountActivity> | undefined;
+  /** Snapshots of the active accounts, aligned with `activity`. */
+  accounts: PackedSnapshots;
+  /** The other subjects looked at (storage nodes), sorted, and their snapshots; shared with the previous epoch when equal. */
+  others: { keys: string[]; snaps: PackedSnapshots };
+}
+
+/** The AEGIS standing of every subject the replay's guards looked at, per epoch (explanations show it). */
+export class IdentityArchive {
+  readonly #live = new Map<number, Map<string, IdentitySummary>>();
+  readonly #packed = new Map<number, PackedIdentities>();
+  #lastOthers: { keys: string[]; snaps: PackedSnapshots } | null = null;
+
+  set(e: number, m: Map<string, IdentitySummary>): void {
+    this.#packed.delete(e);
+    this.#live.set(e, m);
+  }
+
+  /** The snapshot of `subject` at e, or undefined when the replay did not look at it then. */
+  get(e: number, subject: string): IdentitySummary | undefined {
+    const live = this.#live.get(e);
+    if (live) return live.get(subject);
+    const p = this.#packed.get(e);
+    if (!p) return undefined;
+    const i = p.activity ? p.activity.indexOf(subject) : -1;
+    if (i >= 0) return p.accounts.at(i, subject);
+    const keys = p.others.keys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid]! < subject) lo = mid + 1;
+      else hi = mid;
+    }
+    return keys[lo] === subject ? p.others.snaps.at(lo, subject) : undefined;
+  }
+
+  /** Pack every live epoch before e. */
+  packBefore(e: number, activityOf: (x: number) => PackedInputs<AccountActivity> | undefined): void {
+    for (const x of [...this.#live.keys()]) if (x < e) this.pack(x, activityOf(x));
+  }
+
+  /** Pack epoch e (it stays live when a value would not survive the packing). */
+  pack(e: number, activity: PackedInputs<AccountActivity> | undefined): void {
+    const m = this.#live.get(e);
+    if (!m) return;
+    for (const s of m.values()) if (!PackedSnapshots.fits(s)) return;
+    const accounts = new PackedSnapshots(activity?.size ?? 0);
+    const keys: string[] = [];
+    for (const [k, s] of m) {
+      const i = activity ? activity.indexOf(k) : -1;
+      if (i >= 0) accounts.put(i, s);
+      else keys.push(k);
+    }
+    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const snaps = new PackedSnapshots(keys.length);
+    keys.forEach((k, i) => snaps.put(i, m.get(k)!));
+    const last = this.#lastOthers;
+    const others = last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i]) && last.snaps.equals(snaps) ? last : { keys, snaps };
+    this.#lastOthers = others;
+    this.#packed.set(e, { activity, accounts, others });
+    this.#live.delete(e);
+  }
+}
+
+export interface EpochRecorded {
+  rewards: Map<string, { seq: number; amount: bigint }>;
+  distributed: bigint;
+  ranking: { seq: number; entries: RankEntry[] } | null;
+}
+
+interface PackedRecorded {
+  /** Rewarded accounts, sorted, with the seq and amount of their reward.allocate. */
+  accounts: string[];
+  seqs: Int32Array;
+  amounts: bigint[];
+  /** The accounts in the order they were recorded (for unpacking). */
+  order: Int32Array;
+  distributed: bigint;
+  ranking: { seq: number; entries: RankEntry[] } | null;
+}
+
+/** The derived values as the ledger recorded them, per epoch. */
+export class RecordedArchive {
+  readonly #live = new Map<number, EpochRecorded>();
+  readonly #packed = new Map<number, PackedRecorded>();
+
+  set(e: number, rec: EpochRecorded): void {
+    this.#packed.delete(e);
+    this.#live.set(e, rec);
+  }
+
+  /** The recorded values of e to update (unpacked first when packed). */
+  get(e: number): EpochRecorded | undefined {
+    const live = this.#live.get(e);
+    if (live) return live;
+    const p = this.#packed.get(e);
+    if (!p) return undefined;
+    const rewards = new Map<string, { seq: number; amount: bigint }>();
+    for (const i of p.order) rewards.set(p.accounts[i]!, { seq: p.seqs[i]!, amount: p.amounts[i]! });
+    const rec: EpochRecorded = { rewards, distributed: p.distributed, ranking: p.ranking };
+    this.set(e, rec);
+    return rec;
+  }
+
+  reward(e: number, account: string): { seq: number; amount: bigint } | undefined {
+    const live = this.#live.get(e);
+    if (live) return live.rewards.get(account);
+    const p = this.#packed.get(e);
+    if (!p) return undefined;
+    let lo = 0;
+    let hi = p.accounts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (p.accounts[mid]! < account) lo = mid + 1;
+      else hi = mid;
+    }
+    return p.accounts[lo] === account ? { seq: p.seqs[lo]!, amount: p.amounts[lo]! } : undefined;
+  }
+
+  ranking(e: number): { seq: number; entries: RankEntry[] } | null {
+    return this.#live.get(e)?.ranking ?? this.#packed.get(e)?.ranking ?? null;
+  }
+
+  /** Pack every live epoch before e. */
+  packBefore(e: number): void {
+    for (const x of [...this.#live.keys()]) if (x < e) this.pack(x);
+  }
+
+  pack(e: number): void {
+    const rec = this.#live.get(e);
+    if (!rec) return;
+    for (const x of rec.rewards.values()) if (!(Number.isInteger(x.seq) && x.seq >= 0 && x.seq <= 0x7fffffff)) return;
+    const recorded = [...rec.rewards.keys()];
+    const sorted = Int32Array.from(recorded.keys()).sort((a, b) => (recorded[a]! < recorded[b]! ? -1 : recorded[a]! > recorded[b]! ? 1 : 0));
+    const accounts = Array.from(sorted, (i) => recorded[i]!);
+    const seqs = Int32Array.from(accounts, (a) => rec.rewards.get(a)!.seq);
+    const amounts = accounts.map((a) => rec.rewards.get(a)!.amount);
+    const order = new Int32Array(sorted.length);
+    sorted.forEach((orig, pos) => (order[orig] = pos));
+    this.#packed.set(e, { accounts, seqs, amounts, order, distributed: rec.distributed, ranking: rec.ranking });
+    this.#live.delete(e);
+  }
+}

@@ -1,0 +1,144 @@
+// Packing a closed epoch (epoch-inputs.ts, epoch-archive.ts) changes the representation only: every
+// value read back, and every Map rebuilt for an update, equals the one that was packed.
+
+import { describe, expect, it } from 'vitest';
+import { ALL_PASS, computeEpochRewards, type AccountActivity, type Guard } from '../../../src/lib/core/economy/reward';
+import { EpochInputs, PackedInputs } from '../../../src/lib/core/economy/epoch-inputs';
+import { IdentityArchive, RecordedArchive, RewardArchive } from '../../../src/lib/core/economy/epoch-archive';
+import type { ContentSignals } from '../../../src/lib/core/economy/ranking';
+import type { RewardParams } from '../../../src/lib/core/economy/policy';
+import type { IdentitySummary } from '../../../src/lib/core/economy/explain';
+
+/** xorshift32: the same pseudo-random inputs on every run. */
+function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+
+const E18 = 10n ** 18n;
+const params: RewardParams = {
+  pool: 1000n * E18,
+  signalWeights: { comment: 3n * E18, like: 2n * E18, share: 5n * E18, view: E18 },
+  publicationWeight: 10n * E18,
+  streakBonus: E18 / 10n,
+  streakMax: 5,
+  capPerAccount: 100n * E18,
+  capShareOfPool: E18 / 20n
+} as RewardParams;
+
+function activity(r: (n: number) => number, n: number): Map<string, AccountActivity> {
+  const m = new Map<string, AccountActivity>();
+  let seq = 0;
+  for (let i = 0; i < n; i++) {
+    const events = 1 + r(40);
+    const seqs = Array.from({ length: Math.min(events, 20) }, () => (seq += 1 + r(9)));
+    m.set(`u-${String(r(100000)).padStart(6, '0')}-${i}`, { signals: { comment: r(5), like: r(5), share: r(3), view: r(20) }, publications: r(3), seqs, events });
+  }
+  return m;
+}
+
+describe('packed epoch inputs', () => {
+  it('give back every key, in first-seen order, with the same values and shape', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const m = activity(rng(seed), seed * 7);
+      const p = new PackedInputs(m, true);
+      expect(p.toMap()).toEqual(m);
+      expect([...p.toMap().keys()]).toEqual([...m.keys()]);
+      for (const [k, v] of m) expect(p.get(k)).toEqual(v);
+      expect(p.get('u-missing')).toBeUndefined();
+      const signals = new Map<string, ContentSignals>([...m].map(([k, v]) => [k, { signals: v.signals, seqs: v.seqs, events: v.events }]));
+      const q = new PackedInputs(signals, false);
+      for (const [k, v] of signals) expect(Object.keys(q.get(k)!)).toEqual(Object.keys(v));
+      expect(q.toMap()).toEqual(signals);
+    }
+  });
+
+  it('unpack an epoch that is updated after packing', () => {
+    const inputs = new EpochInputs<AccountActivity>(true);
+    const m = activity(rng(3), 50);
+    const live = inputs.mutable(4);
+    for (const [k, v] of m) live.set(k, v);
+    inputs.packBefore(5);
+    expect(inputs.packed(4)).toBeDefined();
+    expect(inputs.of(4, [...m.keys()][7]!)).toEqual([...m.values()][7]);
+    const again = inputs.mutable(4);
+    expect(again).toEqual(m);
+    expect(inputs.packed(4)).toBeUndefined();
+    expect(inputs.get(4)).toBe(again);
+  });
+});
+
+describe('archived epochs', () => {
+  it('recompute every reward line exactly (weighLine + settleLine, as the epoch computation did)', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const r = rng(seed);
+      const m = activity(r, 40 + seed * 13);
+      const failed: Guard[] = [{ name: 'aegis-verified', pass: false, reason: 'revoked' }, { name: 'attestation-age', pass: true, reason: 'ok' }];
+      const bad = new Set([...m.keys()].filter(() => r(10) === 0));
+      const streaks = new Map([...m.keys()].map((k) => [k, 1 + r(8)]));
+      const rw = computeEpochRewards(9, params, m, (a) => streaks.get(a)!, (a) => (bad.has(a) ? failed : ALL_PASS));
+      const archive = new RewardArchive();
+      archive.set(9, rw);
+      const inputs = new EpochInputs<AccountActivity>(true);
+      const live = inputs.mutable(9);
+      for (const [k, v] of m) live.set(k, v);
+      inputs.packBefore(10);
+      archive.packBefore(10, (x) => inputs.packed(x), () => params);
+      const { lines, ...totals } = rw;
+      expect(archive.totals(9)).toEqual(totals);
+      for (const [k, l] of lines) expect(archive.line(9, k)).toEqual(l);
+      expect(archive.line(9, 'u-missing')).toBeUndefined();
+    }
+  });
+
+  it('keep AEGIS snapshots of accounts and of other subjects', () => {
+    const r = rng(5);
+    const m = activity(r, 60);
+    const inputs = new EpochInputs<AccountActivity>(true);
+    const ids = new IdentityArchive();
+    const statuses = ['verified', 'revoked', 'expired', 'pending', 'unknown'] as const;
+    const snaps: Array<Map<string, IdentitySummary>> = [];
+    for (let e = 0; e < 3; e++) {
+      const live = inputs.mutable(e);
+      const snap = new Map<string, IdentitySummary>();
+      for (const [k, v] of m) {
+        if (r(3) === 0) continue;
+        live.set(k, v);
+        if (r(4) !== 0) snap.set(k, { subject: k, status: statuses[r(5)]!, attestationSeq: r(2) ? r(1e6) : null, revocationSeq: r(2) ? r(1e6) : null });
+      }
+      for (let j = 0; j < 12; j++) snap.set(`n-${String(j).padStart(3, '0')}`, { subject: `n-${String(j).padStart(3, '0')}`, status: 'verified', attestationSeq: j, revocationSeq: null });
+      ids.set(e, snap);
+      snaps.push(snap);
+    }
+    inputs.packBefore(3);
+    ids.packBefore(3, (x) => inputs.packed(x));
+    for (let e = 0; e < 3; e++) {
+      for (const k of [...m.keys(), 'n-000', 'n-011', 'n-999']) expect(ids.get(e, k)).toEqual(snaps[e]!.get(k));
+    }
+  });
+
+  it('keep recorded rewards and unpack them for an update', () => {
+    const rec = new RecordedArchive();
+    const rewards = new Map([
+      ['u-000003', { seq: 30, amount: 3n }],
+      ['u-000001', { seq: 31, amount: 10n ** 30n }],
+      ['u-000002', { seq: 32, amount: 0n }]
+    ]);
+    const ranking = { seq: 29, entries: [{ cid: 'aa', rank: 1, score: '1.0' }] };
+    rec.set(2, { rewards: new Map(rewards), distributed: 7n, ranking });
+    rec.packBefore(3);
+    for (const [k, v] of rewards) expect(rec.reward(2, k)).toEqual(v);
+    expect(rec.reward(2, 'u-000009')).toBeUndefined();
+    expect(rec.ranking(2)).toEqual(ranking);
+    const back = rec.get(2)!;
+    expect([...back.rewards]).toEqual([...rewards]);
+    expect(back.distributed).toBe(7n);
+  });
+});
