@@ -49,6 +49,18 @@ describe('jacobi', () => {
     expect(jacobi(2n, 15n)).toBe(1); // (2|3)(2|5) = (−1)(−1)
     expect(jacobi(3n, 9n)).toBe(0);
   });
+  it('odd parts shifted by 0-70 bits (every shift count, incl. 30 and 31), mod p and mod composites (product of Legendre symbols)', () => {
+    const composites: bigint[][] = [[3n, 5n, 7n, 11n], [3n, 3n, 13n], [101n, 65537n], [P, 7n]];
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 300n) - 1n }), fc.nat(70), (x, k) => {
+        const a = (x | 1n) << BigInt(k);
+        if (jacobi(a, P) !== euler(a, P)) return false;
+        return composites.every((ps) => jacobi(a, ps.reduce((m, q) => m * q, 1n)) === ps.reduce((m, q) => m * euler(a, q), 1));
+      }),
+      { numRuns: 400 }
+    );
+    for (let k = 0n; k < 70n; k++) expect(jacobi(3n << k, P)).toBe(euler(3n << k, P));
+  });
   it('rejects an even or non-positive modulus', () => {
     expect(() => jacobi(3n, 8n)).toThrow(RangeError);
     expect(() => jacobi(3n, 0n)).toThrow(RangeError);

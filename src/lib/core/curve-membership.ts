@@ -18,16 +18,26 @@ const D = 3709570593466943934313808350875456518954211387984321901638878553308594
 /** The low 32 bits of a non-negative bigint, as a number. */
 const low32 = (a: bigint): number => Number(BigInt.asUintN(32, a));
 
+/** Two hex digits per byte value. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** 0n … 31n, so that a shift count is not converted per step. */
+const SHIFT = Array.from({ length: 32 }, (_, i) => BigInt(i));
+
 /**
  * The Jacobi symbol (a | n) for odd n > 0 (Cohen, A Course in Computational Algebraic Number
  * Theory, Algorithm 1.4.10): 1, −1, or 0 when gcd(a, n) > 1. For prime n it is the Legendre
- * symbol: 1 iff a is a non-zero square mod n.
+ * symbol: 1 iff a is a non-zero square mod n. BigInt operations allocate, so each step does as
+ * few as it can: the low bits of a and n that the sign rules need are kept as numbers across the
+ * shift and the swap instead of being read from the bigints again (one reduction, one shift and
+ * one low-word read per step).
  */
 export function jacobi(a: bigint, n: bigint): -1 | 0 | 1 {
   if (n <= 0n || (n & 1n) === 0n) throw new RangeError('jacobi: n must be odd and positive');
   a %= n;
   if (a < 0n) a += n;
   let t: -1 | 1 = 1;
+  let nLow = low32(n);
   while (a !== 0n) {
     // Remove the factors of two, 32 bits at a time: (2 | n) = −1 iff n ≡ 3, 5 (mod 8).
     let low = low32(a);
@@ -37,15 +47,19 @@ export function jacobi(a: bigint, n: bigint): -1 | 0 | 1 {
     }
     const z = 31 - Math.clz32(low & -low);
     if (z > 0) {
-      a >>= BigInt(z);
-      const r = low32(n) & 7;
+      a >>= SHIFT[z]!;
+      const r = nLow & 7;
       if ((z & 1) === 1 && (r === 3 || r === 5)) t = t === 1 ? -1 : 1;
+      // The rules below need the low three bits of the shifted a: still in `low` unless z > 29.
+      low = z <= 29 ? low >>> z : low32(a);
     }
     // Quadratic reciprocity: swap, with a sign change iff both are ≡ 3 (mod 4).
     const swap = a;
     a = n;
     n = swap;
-    if ((low32(a) & 3) === 3 && (low32(n) & 3) === 3) t = t === 1 ? -1 : 1;
+    const aLow = nLow;
+    nLow = low;
+    if ((aLow & 3) === 3 && (nLow & 3) === 3) t = t === 1 ? -1 : 1;
     a %= n;
   }
   return n === 1n ? t : 0;
@@ -59,8 +73,10 @@ export function jacobi(a: bigint, n: bigint): -1 | 0 | 1 {
  */
 export function isOnCurve(b: Uint8Array): boolean {
   if (!(b instanceof Uint8Array) || b.length !== 32) throw new TypeError('isOnCurve: expects 32 bytes');
-  let y = BigInt(b[31]! & 0x7f);
-  for (let i = 30; i >= 0; i--) y = (y << 8n) | BigInt(b[i]!);
+  // y from its little-endian bytes as one big-endian hex parse (one bigint, not 62 shifts and ors).
+  let hex = `0x${HEX[b[31]! & 0x7f]!}`;
+  for (let i = 30; i >= 0; i--) hex += HEX[b[i]!]!;
+  const y = BigInt(hex);
   if (y >= P) throw new RangeError('isOnCurve: y is not reduced (check isCanonicalPoint first)');
   const y2 = (y * y) % P;
   const u = (y2 + P - 1n) % P;
