@@ -52,16 +52,20 @@ export function emptySignals(): ContentSignals {
 
 export function computeRanking(epoch: number, p: RankingParams, previous: ReadonlyMap<string, bigint>, signals: ReadonlyMap<string, ContentSignals>): EpochRanking {
   const scores = new Map<string, ScoreLine>();
-  const cids = new Set<string>([...previous.keys(), ...signals.keys()]);
-  for (const cid of cids) {
-    const prev = previous.get(cid) ?? 0n;
-    const sig = signals.get(cid);
-    let own = 0n;
-    if (sig) for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.signalWeights[s]);
+  const line = (cid: string, prev: bigint, sig: ContentSignals | undefined): void => {
     const carried = mul(p.decay, prev);
-    const score = add(own, carried);
-    if (score > 0n || sig) scores.set(cid, { cid, own, previous: prev, carried, score });
-  }
+    // Most tracked cids only carry a score (no engagement this epoch): own = 0, score = carried.
+    if (!sig) {
+      if (carried > 0n) scores.set(cid, { cid, own: 0n, previous: prev, carried, score: carried });
+      return;
+    }
+    let own = 0n;
+    for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.signalWeights[s]);
+    scores.set(cid, { cid, own, previous: prev, carried, score: add(own, carried) });
+  };
+  // Every cid with a carried score, then the newly engaged ones (the Map order explanations see).
+  for (const [cid, prev] of previous) line(cid, prev, signals.get(cid));
+  for (const [cid, sig] of signals) if (!previous.has(cid)) line(cid, 0n, sig);
   // Top-K selection (K = max(topN, RANK_DEPTH)) in one pass: O(C log K), not a sort of every cid.
   const depth = Math.max(p.topN, RANK_DEPTH);
   const top: ScoreLine[] = [];
