@@ -140,11 +140,30 @@ describe('SignatureScheduler', () => {
     });
     const s = new SignatureScheduler([mk(0), mk(1)], { minChunk: 16 });
     const { items, want } = makeItems(600);
-    const parts = await Promise.all([0, 200, 400].map((a) => s.verifyBatch(items.slice(a, a + 200))));
+    // batches of 60: 12 items per key, below SPILL_MIN, so no key spills
+    const parts = await Promise.all(Array.from({ length: 10 }, (_, b) => s.verifyBatch(items.slice(60 * b, 60 * b + 60))));
     expect(parts.flatMap((p) => Array.from(p))).toEqual(want);
     expect(seen[0]!.size + seen[1]!.size).toBe(signers.length);
     expect(seen[0]!.size).toBeGreaterThan(0);
     expect(seen[1]!.size).toBeGreaterThan(0);
+  });
+
+  it('spills a dominant key over the other endpoints instead of overloading its owner', async () => {
+    const sizes = [0, 0, 0, 0];
+    const mk = (id: number): SignatureEndpoint => ({
+      async verify(p: PackedSignatures): Promise<Uint8Array> {
+        sizes[id]! += p.count;
+        return verifyPacked(structuredClone(p), nodeVerifyOne);
+      }
+    });
+    // 80 % of the items signed by one key
+    const { items: base } = makeItems(1000);
+    const items = base.map((it, i) => (i % 5 === 4 ? it : { ...it, key: signers[0]!.pub, sig: new Uint8Array(sign(null, it.msg, signers[0]!.priv)) }));
+    const want = Array.from(await verifyPacked(packSignatures(items), nodeVerifyOne));
+    const s = new SignatureScheduler([mk(0), mk(1), mk(2), mk(3)], { minChunk: 16 });
+    expect(Array.from(await s.verifyBatch(items))).toEqual(want);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.ceil(250 * 1.125));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1000);
   });
 
   it('does not split small batches and handles empty ones', async () => {

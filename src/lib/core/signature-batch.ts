@@ -234,6 +234,10 @@ export interface SchedulerOptions {
 
 /** Keys remembered for affinity; past this the map starts over (affinity is only a cache hint). */
 const AFFINITY_MAX = 1 << 16;
+/** An endpoint may get this multiple of its fair share of a batch before heavy keys spill over. */
+const SPILL_CAP = 1.125;
+/** Only keys with at least this many items in the batch spill (their per-key cost is amortised). */
+const SPILL_MIN = 32;
 
 /**
  * Spreads batches over endpoints with key affinity: every signer key is owned by one endpoint
@@ -276,27 +280,47 @@ export class SignatureScheduler {
     return { verdicts: out.subarray(0, n), digests: out.subarray(n) };
   }
 
-  /** Item indices per endpoint, by key owner. */
+  /**
+   * Item indices per endpoint, by key owner. A key that signs much of a batch would overload its
+   * owner (a role key signing most events; WebCrypto gains little from affinity), so items of keys
+   * with at least SPILL_MIN items in the batch move from an endpoint over SPILL_CAP × its fair
+   * share to the least-loaded one (each endpoint then holds that key too, amortised by its uses).
+   */
   #split(items: readonly SignatureItem[]): Uint32Array[] {
     const e = this.#endpoints.length;
-    const owners = new Uint16Array(items.length);
+    const n = items.length;
+    const owners = new Uint16Array(n);
     const counts = new Array<number>(e).fill(0);
+    const ks: string[] = new Array<string>(n);
+    const perKey = new Map<string, number>();
     if (this.#owner.size >= AFFINITY_MAX) this.#owner.clear();
-    for (let i = 0; i < items.length; i++) {
-      const ks = keyString(items[i]!.key);
-      let o = this.#owner.get(ks);
+    for (let i = 0; i < n; i++) {
+      const k = (ks[i] = keyString(items[i]!.key));
+      let o = this.#owner.get(k);
       if (o === undefined) {
         o = 0;
-        for (let j = 1; j < e; j++) if (this.#given[j]! < this.#given[o]!) o = j;
-        this.#owner.set(ks, o);
+        for (let j = 1; j < e; j++) if (this.#given[j]! + counts[j]! < this.#given[o]! + counts[o]!) o = j;
+        this.#owner.set(k, o);
       }
-      this.#given[o]!++;
       owners[i] = o;
       counts[o]!++;
+      perKey.set(k, (perKey.get(k) ?? 0) + 1);
     }
+    const cap = Math.ceil((n / e) * SPILL_CAP);
+    for (let i = n - 1; i >= 0; i--) {
+      const o = owners[i]!;
+      if (counts[o]! <= cap || perKey.get(ks[i]!)! < SPILL_MIN) continue;
+      let t = 0;
+      for (let j = 1; j < e; j++) if (counts[j]! < counts[t]!) t = j;
+      if (counts[t]! + 1 >= counts[o]!) continue;
+      owners[i] = t;
+      counts[o]!--;
+      counts[t]!++;
+    }
+    for (let j = 0; j < e; j++) this.#given[j]! += counts[j]!;
     const groups = counts.map((c) => new Uint32Array(c));
     const fill = new Array<number>(e).fill(0);
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < n; i++) {
       const o = owners[i]!;
       groups[o]![fill[o]!++] = i;
     }
