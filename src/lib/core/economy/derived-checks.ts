@@ -18,7 +18,8 @@ import type { Computation, EpochRecorded, Replayer } from './replayer';
 type Obj = { [k: string]: Json };
 type Add = (f: Finding, k: DriftKind | null, s?: string) => void;
 const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const keysAre = (p: Obj, keys: string[]): boolean => Object.keys(p).sort().join(',') === [...keys].sort().join(',');
+/** p's own keys are exactly `keys` (distinct names): as many keys, each of them present. No sort per event. */
+const keysAre = (p: Obj, keys: readonly string[]): boolean => Object.keys(p).length === keys.length && keys.every((k) => Object.hasOwn(p, k));
 
 function recordedFor(r: Replayer, e: number): EpochRecorded {
   let rec = r.recorded.get(e);
