@@ -241,7 +241,7 @@ const SPILL_MIN = 32;
 
 /**
  * Spreads batches over endpoints with key affinity: every signer key is owned by one endpoint
- * (a new key goes to the endpoint that has been given the fewest items so far), and a batch is
+ * (a new key goes to the endpoint with the least work outstanding), and a batch is
  * cut into one chunk per endpoint holding the items of the keys it owns. So each worker decodes,
  * imports or builds a table for only its own keys (issue 7: the pure backend's per-key tables
  * were built twice with two workers). Batches smaller than minChunk go whole to the endpoint with
@@ -299,7 +299,11 @@ export class SignatureScheduler {
       let o = this.#owner.get(k);
       if (o === undefined) {
         o = 0;
-        for (let j = 1; j < e; j++) if (this.#given[j]! + counts[j]! < this.#given[o]! + counts[o]!) o = j;
+        // the endpoint with the least work outstanding (a slower one has more), then the fewest given
+        for (let j = 1; j < e; j++) {
+          const dj = this.#load[j]! + counts[j]! - (this.#load[o]! + counts[o]!);
+          if (dj < 0 || (dj === 0 && this.#given[j]! < this.#given[o]!)) o = j;
+        }
         this.#owner.set(k, o);
       }
       owners[i] = o;
