@@ -33,15 +33,72 @@ export function stateJson(account: string, s: AccountState, status: string): Jso
   return { account, balance: formatAmount(s.balance), lastActive: s.lastActive, published: s.published, rewards: s.rewards, status, streak: s.streak };
 }
 
-const NONE = new Uint8Array(0);
+/** Status codes of what a leaf was last hashed from ('treasury' for the treasury). */
+const STATUSES = ['treasury', 'verified', 'revoked', 'expired', 'pending', 'unknown'];
+const int32 = (x: number): boolean => (x | 0) === x;
+
+/**
+ * Per sorted position: the state a leaf was last hashed from, in typed arrays (issue 7: a string
+ * key per account cost ~150 bytes). Only an optimisation: a leaf is re-hashed unless every field
+ * is known to be equal, so a value that does not fit (not an int32, an unknown status) re-hashes.
+ */
+class HashedStates {
+  #n = 0;
+  #has = new Uint8Array(0);
+  #status = new Uint8Array(0);
+  #ints = new Int32Array(0);
+  readonly #balance: bigint[] = [];
+
+  insert(at: number): void {
+    if (this.#n === this.#has.length) {
+      const cap = Math.max(64, this.#n * 2);
+      const grow = <T extends Uint8Array | Int32Array>(a: T, k: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(cap * k);
+        b.set(a);
+        return b;
+      };
+      this.#has = grow(this.#has, 1);
+      this.#status = grow(this.#status, 1);
+      this.#ints = grow(this.#ints, 4);
+    }
+    this.#has.copyWithin(at + 1, at, this.#n);
+    this.#status.copyWithin(at + 1, at, this.#n);
+    this.#ints.copyWithin((at + 1) * 4, at * 4, this.#n * 4);
+    this.#balance.splice(at, 0, 0n);
+    this.#has[at] = 0;
+    this.#n++;
+  }
+
+  /** Whether the leaf at `pos` was hashed from exactly this state; records it when not. */
+  same(pos: number, s: AccountState, status: string): boolean {
+    const code = STATUSES.indexOf(status);
+    const last = s.lastActive === null ? -1 : s.lastActive;
+    const fits = code >= 0 && int32(s.rewards) && int32(s.streak) && int32(s.published) && (s.lastActive === null || (int32(last) && last >= 0));
+    const i = pos * 4;
+    const ints = this.#ints;
+    if (fits && this.#has[pos] === 1 && this.#status[pos] === code && this.#balance[pos] === s.balance && ints[i] === s.rewards && ints[i + 1] === s.streak && ints[i + 2] === last && ints[i + 3] === s.published) return true;
+    this.#has[pos] = fits ? 1 : 0;
+    this.#status[pos] = code;
+    this.#balance[pos] = s.balance;
+    ints[i] = s.rewards;
+    ints[i + 1] = s.streak;
+    ints[i + 2] = last;
+    ints[i + 3] = s.published;
+    return false;
+  }
+}
 
 export class AccountBook {
   readonly #states = new Map<string, AccountState>();
   readonly #ids: string[] = [];
-  /** Per account: the state key its leaf was computed from. */
-  readonly #keys = new Map<string, string>();
-  /** levels[0] = leaves in id order; levels[l+1][j] = node(levels[l][2j], levels[l][2j+1]) or levels[l][2j]. */
-  #levels: Uint8Array[][] = [[]];
+  /** Per position: the state its leaf was computed from. */
+  readonly #hashed = new HashedStates();
+  /**
+   * levels[0] = leaves in id order; levels[l+1] node j = node(levels[l] 2j, 2j+1) or levels[l] 2j;
+   * 32 bytes per node in one buffer per level, sizes[l] nodes of it in use.
+   */
+  #levels: Uint8Array[] = [new Uint8Array(0)];
+  #sizes: number[] = [0];
   /** Leaf positions from here on moved (an insertion): their ancestors must be rebuilt. */
   #movedFrom = Infinity;
   /** Accounts that must be (re-)evaluated at the next root(): new ones, and those last hashed from a prospective state. */
@@ -66,6 +123,17 @@ export class AccountBook {
     return lo;
   }
 
+  /** Level l with room for `size` nodes (the buffer grows by doubling). */
+  #level(l: number, size: number): Uint8Array {
+    let b = this.#levels[l];
+    if (!b || b.length < size * 32) {
+      const next = new Uint8Array(Math.max(size, 64, b ? (b.length / 32) * 2 : 0) * 32);
+      if (b) next.set(b);
+      this.#levels[l] = b = next;
+    }
+    return b;
+  }
+
   /** Add an account (no-op when known), keeping the id list sorted by code point. */
   ensure(account: string): AccountState {
     let s = this.#states.get(account);
@@ -73,9 +141,14 @@ export class AccountBook {
     s = emptyAccount();
     this.#states.set(account, s);
     const at = this.#position(account);
+    const n = this.#ids.length;
     this.#ids.splice(at, 0, account);
-    this.#levels[0]!.splice(at, 0, NONE);
-    if (at < this.#ids.length - 1) this.#movedFrom = Math.min(this.#movedFrom, at);
+    const leaves = this.#level(0, n + 1);
+    leaves.copyWithin((at + 1) * 32, at * 32, n * 32);
+    leaves.fill(0, at * 32, at * 32 + 32);
+    this.#sizes[0] = n + 1;
+    this.#hashed.insert(at);
+    if (at < n) this.#movedFrom = Math.min(this.#movedFrom, at);
     this.#pending.add(account);
     return s;
   }
@@ -104,12 +177,10 @@ export class AccountBook {
       const s = overrides?.get(id) ?? this.#states.get(id);
       if (!s) return;
       const status = id === TREASURY ? 'treasury' : statusOf(id);
-      const key = `${s.balance}|${s.rewards}|${s.streak}|${s.lastActive}|${s.published}|${status}`;
       const pos = this.#position(id);
       if (prospective) this.#pending.add(id);
-      if (this.#keys.get(id) === key && leaves[pos] !== NONE) return;
-      this.#keys.set(id, key);
-      leaves[pos] = leafHash(canonicalBytes(stateJson(id, s, status)));
+      if (this.#hashed.same(pos, s, status)) return;
+      leaves.set(leafHash(canonicalBytes(stateJson(id, s, status))), pos * 32);
       dirty.push(pos);
     };
     const seen = new Set<string>();
@@ -137,24 +208,26 @@ export class AccountBook {
     while (size > 1) {
       const below = this.#levels[level]!;
       const upSize = Math.ceil(size / 2);
-      const up = (this.#levels[level + 1] ??= []);
-      up.length = upSize;
+      const had = this.#sizes[level + 1] ?? 0;
+      const up = this.#level(level + 1, upSize);
       const next = new Set<number>();
       for (const i of dirty) next.add(i >> 1);
       const start = Number.isFinite(from) ? from >> 1 : upSize;
       for (let j = start; j < upSize; j++) next.add(j);
-      // The last node of a level may change when the level grows (its sibling appears).
-      if (up[upSize - 1] === undefined) next.add(upSize - 1);
+      // Nodes new to this level (it grew): their children changed or appeared.
+      for (let j = had; j < upSize; j++) next.add(j);
       for (const j of next) {
-        const l = below[2 * j]!;
-        up[j] = 2 * j + 1 < size ? nodeHash(l, below[2 * j + 1]!) : l;
+        const l = below.subarray(64 * j, 64 * j + 32);
+        up.set(2 * j + 1 < size ? nodeHash(l, below.subarray(64 * j + 32, 64 * j + 64)) : l, 32 * j);
       }
+      this.#sizes[level + 1] = upSize;
       dirty = next;
       from = Number.isFinite(from) ? from >> 1 : Infinity;
       level++;
       size = upSize;
     }
     this.#levels.length = level + 1;
-    return this.#levels[level]![0]!;
+    this.#sizes.length = level + 1;
+    return this.#levels[level]!.subarray(0, 32);
   }
 }
