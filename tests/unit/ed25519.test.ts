@@ -129,6 +129,34 @@ describe('backends', () => {
     const subtleWithoutEd25519 = { importKey: () => Promise.reject(new Error('NotSupportedError')) } as unknown as SubtleEd25519;
     expect(await detectWebCryptoBackend(subtleWithoutEd25519)).toBeNull();
   });
+  it('WebCrypto importKeys imports each new key once, concurrently; verifies then need no import', async () => {
+    const real = (globalThis as { crypto: { subtle: SubtleEd25519 } }).crypto.subtle;
+    let imports = 0;
+    const counting: SubtleEd25519 = {
+      importKey: (...a) => {
+        imports++;
+        return real.importKey(...a);
+      },
+      verify: (...a) => real.verify(...a)
+    };
+    const web = createWebCryptoBackend(counting);
+    const signers = [1, 2, 3].map((b) => {
+      const s = new Uint8Array(32).fill(b);
+      return { s, p: ed25519.getPublicKey(s) };
+    });
+    const notAPoint = fromHex('0200000000000000000000000000000000000000000000000000000000000000')!; // y = 2 is not on the curve
+    await web.importKeys([...signers.map((k) => k.p), signers[0]!.p, notAPoint]);
+    expect(imports).toBe(4);
+    for (const [i, k] of signers.entries()) {
+      const m = Uint8Array.of(i);
+      expect(await verify(web, k.p, m, ed25519.sign(m, k.s))).toBe(true);
+      expect(await verify(web, k.p, Uint8Array.of(i + 1), ed25519.sign(m, k.s))).toBe(false);
+    }
+    expect(await web.verifyRaw(notAPoint, Uint8Array.of(0), new Uint8Array(64))).toBe(false);
+    await web.importKeys(signers.map((k) => k.p));
+    expect(imports).toBe(4);
+  });
+
   it('the pure backend stays correct while its key cache promotes and evicts (80 signers round robin)', () => {
     pureBackend.clearCache();
     const signers = Array.from({ length: 80 }, (_, i) => {

@@ -33,6 +33,14 @@ export interface RemoteHasher {
   digest(): Promise<Uint8Array>;
 }
 
+/** The batch's distinct keys as 32-byte views. */
+function keyViews(p: PackedSignatures): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  if (!(p.keys instanceof Uint8Array)) return out; // assertPacked reports it
+  for (let k = 0; k + 32 <= p.keys.length; k += 32) out.push(p.keys.subarray(k, k + 32));
+  return out;
+}
+
 /** The two things either side needs from a Worker / worker_threads port. */
 export interface Port<In, Out> {
   post(msg: Out, transfer?: ArrayBuffer[]): void;
@@ -45,6 +53,8 @@ export interface WorkerVerifier {
   verifyOne: VerifyOne;
   /** A whole-batch form with the same verdicts, used when present (the pure backend). */
   verifyAll?: VerifyAll;
+  /** Called with a batch's distinct keys before its items are verified (WebCrypto: import them at once). */
+  prepareKeys?: (keys: readonly Uint8Array[]) => Promise<void>;
 }
 
 /**
@@ -93,6 +103,7 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
         try {
           if (!verifier) throw new TypeError('verify before init');
           const v = await verifier;
+          if (v.prepareKeys) await v.prepareKeys(keyViews(batch));
           const verdicts = answerPacked(batch, v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne));
           port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
         } catch (e) {

@@ -40,7 +40,10 @@ function own(b: Uint8Array): Uint8Array<ArrayBuffer> {
 
 const ED25519 = { name: 'Ed25519' } as const;
 
-export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defaultSubtle()): Ed25519Backend & { clearCache(): void } {
+/** The WebCrypto backend; `importKeys` imports a batch's new keys concurrently before it is verified. */
+export type WebCryptoBackend = Ed25519Backend & { clearCache(): void; importKeys(pubs: readonly Uint8Array[]): Promise<void> };
+
+export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defaultSubtle()): WebCryptoBackend {
   if (!subtle) throw new TypeError('createWebCryptoBackend: no SubtleCrypto in this environment');
   const api = subtle;
   // Imported keys: a settled key is used without another await (issue 7: per-item promise hops
@@ -83,6 +86,18 @@ export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defau
     clearCache(): void {
       ready.clear();
       pending.clear();
+    },
+    // One await for all of a batch's new keys instead of one round trip per new key on the
+    // verify path (the first batches of a ledger bring hundreds of keys). Failures are cached as
+    // null and reported by verifyRaw as a rejection, as before.
+    async importKeys(pubs: readonly Uint8Array[]): Promise<void> {
+      const waits: Promise<unknown>[] = [];
+      for (const pub of pubs) {
+        if (pub.length !== 32) continue;
+        const id = idOf(pub);
+        if (!ready.has(id)) waits.push(importKey(id, pub));
+      }
+      if (waits.length > 0) await Promise.all(waits);
     }
   };
 }
@@ -91,7 +106,7 @@ export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defau
  * The WebCrypto backend if this engine has Ed25519 and passes the known-answer probe, else null
  * (callers then use core's pureBackend).
  */
-export async function detectWebCryptoBackend(subtle: SubtleEd25519 | undefined = defaultSubtle()): Promise<(Ed25519Backend & { clearCache(): void }) | null> {
+export async function detectWebCryptoBackend(subtle: SubtleEd25519 | undefined = defaultSubtle()): Promise<WebCryptoBackend | null> {
   if (!subtle) return null;
   const backend = createWebCryptoBackend(subtle);
   return (await probeBackend(backend)) ? backend : null;

@@ -3,20 +3,21 @@
 // pure-JS backend (per-signer precomputed tables for hot keys). Every verdict goes through core's
 // `verify`, i.e. the §7 prechecks first, so both backends accept exactly the same set.
 
-import { pureBackend, verify, verifyAllPure, type Ed25519Backend } from '../../core/ed25519';
+import { pureBackend, verify, verifyAllPure } from '../../core/ed25519';
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../core/signature-port';
 import { detectWebCryptoBackend } from '../ed25519-webcrypto';
 
 async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
-  let backend: Ed25519Backend = pureBackend;
   if (choice !== 'pure') {
     const fast = await detectWebCryptoBackend();
-    if (fast) backend = fast;
-    else if (choice === 'native') throw new Error('WebCrypto Ed25519 is not available or failed its known-answer test');
+    if (fast) {
+      // A batch's new keys are imported together before its items are verified.
+      return { name: fast.name, verifyOne: (key, msg, sig) => verify(fast, key, msg, sig), prepareKeys: (keys) => fast.importKeys(keys) };
+    }
+    if (choice === 'native') throw new Error('WebCrypto Ed25519 is not available or failed its known-answer test');
   }
-  const verifyOne = (key: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> => verify(backend, key, msg, sig);
   // The pure backend checks a batch at once (one field inversion per batch), same verdicts.
-  return backend === pureBackend ? { name: backend.name, verifyOne, verifyAll: verifyAllPure } : { name: backend.name, verifyOne };
+  return { name: pureBackend.name, verifyOne: (key, msg, sig) => verify(pureBackend, key, msg, sig), verifyAll: verifyAllPure };
 }
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
