@@ -232,6 +232,15 @@ export interface SchedulerOptions {
   minChunk?: number;
 }
 
+/**
+ * A key's affinity id: its first 6 bytes as a number, so the ordered pass hashes no string per
+ * item. Two keys sharing a prefix (crafted or not) merely share an owner: affinity only decides
+ * where a key is checked, never how (packing still deduplicates keys by all 32 bytes).
+ */
+function affinityKey(key: Uint8Array): number {
+  return (key[0] ?? 0) + (key[1] ?? 0) * 0x100 + (key[2] ?? 0) * 0x10000 + (key[3] ?? 0) * 0x1000000 + (key[4] ?? 0) * 0x100000000 + (key[5] ?? 0) * 0x10000000000;
+}
+
 /** Keys remembered for affinity; past this the map starts over (affinity is only a cache hint). */
 const AFFINITY_MAX = 1 << 16;
 /** An endpoint may get this multiple of its fair share of a batch before heavy keys spill over. */
@@ -251,7 +260,7 @@ export class SignatureScheduler {
   readonly #endpoints: readonly SignatureEndpoint[];
   readonly #load: number[];
   readonly #given: number[];
-  readonly #owner = new Map<string, number>();
+  readonly #owner = new Map<number, number>();
   readonly #minChunk: number;
 
   constructor(endpoints: readonly SignatureEndpoint[], options: SchedulerOptions = {}) {
@@ -291,11 +300,11 @@ export class SignatureScheduler {
     const n = items.length;
     const owners = new Uint16Array(n);
     const counts = new Array<number>(e).fill(0);
-    const ks: string[] = new Array<string>(n);
-    const perKey = new Map<string, number>();
+    const ks = new Float64Array(n);
+    const perKey = new Map<number, number>();
     if (this.#owner.size >= AFFINITY_MAX) this.#owner.clear();
     for (let i = 0; i < n; i++) {
-      const k = (ks[i] = keyString(items[i]!.key));
+      const k = (ks[i] = affinityKey(items[i]!.key));
       let o = this.#owner.get(k);
       if (o === undefined) {
         o = 0;
@@ -356,8 +365,15 @@ export class SignatureScheduler {
           (answer) => {
             this.#load[e]! -= k;
             if (answer.length !== (events ? k * (1 + DIGEST_BYTES) : k)) throw new TypeError('SignatureScheduler: endpoint returned the wrong number of verdicts');
-            for (let j = 0; j < k; j++) out[at[j]!] = answer[j]!;
-            if (events) for (let j = 0; j < k; j++) out.set(answer.subarray(k + DIGEST_BYTES * j, k + DIGEST_BYTES * (j + 1)), n + DIGEST_BYTES * at[j]!);
+            // runs of consecutive items are copied at once (a chunk is often long runs of one key's items)
+            for (let j = 0; j < k; ) {
+              let r = j + 1;
+              while (r < k && at[r] === at[r - 1]! + 1) r++;
+              const i = at[j]!;
+              out.set(answer.subarray(j, r), i);
+              if (events) out.set(answer.subarray(k + DIGEST_BYTES * j, k + DIGEST_BYTES * r), n + DIGEST_BYTES * i);
+              j = r;
+            }
           },
           (err: unknown) => {
             this.#load[e]! -= k;
