@@ -112,6 +112,24 @@ describe('packSignatures', () => {
   });
 });
 
+describe('packSignatures key deduplication', () => {
+  it('keeps keys that share a 6-byte prefix apart (dedup is exact on all 32 bytes)', () => {
+    const base = new Uint8Array(32).fill(7);
+    const b = base.slice();
+    b[10] = 8;
+    const c = base.slice();
+    c[31] = 9;
+    const keys = [base, b, c, base.slice(), c.slice(), b.slice(), base];
+    const items = keys.map((key, i) => ({ key, msg: Uint8Array.of(i), sig: new Uint8Array(64).fill(i) }));
+    const p = packSignatures(items);
+    expect(p.keys.length / 32).toBe(3);
+    for (let i = 0; i < items.length; i++) {
+      const k = p.keyIndex[i]!;
+      expect(Array.from(p.keys.subarray(32 * k, 32 * k + 32))).toEqual(Array.from(keys[i]!));
+    }
+  });
+});
+
 describe('SignatureScheduler', () => {
   it('matches inline verification for 1, 2 and 3 endpoints with out-of-order completion', async () => {
     const { items, want } = makeItems(1000);

@@ -54,6 +54,20 @@ export interface PackedSignatures {
 /** keyIndex value for an item that fails the length precheck (§7 step 1): its verdict is false. */
 export const MALFORMED = 0xffffffff;
 
+/**
+ * A key's affinity id: its first 6 bytes as a number, so the ordered pass hashes no string per
+ * item. Two keys sharing a prefix (crafted or not) merely share an owner: affinity only decides
+ * where a key is checked, never how (packing still deduplicates keys by all 32 bytes).
+ */
+function affinityKey(key: Uint8Array): number {
+  return (key[0] ?? 0) + (key[1] ?? 0) * 0x100 + (key[2] ?? 0) * 0x10000 + (key[3] ?? 0) * 0x1000000 + (key[4] ?? 0) * 0x100000000 + (key[5] ?? 0) * 0x10000000000;
+}
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function keyString(key: Uint8Array): string {
   let s = '';
   for (let i = 0; i < key.length; i++) s += String.fromCharCode(key[i]!);
@@ -79,18 +93,29 @@ function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boo
   const sigs = new Uint8Array(64 * count);
   const msgEnds = new Uint32Array(count);
   const msgs = new Uint8Array(msgBytes);
-  const seen = new Map<string, number>();
+  // Dedup by the 6-byte prefix, confirmed on all 32 bytes; keys sharing a prefix fall back to a
+  // string map (exact either way; a per-item string was a visible cost on the ordered pass).
+  const byPrefix = new Map<number, number>();
+  const collided = new Map<string, number>();
   const keyList: Uint8Array[] = [];
   let off = 0;
   for (let j = 0; j < count; j++) {
     const it = items[at[j]!]!;
     if (it.key.length === 32 && it.sig.length === 64) {
-      const ks = keyString(it.key);
-      let k = seen.get(ks);
+      const prefix = affinityKey(it.key);
+      let k = byPrefix.get(prefix);
       if (k === undefined) {
         k = keyList.length;
-        seen.set(ks, k);
+        byPrefix.set(prefix, k);
         keyList.push(it.key);
+      } else if (!sameKey(keyList[k]!, it.key)) {
+        const ks = keyString(it.key);
+        k = collided.get(ks);
+        if (k === undefined) {
+          k = keyList.length;
+          collided.set(ks, k);
+          keyList.push(it.key);
+        }
       }
       keyIndex[j] = k;
       sigs.set(it.sig, 64 * j);
@@ -230,15 +255,6 @@ export interface SignatureEndpoint {
 export interface SchedulerOptions {
   /** Batches smaller than this go whole to one endpoint (message overhead). Default 256. */
   minChunk?: number;
-}
-
-/**
- * A key's affinity id: its first 6 bytes as a number, so the ordered pass hashes no string per
- * item. Two keys sharing a prefix (crafted or not) merely share an owner: affinity only decides
- * where a key is checked, never how (packing still deduplicates keys by all 32 bytes).
- */
-function affinityKey(key: Uint8Array): number {
-  return (key[0] ?? 0) + (key[1] ?? 0) * 0x100 + (key[2] ?? 0) * 0x10000 + (key[3] ?? 0) * 0x1000000 + (key[4] ?? 0) * 0x100000000 + (key[5] ?? 0) * 0x10000000000;
 }
 
 /** Keys remembered for affinity; past this the map starts over (affinity is only a cache hint). */
