@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_PASS, computeEpochRewards, type AccountActivity, type Guard } from '../../../src/lib/core/economy/reward';
 import { EpochInputs, PackedInputs } from '../../../src/lib/core/economy/epoch-inputs';
-import { IdentityArchive, RecordedArchive, RewardArchive } from '../../../src/lib/core/economy/epoch-archive';
-import type { ContentSignals } from '../../../src/lib/core/economy/ranking';
-import type { RewardParams } from '../../../src/lib/core/economy/policy';
+import { IdentityArchive, RankingArchive, RecordedArchive, RewardArchive } from '../../../src/lib/core/economy/epoch-archive';
+import { carryScores, compactRanking, computeRanking, type ContentSignals } from '../../../src/lib/core/economy/ranking';
+import type { RankingParams, RewardParams } from '../../../src/lib/core/economy/policy';
 import type { IdentitySummary } from '../../../src/lib/core/economy/explain';
 
 /** xorshift32: the same pseudo-random inputs on every run. */
@@ -140,5 +140,37 @@ describe('archived epochs', () => {
     const back = rec.get(2)!;
     expect([...back.rewards]).toEqual([...rewards]);
     expect(back.distributed).toBe(7n);
+  });
+
+  it('recompute every kept ranking line exactly from its previous score and the packed engagement', () => {
+    const p = { signalWeights: { comment: 2n * E18, like: 3n * E18, share: 5n * E18, view: E18 }, decay: E18 / 2n, topN: 10 } as RankingParams;
+    const r = rng(11);
+    const cids = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(64, '0'));
+    const signals = new EpochInputs<ContentSignals>(false);
+    const rankings = new RankingArchive();
+    const kept = new Map<number, ReturnType<typeof compactRanking>>();
+    let carried = new Map<string, bigint>();
+    for (let e = 0; e < 6; e++) {
+      const live = signals.mutable(e);
+      for (let j = 0; j < 150; j++) {
+        const cid = cids[r(cids.length)]!;
+        const sig = live.get(cid) ?? { signals: { comment: 0, like: 0, share: 0, view: 0 }, seqs: [], events: 0 };
+        sig.signals[(['comment', 'like', 'share', 'view'] as const)[r(4)]!]++;
+        sig.events++;
+        live.set(cid, sig);
+      }
+      const full = computeRanking(e, p, carried, live);
+      carried = carryScores(full);
+      kept.set(e, compactRanking(full));
+      rankings.set(e, compactRanking(full));
+    }
+    signals.packBefore(6);
+    rankings.packBefore(6, (x) => signals.packed(x), () => p);
+    for (const [e, k] of kept) {
+      const v = rankings.get(e)!;
+      expect(v.order).toEqual(k.order);
+      expect([v.ranked, v.topN, v.decay]).toEqual([k.ranked, k.topN, k.decay]);
+      for (const cid of cids) expect(v.line(cid)).toEqual(k.scores.get(cid));
+    }
   });
 });

@@ -164,15 +164,16 @@ function checkPlace(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
       }
     }
   }
-  r.placements.set(cid, r.placementRecord({
+  const record = r.placementRecord({
     cid, epoch: e, seq, scheme: p.scheme === 'replica' ? 'replica' : 'erasure', k: typeof p.k === 'number' ? p.k : 0, n: nodes.length, size: content.size,
     fragmentSize: typeof p.fragmentSize === 'number' ? p.fragmentSize : 0, hashes, nodes, root: rootBytes, rootRecomputed,
     policyHash: c.entry?.hash ?? '', matches: problems.length === 0, proofs: [],
     nodeIdentity: nodes.map((n) => c.identities.get(n) ?? { subject: n, status: r.identity.status(n, e), attestationSeq: r.identity.attestationSeq(n, e), revocationSeq: r.identity.revocationSeq(n, e) }),
     live: 0,
     history: []
-  }, c));
-  r.redundancy.add(r.placements.get(cid)!);
+  }, c);
+  r.placements.set(record.cid, record);
+  r.redundancy.add(record);
   if (problems.length === 0) r.drift.compare(e, 'placement');
   else {
     out.push(...problems);

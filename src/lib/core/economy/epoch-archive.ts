@@ -6,7 +6,10 @@
 //   epoch's computation (§10.2), from the account's packed activity and the epoch's policy;
 // - AEGIS snapshots: status and seqs in typed arrays aligned with the packed activity, and the
 //   other subjects (storage nodes) in a list shared by consecutive epochs when it is unchanged;
-// - recorded rewards: account, seq and amount per reward.allocate, in sorted arrays.
+// - recorded rewards: account, seq and amount per reward.allocate, in sorted arrays;
+// - rankings: the ranked head, and per kept content item only its previous score; the line is
+//   recomputed from the packed engagement with the §10.3 formula, and an epoch is packed only when
+//   that gives back every kept line exactly.
 //
 // Each archive takes the live value with set() (derived-checks.ts at the close) and packs it in
 // pack(); get() for an update (a derived event of an epoch already packed) unpacks it first, so
@@ -15,8 +18,9 @@
 import type { IdentityStatus } from '../types';
 import type { PackedInputs } from './epoch-inputs';
 import type { IdentitySummary } from './explain';
-import type { RankEntry } from './ranking';
-import type { RewardParams } from './policy';
+import { add, mul } from '../amount';
+import type { ContentSignals, EpochRanking, RankEntry, ScoreLine } from './ranking';
+import { SIGNALS, type RankingParams, type RewardParams } from './policy';
 import { ALL_PASS, settleLine, weighLine, type AccountActivity, type EpochRewards, type Guard, type RewardLine } from './reward';
 
 export type EpochTotals = Omit<EpochRewards, 'lines'>;
@@ -277,4 +281,78 @@ export class RecordedArchive {
     this.#packed.set(e, { accounts, seqs, amounts, order, distributed: rec.distributed, ranking: rec.ranking });
     this.#live.delete(e);
   }
+}
+
+/** A ranking as explanations read it: the head and counts, and the score line of a kept cid. */
+export type RankingView = Omit<EpochRanking, 'scores'> & { line(cid: string): ScoreLine | undefined };
+
+interface PackedRanking {
+  view: Omit<EpochRanking, 'scores'>;
+  params: RankingParams;
+  signals: PackedInputs<ContentSignals> | undefined;
+  /** The kept cids (compactRanking), sorted, and the previous score of each. */
+  keys: string[];
+  previous: bigint[];
+}
+
+/** Closed epochs' rankings (compactRanking: the ranked head and every cid engaged in the epoch). */
+export class RankingArchive {
+  readonly #live = new Map<number, EpochRanking>();
+  readonly #packed = new Map<number, PackedRanking>();
+
+  set(e: number, r: EpochRanking): void {
+    this.#packed.delete(e);
+    this.#live.set(e, r);
+  }
+
+  get(e: number): RankingView | undefined {
+    const live = this.#live.get(e);
+    if (live) return viewOf(live);
+    const p = this.#packed.get(e);
+    if (!p) return undefined;
+    return { ...p.view, line: (cid) => packedLine(p, cid) };
+  }
+
+  /** Pack every live epoch before e. */
+  packBefore(e: number, signalsOf: (x: number) => PackedInputs<ContentSignals> | undefined, paramsOf: (x: number) => RankingParams | undefined): void {
+    for (const x of [...this.#live.keys()]) if (x < e) this.pack(x, signalsOf(x), paramsOf(x));
+  }
+
+  /** Pack epoch e when every kept line is recomputed exactly from its previous score (else it stays as it is). */
+  pack(e: number, signals: PackedInputs<ContentSignals> | undefined, params: RankingParams | undefined): void {
+    const r = this.#live.get(e);
+    if (!r || !params || params.decay !== r.decay) return;
+    const keys = [...r.scores.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const { scores: _scores, ...view } = r;
+    const p: PackedRanking = { view, params, signals, keys, previous: keys.map((k) => r.scores.get(k)!.previous) };
+    for (const [cid, l] of r.scores) {
+      const x = packedLine(p, cid);
+      if (!x || x.cid !== l.cid || x.own !== l.own || x.previous !== l.previous || x.carried !== l.carried || x.score !== l.score) return;
+    }
+    this.#packed.set(e, p);
+    this.#live.delete(e);
+  }
+}
+
+export function viewOf(r: EpochRanking): RankingView {
+  const { scores, ...view } = r;
+  return { ...view, line: (cid) => scores.get(cid) };
+}
+
+/** §10.3: own = Σ count × ranking weight, carried = floor(decay × previous), score = own + carried. */
+function packedLine(p: PackedRanking, cid: string): ScoreLine | undefined {
+  let lo = 0;
+  let hi = p.keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.keys[mid]! < cid) lo = mid + 1;
+    else hi = mid;
+  }
+  if (p.keys[lo] !== cid) return undefined;
+  const previous = p.previous[lo]!;
+  const sig = p.signals?.get(cid);
+  let own = 0n;
+  if (sig) for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.params.signalWeights[s]);
+  const carried = mul(p.params.decay, previous);
+  return { cid: p.keys[lo]!, own, previous, carried, score: add(own, carried) };
 }

@@ -196,7 +196,7 @@ export function buildRewardExplanation(r: Replayer, account: string, epoch: numb
 function scoreLineAt(r: Replayer, cid: string, epoch: number, from: number): ScoreLine {
   let e = epoch;
   let base: ScoreLine | undefined;
-  while (e >= from && !(base = r.epochRanking(e)?.scores.get(cid))) e--;
+  while (e >= from && !(base = r.epochRanking(e)?.line(cid))) e--;
   let score = base?.score ?? 0n;
   let line: ScoreLine = base ?? { cid, own: 0n, previous: 0n, carried: 0n, score: 0n };
   for (let x = e + 1; x <= epoch; x++) {
@@ -214,7 +214,7 @@ export function buildRankingExplanation(r: Replayer, cid: string, epoch: number)
   if (!ranking || !content || content.epoch > epoch) return null;
   const entry = r.rewardPolicy.get(epoch) ?? r.registry.getPolicyForEpoch(epoch);
   const pol = entry?.policy.ranking;
-  const line = ranking.scores.get(cid) ?? scoreLineAt(r, cid, epoch, content.epoch);
+  const line = ranking.line(cid) ?? scoreLineAt(r, cid, epoch, content.epoch);
   const sig = r.contentSignals.of(epoch, cid);
   const idx = ranking.order.indexOf(cid);
   const rank = idx >= 0 ? idx + 1 : null;
@@ -231,7 +231,7 @@ export function buildRankingExplanation(r: Replayer, cid: string, epoch: number)
   const rec = r.recorded.ranking(epoch);
   const recEntry = rec?.entries.find((x) => x.cid === cid) ?? null;
   const inTop = rank !== null && rank <= ranking.topN;
-  const neighbours = [idx - 1, idx + 1].filter((i) => idx >= 0 && i >= 0 && i < ranking.order.length).map((i) => ({ rank: i + 1, cid: ranking.order[i]!, score: amt(ranking.scores.get(ranking.order[i]!)!.score) }));
+  const neighbours = [idx - 1, idx + 1].filter((i) => idx >= 0 && i >= 0 && i < ranking.order.length).map((i) => ({ rank: i + 1, cid: ranking.order[i]!, score: amt(ranking.line(ranking.order[i]!)!.score) }));
   const matches = rec ? (inTop ? recEntry !== null && recEntry.rank === rank && recEntry.score === amt(score) : recEntry === null) : false;
   return {
     kind: 'ranking',

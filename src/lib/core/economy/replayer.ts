@@ -13,7 +13,7 @@ import type { Envelope, EventType, Finding, IdentityView } from '../types';
 import { AccountBook, TREASURY, type AccountState } from './account-state';
 import { DriftTracker, percent, type EpochDrift, type DriftItem } from './drift';
 import { encodeFragments } from './erasure';
-import { IdentityArchive, RecordedArchive, RewardArchive, type EpochTotals } from './epoch-archive';
+import { IdentityArchive, RankingArchive, RecordedArchive, RewardArchive, viewOf, type EpochTotals, type RankingView } from './epoch-archive';
 import { EpochInputs } from './epoch-inputs';
 import { checkDerived } from './derived-checks';
 import { honestEpochEnd } from './operator';
@@ -113,7 +113,7 @@ export class Replayer {
   readonly published = new Map<number, string[]>();
   /** Closed epochs' rewards (lines recomputed on demand once packed; epoch-archive.ts). */
   readonly rewards = new RewardArchive();
-  readonly rankings = new Map<number, EpochRanking>();
+  readonly rankings = new RankingArchive();
   readonly rewardPolicy = new Map<number, PolicyEntry>();
   readonly recorded = new RecordedArchive();
   readonly placements = new Map<string, PlacementRecord>();
@@ -226,6 +226,7 @@ export class Replayer {
     this.rewards.packBefore(e, (x) => this.activity.packed(x), (x) => this.rewardPolicy.get(x)?.policy.reward);
     this.identities.packBefore(e, (x) => this.activity.packed(x));
     this.recorded.packBefore(e);
+    this.rankings.packBefore(e, (x) => this.contentSignals.packed(x), (x) => this.rewardPolicy.get(x)?.policy.ranking);
   }
 
   #activityOf(e: number, account: string): AccountActivity {
@@ -252,8 +253,10 @@ export class Replayer {
   }
 
   #engage(p: Obj, e: number, seq: number): Finding[] {
-    const cid = p.cid as string;
-    if (!this.contents.has(cid)) return [{ code: 'content.unknown', seq, epoch: e, message: `engagement on ${cid}, which no content.publish before seq ${seq} introduced` }];
+    const content = this.contents.get(p.cid as string);
+    if (!content) return [{ code: 'content.unknown', seq, epoch: e, message: `engagement on ${p.cid as string}, which no content.publish before seq ${seq} introduced` }];
+    // The publication's cid string: one copy per content item, not one per engaged epoch.
+    const cid = content.cid;
     const signal = p.signal as Signal;
     const a = this.#activityOf(e, p.actor as string);
     a.signals[signal]++;
@@ -369,7 +372,7 @@ export class Replayer {
 
   /** @internal The compact record of a checked storage.place (derived-checks.ts), keeping what explanations and proofs need. */
   placementRecord(x: PlacementInput, c: Computation): PlacementRecord {
-    return new PlacementRecord(x, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: c.eligible } : null);
+    return new PlacementRecord({ ...x, cid: this.contents.get(x.cid)?.cid ?? x.cid }, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: c.eligible } : null);
   }
 
   /**
@@ -445,8 +448,12 @@ export class Replayer {
     return this.#isOpen(epoch) ? this.computeEpoch(epoch).rewards?.lines.get(account) : undefined;
   }
 
-  epochRanking(epoch: number): EpochRanking | null {
-    return this.rankings.get(epoch) ?? (this.#isOpen(epoch) ? this.computeEpoch(epoch).ranking : null);
+  /** The ranking of an epoch as explanations read it (once closed: the kept lines, compactRanking). */
+  epochRanking(epoch: number): RankingView | null {
+    const closed = this.rankings.get(epoch);
+    if (closed) return closed;
+    const live = this.#isOpen(epoch) ? this.computeEpoch(epoch).ranking : null;
+    return live ? viewOf(live) : null;
   }
 
   /** The epoch being replayed and not yet closed (values there are provisional); never a future one. */
