@@ -13,7 +13,7 @@ import type { Finding, IdentityStatus, IdentityView } from './types';
 
 interface Attestation {
   seq: number;
-  key: Uint8Array;
+  /** The key as attested (base64); the decoded bytes are checked once and not kept (issue 7 memory). */
   keyB64: string;
   kind: 'user' | 'node';
   zone: string | null;
@@ -48,6 +48,8 @@ const subjectKeyOk = (pub: Uint8Array): boolean => checkSubjectKey(pub) === null
 export class AegisRegistry implements IdentityView {
   readonly #subjects = new Map<string, Subject>();
   readonly #checkKey: (pub: Uint8Array) => boolean;
+  /** Subject ids by kind in attestation order, and their sorted views (rebuilt after an addition). */
+  readonly #ids = { node: [] as string[], user: [] as string[] };
   #nodes: string[] | null = [];
   #users: string[] | null = [];
 
@@ -79,7 +81,6 @@ export class AegisRegistry implements IdentityView {
     if (existing?.revocation) return bad(`it was revoked at seq ${existing.revocation.seq}; revocation is final`);
     const att: Attestation = {
       seq,
-      key,
       keyB64,
       kind,
       zone: kind === 'node' ? (p['zone'] as string) : null,
@@ -89,6 +90,7 @@ export class AegisRegistry implements IdentityView {
     if (existing) existing.history.push(att);
     else {
       this.#subjects.set(subject, { kind, history: [att], revocation: null });
+      this.#ids[kind].push(subject);
       if (kind === 'node') this.#nodes = null;
       else this.#users = null;
     }
@@ -160,10 +162,9 @@ export class AegisRegistry implements IdentityView {
     return this.#subjects.size;
   }
 
+  /** The ids of one kind, sorted: from that kind's own list, not a walk over every subject (a replay asks for the nodes after each new node, with thousands of users attested). */
   #list(kind: 'user' | 'node'): string[] {
-    const out: string[] = [];
-    for (const [id, s] of this.#subjects) if (s.kind === kind) out.push(id);
     // Subject ids are ASCII (§9), so UTF-16 order is code point order.
-    return out.sort();
+    return [...this.#ids[kind]].sort();
   }
 }
