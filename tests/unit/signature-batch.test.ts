@@ -135,11 +135,11 @@ describe('SignatureScheduler', () => {
     const { items, want } = makeItems(1000);
     const inline = Array.from(await verifyPacked(packSignatures(items), nodeVerifyOne));
     expect(inline).toEqual(want);
-    for (const n of [1, 2, 3]) {
+    for (const [n, affinity] of [[1, false], [2, false], [3, false], [2, true], [3, true]] as const) {
       const log: number[] = [];
       const s = new SignatureScheduler(
         Array.from({ length: n }, (_, i) => endpoint(n - i, log, i)),
-        { minChunk: 100 }
+        { minChunk: 100, affinity }
       );
       // Several batches in flight at once, like a streaming verifier with segments outstanding.
       const parts = await Promise.all([0, 250, 600].map((a, i, all) => s.verifyBatch(items.slice(a, all[i + 1] ?? 1000))));
@@ -156,7 +156,7 @@ describe('SignatureScheduler', () => {
         return verifyPacked(structuredClone(p), nodeVerifyOne);
       }
     });
-    const s = new SignatureScheduler([mk(0), mk(1)], { minChunk: 16 });
+    const s = new SignatureScheduler([mk(0), mk(1)], { minChunk: 16, affinity: true });
     const { items, want } = makeItems(600);
     // batches of 60: 12 items per key, below SPILL_MIN, so no key spills
     const parts = await Promise.all(Array.from({ length: 10 }, (_, b) => s.verifyBatch(items.slice(60 * b, 60 * b + 60))));
@@ -178,7 +178,7 @@ describe('SignatureScheduler', () => {
     const { items: base } = makeItems(1000);
     const items = base.map((it, i) => (i % 5 === 4 ? it : { ...it, key: signers[0]!.pub, sig: new Uint8Array(sign(null, it.msg, signers[0]!.priv)) }));
     const want = Array.from(await verifyPacked(packSignatures(items), nodeVerifyOne));
-    const s = new SignatureScheduler([mk(0), mk(1), mk(2), mk(3)], { minChunk: 16 });
+    const s = new SignatureScheduler([mk(0), mk(1), mk(2), mk(3)], { minChunk: 16, affinity: true });
     expect(Array.from(await s.verifyBatch(items))).toEqual(want);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.ceil(250 * 1.125));
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(1000);

@@ -6,10 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { DIGEST_BYTES, SignatureScheduler, answerPacked, assertPacked, packSignatures, transferables, verifyPacked, type EventSignatureItem, type PackedSignatures, type SignatureEndpoint } from '../../src/lib/core/signature-batch';
 import { toHex } from '../../src/lib/core/bytes';
 
-const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 9)]);
-const priv = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-const spki = createPublicKey(priv).export({ format: 'der', type: 'spki' });
-const pub = new Uint8Array(spki.subarray(spki.length - 32));
+// three signers, item i signed by signer i % 3, so key-affine chunks interleave
+const signers = [9, 10, 11].map((b) => {
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, b)]);
+  const priv = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const spki = createPublicKey(priv).export({ format: 'der', type: 'spki' });
+  return { priv, pub: new Uint8Array(spki.subarray(spki.length - 32)) };
+});
 const sha = (parts: Uint8Array[]) => {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
@@ -20,6 +23,7 @@ function items(n: number): EventSignatureItem[] {
   return Array.from({ length: n }, (_, i) => {
     const line = new TextEncoder().encode(`{"seq":${i},"pad":"${'y'.repeat(i % 37)}"}`);
     const msg = new TextEncoder().encode(`msg ${i} ${'x'.repeat(i % 23)}`);
+    const { priv, pub } = signers[i % 3]!;
     const sig = new Uint8Array(sign(null, msg, priv));
     if (i % 5 === 2) sig[3] = sig[3]! ^ 1; // invalid
     return { key: pub, msg, sig, line };
@@ -40,8 +44,9 @@ function endpoint(delay: number): SignatureEndpoint {
 describe('event batches', () => {
   it('verdicts, event ids and leaf hashes come back in item order for 1, 2 and 3 endpoints', async () => {
     const list = items(50);
-    for (const n of [1, 2, 3]) {
-      const s = new SignatureScheduler(Array.from({ length: n }, (_, i) => endpoint(30 - 10 * i)), { minChunk: 7 });
+    // with affinity (the pure backend's pools) chunks interleave: answers are put back from short runs
+    for (const [n, affinity] of [[1, false], [2, false], [3, false], [2, true], [3, true]] as const) {
+      const s = new SignatureScheduler(Array.from({ length: n }, (_, i) => endpoint(30 - 10 * i)), { minChunk: 7, affinity });
       const { verdicts, digests } = await s.verifyEvents(list);
       expect(verdicts.length).toBe(50);
       expect(digests.length).toBe(50 * DIGEST_BYTES);

@@ -255,6 +255,12 @@ export interface SignatureEndpoint {
 export interface SchedulerOptions {
   /** Batches smaller than this go whole to one endpoint (message overhead). Default 256. */
   minChunk?: number;
+  /**
+   * Cut batches by key owner (true) or into equal contiguous chunks (false, the default): for
+   * backends whose per-key state is costly (the pure backend's tables); a uniform-cost backend
+   * (WebCrypto, node:crypto) balances better with equal chunks.
+   */
+  affinity?: boolean;
 }
 
 /** Keys remembered for affinity; past this the map starts over (affinity is only a cache hint). */
@@ -265,12 +271,13 @@ const SPILL_CAP = 1.125;
 const SPILL_MIN = 32;
 
 /**
- * Spreads batches over endpoints with key affinity: every signer key is owned by one endpoint
+ * Spreads batches over endpoints. With `affinity`, every signer key is owned by one endpoint
  * (a new key goes to the endpoint with the least work outstanding), and a batch is
- * cut into one chunk per endpoint holding the items of the keys it owns. So each worker decodes,
- * imports or builds a table for only its own keys (issue 7: the pure backend's per-key tables
- * were built twice with two workers). Batches smaller than minChunk go whole to the endpoint with
- * the fewest items outstanding. Results are reassembled in item order.
+ * cut into one chunk per endpoint holding the items of the keys it owns, so each worker builds
+ * tables for its own keys only (issue 7: the pure backend's per-key tables were built twice with
+ * two workers). Without it, a batch is cut into at most one equal contiguous chunk per endpoint,
+ * each sent to the endpoint with the fewest items outstanding. Batches smaller than minChunk go
+ * whole to one endpoint. Results are reassembled in item order.
  */
 export class SignatureScheduler {
   readonly #endpoints: readonly SignatureEndpoint[];
@@ -278,6 +285,7 @@ export class SignatureScheduler {
   readonly #given: number[];
   readonly #owner = new Map<number, number>();
   readonly #minChunk: number;
+  readonly #affinity: boolean;
 
   constructor(endpoints: readonly SignatureEndpoint[], options: SchedulerOptions = {}) {
     if (endpoints.length === 0) throw new RangeError('SignatureScheduler: needs at least one endpoint');
@@ -287,6 +295,7 @@ export class SignatureScheduler {
     this.#load = endpoints.map(() => 0);
     this.#given = endpoints.map(() => 0);
     this.#minChunk = minChunk;
+    this.#affinity = options.affinity ?? false;
   }
 
   get size(): number {
@@ -361,18 +370,25 @@ export class SignatureScheduler {
     const n = items.length;
     const out = new Uint8Array(events ? n * (1 + DIGEST_BYTES) : n);
     if (n === 0) return out;
-    let groups: (Uint32Array | null)[];
-    if (this.#endpoints.length === 1 || n < this.#minChunk) {
-      const all = new Uint32Array(n);
-      for (let i = 0; i < n; i++) all[i] = i;
-      groups = this.#endpoints.map(() => null);
-      groups[this.#leastLoaded()] = all;
+    const chunks: [number, Uint32Array][] = [];
+    if (this.#affinity && this.#endpoints.length > 1 && n >= this.#minChunk) {
+      this.#split(items).forEach((at, e) => chunks.push([e, at]));
     } else {
-      groups = this.#split(items);
+      // at most one contiguous chunk per endpoint, each to the endpoint with the fewest items outstanding
+      const parts = Math.max(1, Math.min(this.#endpoints.length, Math.ceil(n / this.#minChunk)));
+      const per = Math.ceil(n / parts);
+      for (let start = 0; start < n; start += per) {
+        const at = new Uint32Array(Math.min(n, start + per) - start);
+        for (let j = 0; j < at.length; j++) at[j] = start + j;
+        const e = this.#leastLoaded();
+        this.#load[e]! += at.length; // so the next chunk goes elsewhere (taken back below)
+        chunks.push([e, at]);
+      }
+      for (const [e, at] of chunks) this.#load[e]! -= at.length;
     }
     const jobs: Promise<void>[] = [];
-    groups.forEach((at, e) => {
-      if (!at || at.length === 0) return;
+    chunks.forEach(([e, at]) => {
+      if (at.length === 0) return;
       const k = at.length;
       this.#load[e]! += k;
       const packed = packAt(items, at, events);

@@ -3,6 +3,7 @@
 // backend, and scheduling batches (signature-batch.ts). Each pool adds only how it starts and
 // stops its kind of worker.
 
+import { pureBackend } from './ed25519';
 import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from './signature-batch';
 import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from './signature-port';
 
@@ -23,9 +24,12 @@ export async function connectWorkers<W>(
   const conns = workers.map((w) => connectSignaturePort(port(w), options.backend ?? 'auto'));
   const names = await Promise.all(conns.map((c) => c.ready));
   if (new Set(names).size !== 1) throw new Error(`${label}: workers chose different backends (${names.join(', ')})`);
+  // Key affinity only for the pure backend, whose per-key tables are costly to build; the native
+  // backends' per-key cost is a key import, and equal chunks balance them better.
+  const affinity = names[0] === pureBackend.name;
   const scheduler = new SignatureScheduler(
     conns.map((c) => c.endpoint),
-    options.minChunk === undefined ? {} : { minChunk: options.minChunk }
+    options.minChunk === undefined ? { affinity } : { minChunk: options.minChunk, affinity }
   );
   return { scheduler, hashers: conns.map((c) => c.hasher), backend: names[0]! };
 }
