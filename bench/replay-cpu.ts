@@ -1,0 +1,153 @@
+// CPU of the ordered pass's economy replay (issue 7, H1): verify bundles in this thread with core's
+// verifyBundle, the PURE-JS SHA-256 backend (what the browser's verifier worker uses) and
+// node:crypto Ed25519 checked one by one, and print the CPU seconds of the whole run and the time
+// CPU time spent inside Replayer.apply, its computeEpoch / prospective, and AegisRegistry.attest.
+// Each ledger runs in a fresh process (the subject-key memo is process-wide), `--reps` times.
+//
+// --isolated: verify once while recording the registry's attest/revoke and the replayer's apply
+// calls in order, then re-run only those (a fresh AegisRegistry with an unmemoised subject-key
+// check, and a fresh Replayer) `--reps` times in the same process: the replay's own CPU, without
+// parsing and signatures, far less noisy on a shared machine. Prints min and median.
+//
+//   node bench/run-ts.mjs bench/replay-cpu.ts DIR [DIR...] [--reps 3] [--sha native] [--isolated]
+import { spawnSync } from 'node:child_process';
+import { AegisRegistry } from '../src/lib/core/aegis-registry';
+import type { Json } from '../src/lib/core/canonical-json';
+import { checkSubjectKey } from '../src/lib/core/ed25519';
+import type { Envelope } from '../src/lib/core/types';
+import { Replayer } from '../src/lib/core/economy/replayer';
+import { useSha256Backend } from '../src/lib/core/hash';
+import { verifyBundle } from '../src/lib/core/verify-bundle';
+import { nodeBackend } from '../src/cli/ed25519-node';
+import { FsSource } from '../src/cli/node-source';
+import { nodeSha256Backend } from '../src/cli/sha256-node';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return dflt;
+  const v = args[i + 1]!;
+  args.splice(i, 2);
+  return v;
+};
+const reps = Number(opt('reps', '3'));
+const sha = opt('sha', 'pure');
+const child = opt('child', '');
+const isolated = args.includes('--isolated');
+if (isolated) args.splice(args.indexOf('--isolated'), 1);
+
+/** Process CPU time in ms (µs resolution on Linux): unlike wall time, not inflated when other jobs take the cores. */
+const cpuMs = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+type Timed = Record<string, { ms: number; calls: number }>;
+
+function wrap(obj: object, name: string, t: Timed, label = name): void {
+  const o = obj as Record<string, (...a: unknown[]) => unknown>;
+  const f = o[name]!;
+  const slot = (t[label] = { ms: 0, calls: 0 });
+  let depth = 0;
+  o[name] = function (this: unknown, ...a: unknown[]) {
+    if (depth++ > 0) {
+      try {
+        return f.apply(this, a);
+      } finally {
+        depth--;
+      }
+    }
+    const t0 = cpuMs();
+    try {
+      return f.apply(this, a);
+    } finally {
+      depth--;
+      slot.ms += cpuMs() - t0;
+      slot.calls++;
+    }
+  };
+}
+
+type Call = { kind: 'attest' | 'revoke'; seq: number; epoch: number; payload: Json } | { kind: 'apply'; env: Envelope; ctx: { seq: number; eventId: Uint8Array } };
+
+if (child && isolated) {
+  if (sha === 'native') useSha256Backend(nodeSha256Backend);
+  const calls: Call[] = [];
+  const reg = AegisRegistry.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const rep = Replayer.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const [attest, revoke, apply] = [reg.attest!, reg.revoke!, rep.apply!];
+  reg.attest = function (this: unknown, seq, epoch, payload) {
+    calls.push({ kind: 'attest', seq: seq as number, epoch: epoch as number, payload: payload as Json });
+    return attest.call(this, seq, epoch, payload);
+  };
+  reg.revoke = function (this: unknown, seq, epoch, payload) {
+    calls.push({ kind: 'revoke', seq: seq as number, epoch: epoch as number, payload: payload as Json });
+    return revoke.call(this, seq, epoch, payload);
+  };
+  rep.apply = function (this: unknown, env, ctx) {
+    calls.push({ kind: 'apply', env: env as Envelope, ctx: ctx as { seq: number; eventId: Uint8Array } });
+    return apply.call(this, env, ctx);
+  };
+  const { report } = await verifyBundle(new FsSource(child), { backend: nodeBackend });
+  Object.assign(reg, { attest, revoke });
+  rep.apply = apply;
+  const total: number[] = [];
+  const parts: Record<string, number[]> = { attest: [], apply: [] };
+  let findings = 0;
+  for (let i = 0; i < reps; i++) {
+    const registry = new AegisRegistry((pub) => checkSubjectKey(pub) === null);
+    const replayer = new Replayer(registry);
+    let att = 0;
+    let app = 0;
+    findings = 0;
+    const t0 = cpuMs();
+    for (const c of calls) {
+      const c0 = cpuMs();
+      if (c.kind === 'apply') findings += replayer.apply(c.env, c.ctx).length;
+      else if (c.kind === 'attest') registry.attest(c.seq, c.epoch, c.payload);
+      else registry.revoke(c.seq, c.epoch, c.payload);
+      const d = cpuMs() - c0;
+      if (c.kind === 'apply') app += d;
+      else att += d;
+    }
+    total.push(cpuMs() - t0);
+    parts.attest!.push(att);
+    parts.apply!.push(app);
+  }
+  console.log(JSON.stringify({ ok: report.ok, findings, total, parts }));
+} else if (child) {
+  if (sha === 'native') useSha256Backend(nodeSha256Backend);
+  const t: Timed = {};
+  wrap(Replayer.prototype, 'apply', t);
+  wrap(Replayer.prototype, 'computeEpoch', t);
+  wrap(Replayer.prototype, 'prospective', t);
+  wrap(AegisRegistry.prototype, 'attest', t);
+  const c0 = process.cpuUsage();
+  const { report } = await verifyBundle(new FsSource(child), { backend: nodeBackend });
+  const c = process.cpuUsage(c0);
+  const events = (report as unknown as { events?: number }).events ?? 0;
+  console.log(JSON.stringify({ ok: report.ok, events, cpu: (c.user + c.system) / 1e6, parts: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { ms: Math.round(v.ms), calls: v.calls }])) }));
+} else {
+  for (const dir of args) {
+    if (isolated) {
+      const r = spawnSync(process.execPath, [process.argv[1]!, '--child', dir, '--sha', sha, '--reps', String(reps), '--isolated'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(r.stderr);
+      const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; findings: number; total: number[]; parts: Record<string, number[]> };
+      const stat = (v: number[]): string => {
+        const s = [...v].sort((a, b) => a - b);
+        return `${s[0]!.toFixed(0)}/${s[s.length >> 1]!.toFixed(0)}`;
+      };
+      console.log(`${dir} sha=${sha} ok=${x.ok} findings=${x.findings} replay only, CPU ms min/median of ${reps}: total ${stat(x.total)}; apply ${stat(x.parts.apply!)}; attest+revoke ${stat(x.parts.attest!)}`);
+      continue;
+    }
+    const runs: Array<{ ok: boolean; cpu: number; parts: Timed }> = [];
+    for (let i = 0; i < reps; i++) {
+      const r = spawnSync(process.execPath, [process.argv[1]!, '--child', dir, '--sha', sha], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+      runs.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+    }
+    const med = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+    const part = (k: string): string => `${k} ${med(runs.map((r) => r.parts[k]!.ms))} ms/${runs[0]!.parts[k]!.calls}`;
+    console.log(`${dir} sha=${sha} ok=${runs.every((r) => r.ok)} cpu(median of ${reps}) ${med(runs.map((r) => r.cpu)).toFixed(2)} s; ${['apply', 'computeEpoch', 'prospective', 'attest'].map(part).join(', ')}`);
+  }
+}
