@@ -2,8 +2,8 @@
 // explanation, the storage proofs and redundancy, in a compact form (issue 7: a 1M-event ledger
 // has ~80k placements). The 32-byte root, recomputed root and fragment hashes live in a shared
 // byte pool instead of one Uint8Array each; the rendezvous choices (weights, runner-up) are not
-// kept but recomputed on demand from the eligible-node list the replay placed with, which is
-// shared by every placement computed from it. placeFragments is a pure function of
+// kept but recomputed on demand from the eligible-node list the replay placed with, kept as
+// indices into one node table and shared by every placement computed from it. placeFragments is a pure function of
 // (cid, n, eligible nodes, zone rule), so the recomputation gives the same choices.
 
 import type { IdentitySummary } from './explain';
@@ -28,6 +28,21 @@ export class HashPool {
     parts.forEach((p, i) => this.#slab.set(p.length === 32 ? p : new Uint8Array(32), at + i * 32));
     this.#used += need;
     return { slab: this.#slab, at };
+  }
+}
+
+/** A list of nodes as indices into a shared, append-only table of (id, zone) nodes. */
+export class NodeList {
+  readonly table: readonly PlacementNode[];
+  readonly at: Int32Array;
+
+  constructor(table: readonly PlacementNode[], at: Int32Array) {
+    this.table = table;
+    this.at = at;
+  }
+
+  nodes(): PlacementNode[] {
+    return Array.from(this.at, (i) => this.table[i]!);
   }
 }
 
@@ -77,9 +92,9 @@ export class PlacementRecord {
   readonly #at: number;
   readonly #hashCount: number;
   /** The policy and eligible nodes the replay placed this cid with; null when it had no placement for it. */
-  readonly #basis: { entry: PolicyEntry; eligible: readonly PlacementNode[] } | null;
+  readonly #basis: { entry: PolicyEntry; eligible: NodeList } | null;
 
-  constructor(x: PlacementInput, pool: HashPool, basis: { entry: PolicyEntry; eligible: readonly PlacementNode[] } | null) {
+  constructor(x: PlacementInput, pool: HashPool, basis: { entry: PolicyEntry; eligible: NodeList } | null) {
     this.cid = x.cid;
     this.epoch = x.epoch;
     this.seq = x.seq;
@@ -131,6 +146,6 @@ export class PlacementRecord {
     const b = this.#basis;
     if (!b) return [];
     const s = b.entry.policy.storage;
-    return placeFragments(this.cid, fragmentShape(s).n, b.eligible, s.zoneDiversity);
+    return placeFragments(this.cid, fragmentShape(s).n, b.eligible.nodes(), s.zoneDiversity);
   }
 }

@@ -21,7 +21,7 @@ import { RedundancyTracker, type RedundancySummary } from './redundancy';
 export { PlacementRecord } from './placement-record';
 import { buildPlacementExplanation, buildRankingExplanation, buildRewardExplanation, type IdentitySummary, type PlacementExplanation, type RankingExplanation, type RewardExplanation } from './explain';
 import { placeFragments, type FragmentChoice, type PlacementNode } from './placement';
-import { HashPool, PlacementRecord, type PlacementInput } from './placement-record';
+import { HashPool, NodeList, PlacementRecord, type PlacementInput } from './placement-record';
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
 import { PolicyRegistry, type PolicyEntry } from './policy-registry';
 import { computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
@@ -85,7 +85,7 @@ export interface Computation {
   ranking: EpochRanking | null;
   top: RankEntry[];
   placements: Map<string, FragmentChoice[]>;
-  /** The eligible storage nodes the placements were computed from (shared between equal computations). */
+  /** The eligible storage nodes the placements were computed from. */
   eligible: readonly PlacementNode[];
   states: Map<string, AccountState> | null;
   root: string | null;
@@ -127,7 +127,10 @@ export class Replayer {
   readonly streaks = new Map<string, { streak: number; lastActive: number }>();
   #version = 0;
   #cache: Computation | null = null;
-  #lastEligible: readonly PlacementNode[] = [];
+  /** Eligible-node lists as placement records keep them: indices into one table of (id, zone) nodes. */
+  readonly #nodeTable: PlacementNode[] = [];
+  readonly #nodeIndex = new Map<string, Map<string | null, number>>();
+  #lastEligible: { source: readonly PlacementNode[]; list: NodeList } | null = null;
   readonly #hashPool = new HashPool();
   #lastEpoch = -1;
   readonly #statusDirty = new Set<string>();
@@ -310,7 +313,7 @@ export class Replayer {
       );
       out.ranking = computeRanking(e, pol.ranking, this.carried, this.contentSignals.get(e) ?? new Map());
       out.top = topEntries(out.ranking);
-      const nodes = this.#sharedEligible(this.eligibleNodes(e, pol, out.identities));
+      const nodes = this.eligibleNodes(e, pol, out.identities);
       out.eligible = nodes;
       const { n } = fragmentShape(pol.storage);
       for (const cid of this.published.get(e) ?? []) out.placements.set(cid, placeFragments(cid, n, nodes, pol.storage.zoneDiversity));
@@ -363,16 +366,30 @@ export class Replayer {
     return { hashes: fragmentHashes(encodeFragments(bytes, pol.storage)), size: bytes.length };
   }
 
-  /** The last eligible-node list, reused while the next computation finds the same nodes (one list for many placements). */
-  #sharedEligible(nodes: PlacementNode[]): readonly PlacementNode[] {
+  /** The eligible nodes of a computation as indices into the node table, shared with the previous list when equal. */
+  #eligibleList(nodes: readonly PlacementNode[]): NodeList {
     const last = this.#lastEligible;
-    if (last.length === nodes.length && last.every((x, i) => x.id === nodes[i]!.id && x.zone === nodes[i]!.zone)) return last;
-    return (this.#lastEligible = nodes);
+    if (last?.source === nodes) return last.list;
+    const at = new Int32Array(nodes.length);
+    nodes.forEach((x, i) => {
+      let zones = this.#nodeIndex.get(x.id);
+      if (!zones) this.#nodeIndex.set(x.id, (zones = new Map()));
+      let k = zones.get(x.zone);
+      if (k === undefined) {
+        zones.set(x.zone, (k = this.#nodeTable.length));
+        this.#nodeTable.push({ id: x.id, zone: x.zone });
+      }
+      at[i] = k;
+    });
+    const same = last && last.list.at.length === at.length && last.list.at.every((k, i) => k === at[i]);
+    const list = same ? last.list : new NodeList(this.#nodeTable, at);
+    this.#lastEligible = { source: nodes, list };
+    return list;
   }
 
   /** @internal The compact record of a checked storage.place (derived-checks.ts), keeping what explanations and proofs need. */
   placementRecord(x: PlacementInput, c: Computation): PlacementRecord {
-    return new PlacementRecord({ ...x, cid: this.contents.get(x.cid)?.cid ?? x.cid }, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: c.eligible } : null);
+    return new PlacementRecord({ ...x, cid: this.contents.get(x.cid)?.cid ?? x.cid }, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: this.#eligibleList(c.eligible) } : null);
   }
 
   /**
