@@ -61,6 +61,15 @@ describe('jacobi', () => {
     );
     for (let k = 0n; k < 70n; k++) expect(jacobi(3n << k, P)).toBe(euler(3n << k, P));
   });
+  it('moduli that fill every limb of the batched path (3^161, 5^109) and above it (3^161 · 7: bigint path)', () => {
+    const n3 = 3n ** 161n; // < 2^256: (a | 3^161) = (a | 3)^161 = (a | 3)
+    const n5 = 5n ** 109n; // < 2^256: (a | 5^109) = (a | 5)
+    expect(n3 < 1n << 256n && n5 < 1n << 256n && n3 > 1n << 250n && n5 > 1n << 250n).toBe(true);
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 260n) - 1n }), (a) => jacobi(a, n3) === euler(a, 3n) && jacobi(a, n5) === euler(a, 5n) && jacobi(a, n3 * 7n) === euler(a, 3n) * euler(a, 7n)),
+      { numRuns: 300 }
+    );
+  });
   it('rejects an even or non-positive modulus', () => {
     expect(() => jacobi(3n, 8n)).toThrow(RangeError);
     expect(() => jacobi(3n, 0n)).toThrow(RangeError);
