@@ -129,7 +129,11 @@ describe('archived epochs', () => {
     const rewards = new Map([
       ['u-000003', { seq: 30, amount: 3n }],
       ['u-000001', { seq: 31, amount: 10n ** 30n }],
-      ['u-000002', { seq: 32, amount: 0n }]
+      ['u-000002', { seq: 32, amount: 0n }],
+      ['u-000005', { seq: 33, amount: (1n << 128n) - 1n }],
+      ['u-000004', { seq: 34, amount: 1n << 64n }],
+      ['u-000006', { seq: 35, amount: 1n << 128n }],
+      ['u-000007', { seq: 36, amount: -5n }]
     ]);
     const ranking = { seq: 29, entries: [{ cid: 'aa', rank: 1, score: '1.0' }] };
     rec.set(2, { rewards: new Map(rewards), distributed: 7n, ranking });

@@ -25,6 +25,28 @@ import { ALL_PASS, settleLine, weighLine, type AccountActivity, type EpochReward
 
 export type EpochTotals = Omit<EpochRewards, 'lines'>;
 
+const TWO128 = 1n << 128n;
+
+/** Amounts (bigint) in two 64-bit words each, off the JS heap; a value outside [0, 2^128) is kept as it is. */
+class Amounts {
+  readonly #words: BigUint64Array;
+  readonly #other = new Map<number, bigint>();
+
+  constructor(values: readonly bigint[]) {
+    this.#words = new BigUint64Array(values.length * 2);
+    values.forEach((v, i) => {
+      if (v >= 0n && v < TWO128) {
+        this.#words[2 * i] = v >> 64n;
+        this.#words[2 * i + 1] = BigInt.asUintN(64, v);
+      } else this.#other.set(i, v);
+    });
+  }
+
+  get(i: number): bigint {
+    return this.#other.get(i) ?? (this.#words[2 * i]! << 64n) | this.#words[2 * i + 1]!;
+  }
+}
+
 interface PackedRewards {
   totals: EpochTotals;
   params: RewardParams;
@@ -141,7 +163,7 @@ interface PackedIdentities {
   activity: PackedInputs<AccountActivity> | undefined;
   /** Snapshots of the active accounts, aligned with `activity`. */
   accounts: PackedSnapshots;
-  /** The other subjects looked at (storage nodes), sorted, and their snapshots; shared with the previous epoch when equal. */
+  /** The other subjects looked at (storage nodes), sorted, and their snapshots; each shared with the previous epoch when equal. */
   others: { keys: string[]; snaps: PackedSnapshots };
 }
 
@@ -196,7 +218,8 @@ export class IdentityArchive {
     const snaps = new PackedSnapshots(keys.length);
     keys.forEach((k, i) => snaps.put(i, m.get(k)!));
     const last = this.#lastOthers;
-    const others = last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i]) && last.snaps.equals(snaps) ? last : { keys, snaps };
+    const sameKeys = !!last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i]);
+    const others = last && sameKeys && last.snaps.equals(snaps) ? last : { keys: last && sameKeys ? last.keys : keys, snaps };
     this.#lastOthers = others;
     this.#packed.set(e, { activity, accounts, others });
     this.#live.delete(e);
@@ -213,7 +236,7 @@ interface PackedRecorded {
   /** Rewarded accounts, sorted, with the seq and amount of their reward.allocate. */
   accounts: string[];
   seqs: Int32Array;
-  amounts: bigint[];
+  amounts: Amounts;
   /** The accounts in the order they were recorded (for unpacking). */
   order: Int32Array;
   distributed: bigint;
@@ -237,7 +260,7 @@ export class RecordedArchive {
     const p = this.#packed.get(e);
     if (!p) return undefined;
     const rewards = new Map<string, { seq: number; amount: bigint }>();
-    for (const i of p.order) rewards.set(p.accounts[i]!, { seq: p.seqs[i]!, amount: p.amounts[i]! });
+    for (const i of p.order) rewards.set(p.accounts[i]!, { seq: p.seqs[i]!, amount: p.amounts.get(i) });
     const rec: EpochRecorded = { rewards, distributed: p.distributed, ranking: p.ranking };
     this.set(e, rec);
     return rec;
@@ -255,7 +278,7 @@ export class RecordedArchive {
       if (p.accounts[mid]! < account) lo = mid + 1;
       else hi = mid;
     }
-    return p.accounts[lo] === account ? { seq: p.seqs[lo]!, amount: p.amounts[lo]! } : undefined;
+    return p.accounts[lo] === account ? { seq: p.seqs[lo]!, amount: p.amounts.get(lo) } : undefined;
   }
 
   ranking(e: number): { seq: number; entries: RankEntry[] } | null {
@@ -275,7 +298,7 @@ export class RecordedArchive {
     const sorted = Int32Array.from(recorded.keys()).sort((a, b) => (recorded[a]! < recorded[b]! ? -1 : recorded[a]! > recorded[b]! ? 1 : 0));
     const accounts = Array.from(sorted, (i) => recorded[i]!);
     const seqs = Int32Array.from(accounts, (a) => rec.rewards.get(a)!.seq);
-    const amounts = accounts.map((a) => rec.rewards.get(a)!.amount);
+    const amounts = new Amounts(accounts.map((a) => rec.rewards.get(a)!.amount));
     const order = new Int32Array(sorted.length);
     sorted.forEach((orig, pos) => (order[orig] = pos));
     this.#packed.set(e, { accounts, seqs, amounts, order, distributed: rec.distributed, ranking: rec.ranking });
@@ -292,7 +315,7 @@ interface PackedRanking {
   signals: PackedInputs<ContentSignals> | undefined;
   /** The kept cids (compactRanking), sorted, and the previous score of each. */
   keys: string[];
-  previous: bigint[];
+  previous: Amounts;
 }
 
 /** Closed epochs' rankings (compactRanking: the ranked head and every cid engaged in the epoch). */
@@ -324,7 +347,7 @@ export class RankingArchive {
     if (!r || !params || params.decay !== r.decay) return;
     const keys = [...r.scores.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const { scores: _scores, ...view } = r;
-    const p: PackedRanking = { view, params, signals, keys, previous: keys.map((k) => r.scores.get(k)!.previous) };
+    const p: PackedRanking = { view, params, signals, keys, previous: new Amounts(keys.map((k) => r.scores.get(k)!.previous)) };
     for (const [cid, l] of r.scores) {
       const x = packedLine(p, cid);
       if (!x || x.cid !== l.cid || x.own !== l.own || x.previous !== l.previous || x.carried !== l.carried || x.score !== l.score) return;
@@ -349,7 +372,7 @@ function packedLine(p: PackedRanking, cid: string): ScoreLine | undefined {
     else hi = mid;
   }
   if (p.keys[lo] !== cid) return undefined;
-  const previous = p.previous[lo]!;
+  const previous = p.previous.get(lo);
   const sig = p.signals?.get(cid);
   let own = 0n;
   if (sig) for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.params.signalWeights[s]);
