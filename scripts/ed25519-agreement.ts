@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { L, SMALL_ORDER_ENCODINGS, pureBackend, verify, type Ed25519Backend } from '../src/lib/core/ed25519';
+import { L, SMALL_ORDER_ENCODINGS, pureBackend, verify, verifyAllPure, type Ed25519Backend } from '../src/lib/core/ed25519';
 import { fromHex, toHex } from '../src/lib/core/bytes';
 import { createNodeBackend } from '../src/cli/ed25519-node';
 import { createWebCryptoBackend } from '../src/lib/worker/ed25519-webcrypto';
@@ -192,6 +192,16 @@ export async function runAgreement(backends: readonly Ed25519Backend[], cases: r
   return out;
 }
 
+/** The pure backend as the signature workers run it: whole batches of 512 through verifyAllPure. */
+export function pureBatchVerdicts(cases: ReadonlyArray<{ pub: Uint8Array; msg: Uint8Array; sig: Uint8Array }>, batch = 512): string {
+  let v = '';
+  for (let o = 0; o < cases.length; o += batch) {
+    const part = cases.slice(o, o + batch);
+    for (const x of verifyAllPure(part.length, (i) => ({ key: part[i]!.pub, msg: part[i]!.msg, sig: part[i]!.sig }))) v += x === 1 ? '1' : '0';
+  }
+  return v;
+}
+
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Serve `dir` on 127.0.0.1 (random port). */
@@ -249,6 +259,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`cases: ${vectors.length} vectors + ${corpus.torsionKeyAccepted.length} torsion-key accepts + ${random} random valid + ${random} random invalid = ${cases.length}`);
   const t0 = performance.now();
   const results = await runAgreement([createNodeBackend(), createWebCryptoBackend(globalThis.crypto.subtle), pureBackend], cases);
+  results.push(summarise('pure-batch', pureBatchVerdicts(cases), cases));
   results.forEach((r) => (r.backend = `node/${r.backend}`));
   console.log(`node: ${results.length} backends in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!argv.includes('--no-browser')) {

@@ -1,8 +1,9 @@
 // Browser half of scripts/ed25519-agreement.ts: runs the WebCrypto backend (it must pass its
 // known-answer probe, or the run fails) and the pure-JS backend over cases.json, both through
-// core's `verify` (the §7 prechecks), and leaves the verdict strings on window.__agreement.
+// core's `verify` (the §7 prechecks), plus the pure backend's batch check the signature workers
+// use (verifyAllPure), and leaves the verdict strings on window.__agreement.
 import { fromHex } from '$lib/core/bytes';
-import { pureBackend, verify, type Ed25519Backend } from '$lib/core/ed25519';
+import { pureBackend, verify, verifyAllPure, type Ed25519Backend } from '$lib/core/ed25519';
 import { detectWebCryptoBackend } from '$lib/worker/ed25519-webcrypto';
 
 type Out = { userAgent: string; results: Record<string, string>; error?: string };
@@ -22,6 +23,13 @@ async function run(): Promise<Out> {
     }
     results[b.name] = v;
   }
+  // The pure backend as the signature workers run it: whole batches of 512 through verifyAllPure.
+  let v = '';
+  for (let o = 0; o < cases.length; o += 512) {
+    const part = cases.slice(o, o + 512);
+    for (const x of verifyAllPure(part.length, (i) => ({ key: part[i]![0], msg: part[i]![1], sig: part[i]![2] }))) v += x === 1 ? '1' : '0';
+  }
+  results['pure-batch'] = v;
   return { userAgent: navigator.userAgent, results };
 }
 
