@@ -270,6 +270,7 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
     if (cur) redundancy.push({ epoch: e, live: cur.live, redundancy: cur.redundancy });
   }
   const expected = pl.expected();
+  const standing = pl.nodeIdentity;
   const fragments: FragmentExplanation[] = pl.nodes.map((node, i) => {
     const x = expected[i];
     return {
@@ -282,7 +283,7 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
       runnerUp: x?.runnerUp ?? null,
       candidates: x?.candidates ?? 0,
       zoneFiltered: x?.zoneFiltered ?? false,
-      identity: { ...pl.nodeIdentity[i]! },
+      identity: { ...standing[i]! },
       matches: x?.node === node,
       proofs: pl.proofs.filter((p) => p.index === i).map((p) => ({ seq: p.seq, epoch: p.epoch, valid: p.valid }))
     };

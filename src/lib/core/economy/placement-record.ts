@@ -81,12 +81,13 @@ export class PlacementRecord {
   readonly policyHash: string;
   readonly matches: boolean;
   readonly proofs: Array<{ seq: number; epoch: number; index: number; node: string; valid: boolean }>;
-  /** Each node's AEGIS standing as evaluated at the placement. */
-  readonly nodeIdentity: IdentitySummary[];
+  /** Each node's AEGIS standing as evaluated at the placement (null: the epoch's AEGIS snapshot holds the same). */
+  #nodeIdentity: IdentitySummary[] | null;
+  #identityAt: ((subject: string) => IdentitySummary | undefined) | null = null;
   /** Fragments on verified nodes as of the last close (RedundancyTracker). */
   live: number;
   /** Redundancy (live fragments − k) at each epoch close from the placement on, stored when it changes. */
-  readonly history: Array<{ epoch: number; live: number; redundancy: number }>;
+  history: Array<{ epoch: number; live: number; redundancy: number }>;
   /** root ‖ recomputed root ‖ fragment hashes, 32 bytes each, at #at in #slab. */
   readonly #slab: Uint8Array;
   readonly #at: number;
@@ -107,7 +108,7 @@ export class PlacementRecord {
     this.policyHash = x.policyHash;
     this.matches = x.matches;
     this.proofs = x.proofs;
-    this.nodeIdentity = x.nodeIdentity;
+    this.#nodeIdentity = x.nodeIdentity;
     this.live = x.live;
     this.history = x.history;
     const { slab, at } = pool.store([x.root, x.rootRecomputed, ...x.hashes]);
@@ -115,6 +116,30 @@ export class PlacementRecord {
     this.#at = at;
     this.#hashCount = x.hashes.length;
     this.#basis = basis;
+  }
+
+  /** Each node's AEGIS standing as evaluated at the placement. */
+  get nodeIdentity(): IdentitySummary[] {
+    const at = this.#identityAt;
+    return this.#nodeIdentity ?? this.nodes.map((n) => at!(n)!);
+  }
+
+  /**
+   * After the placement's epoch is closed: trim the redundancy history to its length (the first
+   * close added its first entry; later ones are rare), and read the nodes' standing from the
+   * epoch's AEGIS snapshot (`identityAt`) when it holds the same values.
+   */
+  settle(identityAt: (subject: string) => IdentitySummary | undefined): void {
+    this.history = this.history.slice();
+    const own = this.#nodeIdentity;
+    if (!own) return;
+    const same = own.every((x, i) => {
+      const y = identityAt(this.nodes[i]!);
+      return y !== undefined && y.subject === x.subject && y.status === x.status && y.attestationSeq === x.attestationSeq && y.revocationSeq === x.revocationSeq && Object.keys(x).length === 4;
+    });
+    if (!same) return;
+    this.#identityAt = identityAt;
+    this.#nodeIdentity = null;
   }
 
   #bytes(i: number): Uint8Array {

@@ -132,6 +132,8 @@ export class Replayer {
   readonly #nodeIndex = new Map<string, Map<string | null, number>>();
   #lastEligible: { source: readonly PlacementNode[]; list: NodeList } | null = null;
   readonly #hashPool = new HashPool();
+  /** Placements whose epoch the replay has not moved past yet (settled in #packBefore). */
+  #freshPlacements: PlacementRecord[] = [];
   #lastEpoch = -1;
   readonly #statusDirty = new Set<string>();
   readonly #statusAt = new Map<number, string[]>();
@@ -230,6 +232,17 @@ export class Replayer {
     this.identities.packBefore(e, (x) => this.activity.packed(x));
     this.recorded.packBefore(e);
     this.rankings.packBefore(e, (x) => this.contentSignals.packed(x), (x) => this.rewardPolicy.get(x)?.policy.ranking);
+    const lookups = new Map<number, (subject: string) => IdentitySummary | undefined>();
+    const fresh: PlacementRecord[] = [];
+    for (const pl of this.#freshPlacements) {
+      if (pl.epoch >= e) fresh.push(pl);
+      else {
+        let at = lookups.get(pl.epoch);
+        if (!at) lookups.set(pl.epoch, (at = (subject) => this.identities.get(pl.epoch, subject)));
+        pl.settle(at);
+      }
+    }
+    this.#freshPlacements = fresh;
   }
 
   #activityOf(e: number, account: string): AccountActivity {
@@ -389,7 +402,9 @@ export class Replayer {
 
   /** @internal The compact record of a checked storage.place (derived-checks.ts), keeping what explanations and proofs need. */
   placementRecord(x: PlacementInput, c: Computation): PlacementRecord {
-    return new PlacementRecord({ ...x, cid: this.contents.get(x.cid)?.cid ?? x.cid }, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: this.#eligibleList(c.eligible) } : null);
+    const pl = new PlacementRecord({ ...x, cid: this.contents.get(x.cid)?.cid ?? x.cid }, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: this.#eligibleList(c.eligible) } : null);
+    this.#freshPlacements.push(pl);
+    return pl;
   }
 
   /**
