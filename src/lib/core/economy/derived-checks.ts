@@ -169,8 +169,7 @@ function checkPlace(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
     fragmentSize: typeof p.fragmentSize === 'number' ? p.fragmentSize : 0, hashes, nodes, root: rootBytes, rootRecomputed,
     policyHash: c.entry?.hash ?? '', matches: problems.length === 0, proofs: [],
     nodeIdentity: nodes.map((n) => c.identities.get(n) ?? { subject: n, status: r.identity.status(n, e), attestationSeq: r.identity.attestationSeq(n, e), revocationSeq: r.identity.revocationSeq(n, e) }),
-    live: 0,
-    history: []
+    live: 0
   }, c);
   r.placements.set(record.cid, record);
   r.redundancy.add(record);

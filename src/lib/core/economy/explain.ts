@@ -266,7 +266,7 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
   let h = 0;
   let cur: { live: number; redundancy: number } | null = null;
   for (let e = pl.epoch; e <= last; e++) {
-    while (h < pl.history.length && pl.history[h]!.epoch <= e) cur = pl.history[h++]!;
+    while (h < pl.history.length && pl.history.at(h)!.epoch <= e) cur = pl.history.at(h++)!;
     if (cur) redundancy.push({ epoch: e, live: cur.live, redundancy: cur.redundancy });
   }
   const expected = pl.expected();

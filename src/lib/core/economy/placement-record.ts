@@ -46,6 +46,30 @@ export class NodeList {
   }
 }
 
+/**
+ * A placement's redundancy at each close where it changed (RedundancyTracker), as number triples
+ * in one array instead of an object per entry (a 1M ledger's nodes come and go: placements
+ * collect dozens of entries).
+ */
+export class RedundancyLog {
+  #data: number[] = [];
+
+  push(x: { epoch: number; live: number; redundancy: number }): number {
+    // concat allocates the exact length (push would leave room for ~16 more): entries are rare.
+    this.#data = this.#data.concat(x.epoch, x.live, x.redundancy);
+    return this.length;
+  }
+
+  get length(): number {
+    return this.#data.length / 3;
+  }
+
+  at(i: number): { epoch: number; live: number; redundancy: number } | undefined {
+    const d = this.#data;
+    return i >= 0 && i < this.length ? { epoch: d[3 * i]!, live: d[3 * i + 1]!, redundancy: d[3 * i + 2]! } : undefined;
+  }
+}
+
 /** The placement's inputs as checkPlace has them (derived-checks.ts). */
 export interface PlacementInput {
   cid: string;
@@ -65,7 +89,6 @@ export interface PlacementInput {
   proofs: Array<{ seq: number; epoch: number; index: number; node: string; valid: boolean }>;
   nodeIdentity: IdentitySummary[];
   live: number;
-  history: Array<{ epoch: number; live: number; redundancy: number }>;
 }
 
 export class PlacementRecord {
@@ -87,7 +110,7 @@ export class PlacementRecord {
   /** Fragments on verified nodes as of the last close (RedundancyTracker). */
   live: number;
   /** Redundancy (live fragments − k) at each epoch close from the placement on, stored when it changes. */
-  history: Array<{ epoch: number; live: number; redundancy: number }>;
+  readonly history = new RedundancyLog();
   /** root ‖ recomputed root ‖ fragment hashes, 32 bytes each, at #at in #slab. */
   readonly #slab: Uint8Array;
   readonly #at: number;
@@ -110,7 +133,6 @@ export class PlacementRecord {
     this.proofs = x.proofs;
     this.#nodeIdentity = x.nodeIdentity;
     this.live = x.live;
-    this.history = x.history;
     const { slab, at } = pool.store([x.root, x.rootRecomputed, ...x.hashes]);
     this.#slab = slab;
     this.#at = at;
@@ -125,12 +147,10 @@ export class PlacementRecord {
   }
 
   /**
-   * After the placement's epoch is closed: trim the redundancy history to its length (the first
-   * close added its first entry; later ones are rare), and read the nodes' standing from the
-   * epoch's AEGIS snapshot (`identityAt`) when it holds the same values.
+   * After the placement's epoch is closed: read the nodes' standing from the epoch's AEGIS
+   * snapshot (`identityAt`) when it holds the same values.
    */
   settle(identityAt: (subject: string) => IdentitySummary | undefined): void {
-    this.history = this.history.slice();
     const own = this.#nodeIdentity;
     if (!own) return;
     const same = own.every((x, i) => {

@@ -12,8 +12,8 @@ export interface Tracked {
   k: number;
   /** Fragments on verified nodes as of the last close. */
   live: number;
-  /** (epoch, live, redundancy) at each close where it changed, starting with the first close. */
-  history: Array<{ epoch: number; live: number; redundancy: number }>;
+  /** (epoch, live, redundancy) at each close where it changed, starting with the first close (an append-only log). */
+  history: { push(entry: { epoch: number; live: number; redundancy: number }): unknown };
 }
 
 export interface RedundancySummary {
