@@ -61,6 +61,8 @@ export async function runPipeline(req: BenchRequest): Promise<BenchResponse> {
   try {
     const { report } = await verifyBundleSource(early, {
       signatures,
+      // As in the app's worker: checkpoint notes are verified on this thread.
+      ...(pool ? { noteSignatures: sequentialVerifier((await detectWebCryptoBackend()) ?? pureBackend) } : {}),
       replayer: (identity) => (replayer = new Replayer(identity)),
       ...(req.batch ? { batch: req.batch } : {})
     });

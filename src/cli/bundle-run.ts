@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BundleSource } from '../lib/core/bundle-source';
 import { parseTrustDoc, type TrustDoc } from '../lib/core/manifest';
-import type { SignatureVerifier } from '../lib/core/report';
+import { sequentialVerifier, type SignatureVerifier } from '../lib/core/report';
 import { verifyBundle, type VerifyResult } from '../lib/core/verify-bundle';
 import type { Progress } from '../lib/core/types';
 import { UsageError } from './command';
@@ -50,7 +50,8 @@ export async function runVerification(source: BundleSource, o: RunOptions): Prom
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     return await verifyBundle(source, {
-      ...(pool ? { signatures: pool } : { backend: nodeBackend }),
+      // With a pool, checkpoint notes are still verified on this thread (see VerifyOptions.noteSignatures).
+      ...(pool ? { signatures: pool, noteSignatures: sequentialVerifier(nodeBackend) } : { backend: nodeBackend }),
       ...(trust ? { trust } : {}),
       mode: o.audit ? 'audit' : 'stop',
       economy: o.economy ?? 'replay',

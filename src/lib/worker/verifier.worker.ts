@@ -59,6 +59,16 @@ function signatureVerifier(): Promise<SignatureVerifier> {
   return signatures;
 }
 
+let local: Promise<SignatureVerifier> | null = null;
+
+/** Ed25519 on this thread (WebCrypto if it passes its probe, else pure JS): for checkpoint notes, which must not queue behind the pool's batches. */
+function localSignatures(): Promise<SignatureVerifier> {
+  local ??= detectWebCryptoBackend()
+    .catch(() => null)
+    .then((web) => sequentialVerifier(web ?? pureBackend));
+  return local;
+}
+
 function openCache(): VerifierCache | null {
   if (cache !== undefined) return cache;
   cache = typeof indexedDB === 'undefined' ? null : new VerifierCache();
@@ -202,6 +212,7 @@ const api = {
     try {
       out = await verifyBundleSource(source, {
         signatures: await sigs,
+        noteSignatures: await localSignatures(),
         replayer: (identity) => (replayer = new Replayer(identity)),
         trust: trust.doc,
         mode: opts.audit ? 'audit' : 'stop',
