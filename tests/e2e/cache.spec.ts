@@ -36,6 +36,27 @@ test('an older checkpoint of the same log raises the rollback alarm and is not a
   await expect(page.getByTestId('anchor-status')).toContainText('Same checkpoint', { timeout: 120_000 });
 });
 
+test('after an alarm, only an explicit, confirmed choice forgets the stored checkpoint; the served one is then a first visit', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
+  await page.goto(`/?bundle=${encodeURIComponent(fixtureUrl('older'))}`);
+  const alarm = page.getByTestId('anchor-alarm');
+  await expect(alarm).toContainText('Rollback detected', { timeout: 120_000 });
+  await alarm.getByRole('button', { name: 'Forget the stored checkpoint…' }).click();
+  // A second step: "Keep it" leaves everything as it was.
+  await alarm.getByRole('button', { name: 'Keep it' }).click();
+  await expect(alarm.getByRole('button', { name: 'Forget it and verify again' })).toHaveCount(0);
+  await alarm.getByRole('button', { name: 'Forget the stored checkpoint…' }).click();
+  await alarm.getByRole('button', { name: 'Forget it and verify again' }).click();
+  await expect(page.getByTestId('anchor-status')).toContainText('First visit', { timeout: 120_000 });
+  await expect(page.getByTestId('anchor-alarm')).toHaveCount(0);
+  // The served checkpoint is now the one remembered. The "older" fixture is a shorter ledger from the
+  // same seed, not a prefix of the demo, so the demo is now measured against it (and conflicts).
+  await page.goto('/');
+  const older = oracle<{ log: { size: number } }>('older-verify.json');
+  await expect(page.getByTestId('anchor-alarm')).toContainText(`Verified before (size ${older.log.size})`, { timeout: 120_000 });
+});
+
 test('a corrupt local cache is reported as the cache, not the ledger, and cleared', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });

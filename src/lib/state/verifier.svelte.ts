@@ -115,6 +115,20 @@ export class VerifierState {
     this.result = { status: 'cancelled', message: 'Verification was cancelled.', report: null, cache: { status: 'ok' }, anchor: null, drift: null };
   }
 
+  /**
+   * After a rollback or fork alarm, by the user's explicit choice: forget the checkpoint this browser
+   * remembers for `origin`, then verify the current source again (whose newest checkpoint is then
+   * remembered as a first visit). Returns an error message, or null.
+   */
+  async forgetCheckpoint(origin: string): Promise<string | null> {
+    if (!browser) return null;
+    const r = await this.#worker.query('forget', 'forgetCheckpoint', origin);
+    if (!r) return 'superseded';
+    if (!r.ok) return r.error;
+    await this.reload();
+    return null;
+  }
+
   /** Verify the same source again (e.g. after choosing a trust file). */
   reload(): Promise<void> {
     return this.load(this.source);

@@ -406,6 +406,18 @@ const api = {
     return { origin, checkpoints, policies, firstFailure: s.report.failures[0] ?? null, failures: s.report.failures.length };
   },
 
+  /** Forget this browser's stored checkpoint of `origin`: only ever the user's explicit choice after an alarm. */
+  async forgetCheckpoint(origin: string): Promise<Answer<{ origin: string }>> {
+    const c = openCache();
+    if (!c) return { ok: false, error: 'this browser keeps no checkpoint memory (IndexedDB is unavailable)' };
+    try {
+      await c.forgetOrigin(origin);
+      return { ok: true, value: { origin } };
+    } catch (e) {
+      return { ok: false, error: `the stored checkpoint could not be forgotten: ${(e as Error).message}` };
+    }
+  },
+
   /** The deterministic JSON report: the same bundle always gives the same bytes. */
   exportReport(): string {
     const s = session;
