@@ -93,25 +93,35 @@ function add(p: Extended, q: Extended): Extended {
 }
 
 /**
- * Convert extended points to an affine Niels table with one inversion (Montgomery's trick).
- * Every Z must be non-zero, which holds for any point produced by the complete formulas.
+ * 1/Z of every point with one field inversion (Montgomery's trick: 3 multiplications per point
+ * instead of a ~265-multiplication inversion each). Every Z must be non-zero, which holds for any
+ * point produced by the complete formulas.
  */
-function toNiels(points: readonly Extended[]): NielsTable {
+function invertZs(points: ReadonlyArray<{ Z: bigint }>): bigint[] {
   const n = points.length;
-  const acc: bigint[] = new Array<bigint>(n);
+  const out: bigint[] = new Array<bigint>(n);
   let a = 1n;
   for (let i = 0; i < n; i++) {
-    acc[i] = a;
+    out[i] = a;
     a = (a * points[i]!.Z) % P;
   }
   let inv = invert(a);
-  const out: NielsTable = new Array<bigint>(3 * n);
   for (let i = n - 1; i >= 0; i--) {
+    const zi = (inv * out[i]!) % P;
+    inv = (inv * points[i]!.Z) % P;
+    out[i] = zi;
+  }
+  return out;
+}
+
+/** Convert extended points to an affine Niels table (one inversion for all, invertZs). */
+function toNiels(points: readonly Extended[]): NielsTable {
+  const zis = invertZs(points);
+  const out: NielsTable = new Array<bigint>(3 * points.length);
+  for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
-    const zi = (inv * acc[i]!) % P;
-    inv = (inv * p.Z) % P;
-    const x = mod(p.X * zi);
-    const y = mod(p.Y * zi);
+    const x = mod(p.X * zis[i]!);
+    const y = mod(p.Y * zis[i]!);
     out[3 * i] = y + x;
     out[3 * i + 1] = y - x;
     out[3 * i + 2] = (((D2 * x) % P) * y) % P;
@@ -275,27 +285,10 @@ export function encode(p: Projective): Uint8Array {
   return encodeWith(p, invert(p.Z));
 }
 
-/**
- * The encodings of many points with one field inversion (Montgomery's trick: 3 multiplications
- * per point instead of a ~265-multiplication inversion each). Every Z must be non-zero, as it is
- * for points from the complete formulas.
- */
+/** The encodings of many points with one field inversion for all (invertZs). */
 export function encodeAll(points: readonly Projective[]): Uint8Array[] {
-  const n = points.length;
-  const acc: bigint[] = new Array<bigint>(n);
-  let a = 1n;
-  for (let i = 0; i < n; i++) {
-    acc[i] = a;
-    a = (a * points[i]!.Z) % P;
-  }
-  let inv = invert(a);
-  const out: Uint8Array[] = new Array<Uint8Array>(n);
-  for (let i = n - 1; i >= 0; i--) {
-    const p = points[i]!;
-    out[i] = encodeWith(p, (inv * acc[i]!) % P);
-    inv = (inv * p.Z) % P;
-  }
-  return out;
+  const zis = invertZs(points);
+  return points.map((p, i) => encodeWith(p, zis[i]!));
 }
 
 /** 2P, 3P, …: the odd multiples P, 3P, …, 15P of an affine point, as extended points. */
