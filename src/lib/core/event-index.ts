@@ -3,6 +3,7 @@
 // segment (so its bytes can be re-read from the source instead of kept), the verified checkpoints,
 // the published content, the AEGIS registry and the economy replayer. Event bodies are not kept.
 
+import { resized } from './bytes';
 import type { Json } from './canonical-json';
 import type { BundleSource } from './bundle-source';
 import type { Manifest } from './manifest';
@@ -60,15 +61,10 @@ export class EventIndex {
   #grow(n: number): void {
     if (n <= this.#seg.length) return;
     const cap = Math.max(n, this.#seg.length * 2);
-    const g = <T extends Uint8Array | Uint32Array>(a: T, k: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(cap * k);
-      b.set(a);
-      return b;
-    };
-    this.#leaves = g(this.#leaves, 32);
-    this.#seg = g(this.#seg, 1);
-    this.#off = g(this.#off, 1);
-    this.#len = g(this.#len, 1);
+    this.#leaves = resized(this.#leaves, cap * 32);
+    this.#seg = resized(this.#seg, cap);
+    this.#off = resized(this.#off, cap);
+    this.#len = resized(this.#len, cap);
   }
 
   /** Record where the line at log position `pos` lies (segment index, byte offset, length). */

@@ -14,7 +14,7 @@
 
 import { add, formatAmount } from '../amount';
 import { canonicalBytes, compareCodePoints, type Json } from '../canonical-json';
-import { toHex } from '../bytes';
+import { resized, toHex } from '../bytes';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../merkle';
 
 export const TREASURY = 'treasury';
@@ -52,14 +52,9 @@ class HashedStates {
   insert(at: number): void {
     if (this.#n === this.#has.length) {
       const cap = Math.max(64, this.#n * 2);
-      const grow = <T extends Uint8Array | Int32Array>(a: T, k: number): T => {
-        const b = new (a.constructor as new (n: number) => T)(cap * k);
-        b.set(a);
-        return b;
-      };
-      this.#has = grow(this.#has, 1);
-      this.#status = grow(this.#status, 1);
-      this.#ints = grow(this.#ints, 4);
+      this.#has = resized(this.#has, cap);
+      this.#status = resized(this.#status, cap);
+      this.#ints = resized(this.#ints, cap * 4);
     }
     this.#has.copyWithin(at + 1, at, this.#n);
     this.#status.copyWithin(at + 1, at, this.#n);
