@@ -45,28 +45,20 @@ let session: Session | null = null;
 let token = { aborted: false };
 let signatures: Promise<SignatureVerifier> | null = null;
 let cache: VerifierCache | null | undefined;
-
-/** Ed25519: a pool of signature workers when possible, else WebCrypto (probed) or pure JS here. */
-function signatureVerifier(): Promise<SignatureVerifier> {
-  signatures ??= (async () => {
-    try {
-      return await SignaturePool.start({ backend: 'auto' });
-    } catch {
-      const web = await detectWebCryptoBackend().catch(() => null);
-      return sequentialVerifier(web ?? pureBackend);
-    }
-  })();
-  return signatures;
-}
-
 let local: Promise<SignatureVerifier> | null = null;
 
-/** Ed25519 on this thread (WebCrypto if it passes its probe, else pure JS): for checkpoint notes, which must not queue behind the pool's batches. */
+/** Ed25519 on this thread: WebCrypto if it passes its probe, else pure JS. */
 function localSignatures(): Promise<SignatureVerifier> {
   local ??= detectWebCryptoBackend()
     .catch(() => null)
     .then((web) => sequentialVerifier(web ?? pureBackend));
   return local;
+}
+
+/** Ed25519 for events: a pool of signature workers when possible, else this thread (localSignatures). */
+function signatureVerifier(): Promise<SignatureVerifier> {
+  signatures ??= SignaturePool.start({ backend: 'auto' }).catch(() => localSignatures());
+  return signatures;
 }
 
 function openCache(): VerifierCache | null {
@@ -212,6 +204,7 @@ const api = {
     try {
       out = await verifyBundleSource(source, {
         signatures: await sigs,
+        // Checkpoint notes on this thread: sent to the pool they would queue behind the event batches.
         noteSignatures: await localSignatures(),
         replayer: (identity) => (replayer = new Replayer(identity)),
         trust: trust.doc,
