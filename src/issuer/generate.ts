@@ -63,6 +63,9 @@ export function originFor(seed: string | number): string {
   return `ledger.qfs.example/seed-${String(seed).replace(/[^a-z0-9._-]/gi, '_')}`;
 }
 
+/** The final epoch could not be sized to the requested total (see generateBundle). */
+class SizingError extends Error {}
+
 export async function generateBundle(o: GenerateOptions): Promise<GenerateResult> {
   if (!Number.isSafeInteger(o.events) || o.events < MIN_EVENTS) throw new RangeError(`--events must be an integer ≥ ${MIN_EVENTS}`);
   const origin = originFor(o.seed);
@@ -84,95 +87,111 @@ export async function generateBundle(o: GenerateOptions): Promise<GenerateResult
     aegis: vkeyOf(roles.aegis, SIG_ED25519)
   };
 
-  const writer = new BundleWriter(o.out);
-  // The issuer derives every key from a seed (RFC 8032 keygen), so each is a prime-order point: the
-  // §7 key check (about a millisecond each) would only cost time here. The verifier runs it.
-  const registry = new AegisRegistry(() => true);
-  const world = new World(o.seed, (label) => deriveKey(o.seed, `subject/${label}`));
-  const economy = (o.economy ?? (await economyReplay()))(registry, (cid) => world.bytesOf(cid));
-  const log = new CompactRange();
-  let seq = 0;
-  let epoch = 0;
-  let prev: Uint8Array = new Uint8Array(32);
-
-  const keyFor = (signer: string): IssuerKey => {
-    if (signer === 'operator' || signer === 'governance' || signer === 'aegis') return roles[signer];
-    const k = world.keyOf(signer);
-    if (!k) throw new Error(`issuer: no key for signer ${signer}`);
-    return k;
-  };
-
-  /** Sign, append and apply one event. */
-  const emit = (type: EventType, signer: string, payload: Json, policy?: string): void => {
-    const key = keyFor(signer);
-    const env = { v: 1, seq, epoch, type, signer, key: key.pubB64, prev: toHex(prev), payload, sig: '' } as Envelope;
-    if (policy !== undefined) env.policy = policy;
-    const msg = signedMessage(env);
-    env.sig = toBase64(key.sign(msg));
-    const id = sha256(msg);
-    const line = canonicalBytes(env as unknown as Json);
-    writer.line(seq, line);
-    log.append(leafHash(line));
-    if (type === 'aegis.attest') {
-      const f = registry.attest(seq, epoch, payload);
-      if (f) throw new Error(`issuer bug: ${f.message}`);
-    } else if (type === 'aegis.revoke') {
-      const f = registry.revoke(seq, epoch, payload);
-      if (f) throw new Error(`issuer bug: ${f.message}`);
+  // The last epoch is filled with inputs until `margin` events are left, then padded one by one.
+  // Inputs can derive several events at the epoch end, so a burst can overshoot the total; the
+  // whole ledger is then generated again from the start with a wider margin. Deterministic: the
+  // same arguments always take the same attempts, and a ledger that fits at the first margin (24)
+  // is byte-identical to what the issuer wrote before the retry existed.
+  for (const margin of [24, 96, 384]) {
+    try {
+      return await attempt(margin);
+    } catch (e) {
+      if (!(e instanceof SizingError) || margin === 384) throw e;
     }
-    const findings = economy.apply(env, { seq, eventId: id });
-    if (findings.length) throw new Error(`issuer bug: the economy rejects its own seq ${seq}: ${findings[0]!.code} ${findings[0]!.message}`);
-    prev = id;
-    seq++;
-    if (seq % 10_000 === 0) o.onProgress?.(seq, o.events);
-  };
-
-
-  const closeEpoch = (events: DerivedEvent[]): void => {
-    for (const d of events) emit(d.type, d.signer, d.payload, d.policy);
-    const size = seq;
-    const text = checkpointText(origin, size, log.root());
-    const time = COSIGN_T0 + epoch * 3600;
-    // Two of the three witnesses cosign each checkpoint, in rotation (quorum is 2 of 3).
-    const pair = [witnesses[epoch % 3]!, witnesses[(epoch + 1) % 3]!].sort((a, b) => (a.name < b.name ? -1 : 1));
-    writer.checkpoint(size, noteBytes(text, [signatureLine(roles.operator, text), ...pair.map((w) => cosignatureLine(w, text, time))]));
-    epoch++;
-  };
-
-  // Plan: about 800 events per epoch, at least 8 epochs; the last epoch is sized so that the total
-  // comes out at exactly `events`, padding with identity renewals (which derive nothing).
-  const epochs = Math.max(8, Math.round(o.events / 800));
-  const perEpoch = o.events / epochs;
-  const policies = world.policies(epochs);
-  let lastDerived = 8;
-  for (;;) {
-    const remaining = o.events - seq;
-    const final = remaining < 1.6 * perEpoch + lastDerived;
-    world.startEpoch(epoch, emit, policies);
-    if (!final) {
-      const budget = Math.max(1, Math.round(perEpoch - lastDerived - world.inputsThisEpoch));
-      for (let i = 0; i < budget; i++) world.step(epoch, emit);
-      const end = economy.expectedEpochEnd(epoch);
-      lastDerived = end.length;
-      closeEpoch(end);
-      continue;
-    }
-    // Final epoch: add inputs while there is room, then pad to the exact count.
-    let end = economy.expectedEpochEnd(epoch);
-    while (seq + end.length < o.events) {
-      const gap = o.events - seq - end.length;
-      if (gap > 24) {
-        for (let i = 0; i < Math.min(gap - 24, 64); i++) world.step(epoch, emit);
-      } else world.pad(epoch, emit);
-      end = economy.expectedEpochEnd(epoch);
-    }
-    if (seq + end.length !== o.events) throw new Error(`issuer: could not size the last epoch to ${o.events} events (got ${seq + end.length}); try a different --events`);
-    closeEpoch(end);
-    break;
   }
-  for (const c of world.contentFiles()) writer.contentFile(c.cid, c.bytes);
-  const manifest = writer.finish(origin, trust, seq, epoch);
-  if (seq % 10_000 !== 0) o.onProgress?.(seq, o.events);
-  return { manifest, trust, stats: { ...world.stats(), epochs: epoch, policies: policies.length } };
+  throw new Error('unreachable');
+
+  async function attempt(margin: number): Promise<GenerateResult> {
+    const writer = new BundleWriter(o.out);
+    // The issuer derives every key from a seed (RFC 8032 keygen), so each is a prime-order point: the
+    // §7 key check (about a millisecond each) would only cost time here. The verifier runs it.
+    const registry = new AegisRegistry(() => true);
+    const world = new World(o.seed, (label) => deriveKey(o.seed, `subject/${label}`));
+    const economy = (o.economy ?? (await economyReplay()))(registry, (cid) => world.bytesOf(cid));
+    const log = new CompactRange();
+    let seq = 0;
+    let epoch = 0;
+    let prev: Uint8Array = new Uint8Array(32);
+
+    const keyFor = (signer: string): IssuerKey => {
+      if (signer === 'operator' || signer === 'governance' || signer === 'aegis') return roles[signer];
+      const k = world.keyOf(signer);
+      if (!k) throw new Error(`issuer: no key for signer ${signer}`);
+      return k;
+    };
+
+    /** Sign, append and apply one event. */
+    const emit = (type: EventType, signer: string, payload: Json, policy?: string): void => {
+      const key = keyFor(signer);
+      const env = { v: 1, seq, epoch, type, signer, key: key.pubB64, prev: toHex(prev), payload, sig: '' } as Envelope;
+      if (policy !== undefined) env.policy = policy;
+      const msg = signedMessage(env);
+      env.sig = toBase64(key.sign(msg));
+      const id = sha256(msg);
+      const line = canonicalBytes(env as unknown as Json);
+      writer.line(seq, line);
+      log.append(leafHash(line));
+      if (type === 'aegis.attest') {
+        const f = registry.attest(seq, epoch, payload);
+        if (f) throw new Error(`issuer bug: ${f.message}`);
+      } else if (type === 'aegis.revoke') {
+        const f = registry.revoke(seq, epoch, payload);
+        if (f) throw new Error(`issuer bug: ${f.message}`);
+      }
+      const findings = economy.apply(env, { seq, eventId: id });
+      if (findings.length) throw new Error(`issuer bug: the economy rejects its own seq ${seq}: ${findings[0]!.code} ${findings[0]!.message}`);
+      prev = id;
+      seq++;
+      if (seq % 10_000 === 0) o.onProgress?.(seq, o.events);
+    };
+
+
+    const closeEpoch = (events: DerivedEvent[]): void => {
+      for (const d of events) emit(d.type, d.signer, d.payload, d.policy);
+      const size = seq;
+      const text = checkpointText(origin, size, log.root());
+      const time = COSIGN_T0 + epoch * 3600;
+      // Two of the three witnesses cosign each checkpoint, in rotation (quorum is 2 of 3).
+      const pair = [witnesses[epoch % 3]!, witnesses[(epoch + 1) % 3]!].sort((a, b) => (a.name < b.name ? -1 : 1));
+      writer.checkpoint(size, noteBytes(text, [signatureLine(roles.operator, text), ...pair.map((w) => cosignatureLine(w, text, time))]));
+      epoch++;
+    };
+
+    // Plan: about 800 events per epoch, at least 8 epochs; the last epoch is sized so that the total
+    // comes out at exactly `events`, padding with identity renewals (which derive nothing).
+    const epochs = Math.max(8, Math.round(o.events / 800));
+    const perEpoch = o.events / epochs;
+    const policies = world.policies(epochs);
+    let lastDerived = 8;
+    for (;;) {
+      const remaining = o.events - seq;
+      const final = remaining < 1.6 * perEpoch + lastDerived;
+      world.startEpoch(epoch, emit, policies);
+      if (!final) {
+        const budget = Math.max(1, Math.round(perEpoch - lastDerived - world.inputsThisEpoch));
+        for (let i = 0; i < budget; i++) world.step(epoch, emit);
+        const end = economy.expectedEpochEnd(epoch);
+        lastDerived = end.length;
+        closeEpoch(end);
+        continue;
+      }
+      // Final epoch: add inputs while there is room, then pad to the exact count.
+      let end = economy.expectedEpochEnd(epoch);
+      while (seq + end.length < o.events) {
+        const gap = o.events - seq - end.length;
+        if (gap > margin) {
+          for (let i = 0; i < Math.min(gap - margin, 64); i++) world.step(epoch, emit);
+        } else world.pad(epoch, emit);
+        end = economy.expectedEpochEnd(epoch);
+      }
+      if (seq + end.length !== o.events) throw new SizingError(`issuer: could not size the last epoch to ${o.events} events (got ${seq + end.length}); try a different --events`);
+      closeEpoch(end);
+      break;
+    }
+    for (const c of world.contentFiles()) writer.contentFile(c.cid, c.bytes);
+    const manifest = writer.finish(origin, trust, seq, epoch);
+    if (seq % 10_000 !== 0) o.onProgress?.(seq, o.events);
+    return { manifest, trust, stats: { ...world.stats(), epochs: epoch, policies: policies.length } };
+  }
 }
 

@@ -80,6 +80,20 @@ describe('generateBundle', () => {
     expect(report.events).toBe(1200);
   });
 
+  it('sizes the last epoch even when a burst of inputs overshoots at the first margin (regenerates with a wider one)', async () => {
+    // Seed 796790433 at 2,000 events overshot to 2,004 before the retry (a browser-drill seed in CI).
+    const f = await makeFixture(2000, '796790433', 'replay');
+    try {
+      expect(f.result.manifest.events).toBe(2000);
+      expect(seqsOfType(f.files, 'epoch.close').at(-1)).toBe(1999);
+      const { report } = await verifyBundle(f.source(), { backend: nodeBackend });
+      expect(report.failures).toEqual([]);
+      expect(report.events).toBe(2000);
+    } finally {
+      f.cleanup();
+    }
+  });
+
   it('hits other exact sizes too', async () => {
     for (const n of [200, 777]) {
       const f = await makeFixture(n, `size-${n}`);
