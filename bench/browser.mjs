@@ -43,7 +43,7 @@ export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', 
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/page/index.html?about=blank`);
-    const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer') });
+    const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer'), withThread: 'DedicatedWorker' });
     const bundle = `/ledgers/${relative(CACHE, bundleDir)}/`;
     const inpage = (profile ? '&inpage=1' : '') + (mode === 'signatures' ? '&mode=signatures' : '');
     await page.evaluate(({ bundle, threads, backend, inpage }) => history.replaceState(null, '', `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}${inpage}`), { bundle, threads, backend, inpage });

@@ -68,9 +68,14 @@ function threadTimes(pid) {
  * the peak of their summed RSS, the CPU time they used while sampled (load-independent, unlike wall
  * time on a shared machine), and the CPU seconds of each of their threads, busiest first (the
  * busiest one is the critical path: the ordered pass, which no second core can shorten).
+ *
+ * `withThread`: count only the processes that ran a thread of that name at some sample. Chromium
+ * keeps spare and initial renderers beside the one that hosts the page; only the one whose threads
+ * include the page's Web Workers ('DedicatedWorker') does the verification.
  */
-export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}) {
-  let peak = 0;
+export function samplePeakRss(rootPid, { match = () => true, everyMs = 50, withThread = null } = {}) {
+  const samples = []; // per tick: Map pid -> RSS kB
+  const hosts = new Set(); // pids that ran a `withThread` thread
   const cpuStart = new Map();
   const cpuLast = new Map();
   const thStart = new Map();
@@ -78,20 +83,21 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}
   const tick = () => {
     const all = [rootPid];
     for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
-    let sum = 0;
+    const rss = new Map();
     for (const p of all) {
       if (!match(cmdline(p))) continue;
-      sum += rssKb(p);
+      rss.set(p, rssKb(p));
       const c = cpuSeconds(p);
       if (!cpuStart.has(p)) cpuStart.set(p, c);
       cpuLast.set(p, c);
       for (const t of threadTimes(p)) {
         const k = `${p}/${t.tid}`;
         if (!thStart.has(k)) thStart.set(k, t.cpu);
-        thLast.set(k, t);
+        thLast.set(k, { ...t, pid: p });
+        if (withThread !== null && t.name === withThread) hosts.add(p);
       }
     }
-    if (sum > peak) peak = sum;
+    samples.push(rss);
   };
   tick();
   const t = setInterval(tick, everyMs);
@@ -99,9 +105,20 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50 } = {}
     stop() {
       clearInterval(t);
       tick();
+      const counted = (p) => withThread === null || hosts.has(p);
+      let peak = 0;
+      for (const rss of samples) {
+        let sum = 0;
+        for (const [p, kb] of rss) if (counted(p)) sum += kb;
+        if (sum > peak) peak = sum;
+      }
       let cpu = 0;
-      for (const [p, c] of cpuLast) cpu += c - cpuStart.get(p);
-      const threads = [...thLast].map(([k, t]) => ({ name: t.name, cpuSeconds: t.cpu - thStart.get(k) })).filter((t) => t.cpuSeconds > 0).sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+      for (const [p, c] of cpuLast) if (counted(p)) cpu += c - cpuStart.get(p);
+      const threads = [...thLast]
+        .filter(([, t]) => counted(t.pid))
+        .map(([k, t]) => ({ name: t.name, cpuSeconds: t.cpu - thStart.get(k) }))
+        .filter((t) => t.cpuSeconds > 0)
+        .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
       return { peakMB: peak / 1024, cpuSeconds: cpu, threads: threads.slice(0, 6) };
     }
   };
