@@ -19,6 +19,7 @@ export async function buildPage() {
   await build({
     entryPoints: {
       bench: join(ROOT, 'bench/page/bench.ts'),
+      inpage: join(ROOT, 'bench/page/pipeline.ts'),
       'verify.worker': join(ROOT, 'bench/page/verify.worker.ts'),
       'signature.worker': join(ROOT, 'src/lib/worker/pool/signature.worker.ts')
     },

@@ -1,7 +1,10 @@
 // The bench page: starts the verifier worker on the bundle named in the query string
 // (?bundle=URL&threads=N&backend=auto|native|pure[&mode=signatures][&inpage=1]) and leaves the result on window.__bench.
 // Wall time is measured here, from before the worker is created to the explained result.
-import { runPipeline, type BenchRequest, type BenchResponse } from './pipeline';
+// The page itself loads no verifier code: the pipeline is compiled and run in the worker only, as in
+// the app, where the page thread renders while the worker verifies (the in-page profiling aid loads
+// it separately, from inpage.js).
+import type { BenchRequest, BenchResponse } from './pipeline';
 
 const q = new URLSearchParams(location.search);
 const req: BenchRequest & { mode: 'pipeline' | 'signatures' } = {
@@ -16,19 +19,22 @@ const t0 = performance.now();
 if (q.get('inpage')) {
   // Profiling aid: the same pipeline on the page's thread, where DevTools' profiler can see it.
   // Started by the harness (window.__go()) once the profiler is attached.
+  const inpage = new URL('./inpage.js', import.meta.url).href;
   (w as unknown as { __go: () => void }).__go = () => {
     const t1 = performance.now();
-    void runPipeline(req).then((res) => (w.__bench = { ...res, wallMs: performance.now() - t1 }));
+    void (import(inpage) as Promise<typeof import('./pipeline')>).then(({ runPipeline }) =>
+      runPipeline(req).then((res) => (w.__bench = { ...res, wallMs: performance.now() - t1 }))
+    );
   };
 } else {
   startWorker();
 }
 function startWorker(): void {
-const worker = new Worker(new URL('./verify.worker.js', import.meta.url), { type: 'module', name: 'atlas-verifier' });
-worker.addEventListener('message', (e: MessageEvent<BenchResponse>) => {
-  w.__bench = { ...e.data, wallMs: performance.now() - t0 };
-  worker.terminate();
-});
-worker.addEventListener('error', (e) => (w.__bench = { wallMs: performance.now() - t0, error: e.message || 'worker failed to load' }));
-worker.postMessage(req);
+  const worker = new Worker(new URL('./verify.worker.js', import.meta.url), { type: 'module', name: 'atlas-verifier' });
+  worker.addEventListener('message', (e: MessageEvent<BenchResponse>) => {
+    w.__bench = { ...e.data, wallMs: performance.now() - t0 };
+    worker.terminate();
+  });
+  worker.addEventListener('error', (e) => (w.__bench = { wallMs: performance.now() - t0, error: e.message || 'worker failed to load' }));
+  worker.postMessage(req);
 }
