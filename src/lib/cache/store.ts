@@ -3,16 +3,21 @@
 //                so a revisit serves a segment from here instead of downloading it again;
 //   bundles      per manifest hash: the source it came from and the last report, so a revisit
 //                shows results at once;
-//   checkpoints  per log origin: the latest verified signed checkpoint (the rollback/fork anchor).
+//   checkpoints  per log origin: the latest verified signed checkpoint (the rollback/fork anchor);
+//   manifests    per bundle URL (since version 2): the manifest.json bytes of the last load from
+//                that URL that verified, and the hashes of the files it read that the manifest does
+//                not name by hash (checkpoint notes, content), so the URL can be verified again
+//                when the network is gone.
 // Every record is validated on load (and blob bytes re-hashed); anything malformed means the
 // *local cache* is corrupt, which is reported as such (CacheCorruptError → "local cache corrupt —
 // cleared"), never as ledger misbehaviour. Writes of client state happen in one transaction.
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from '$lib/core/hash';
 import { isHex } from '$lib/core/bytes';
+import { isBundlePath } from '$lib/core/manifest';
 
 export const DB_NAME = 'atlas-verifier';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export interface BlobRecord {
   hash: string;
@@ -39,10 +44,31 @@ export interface CheckpointRecord {
   note: string;
 }
 
+/**
+ * The last manifest that verified for a bundle URL, for verifying it again offline. Nothing here is
+ * trusted: the manifest is parsed and every file re-hashed and re-verified as on any load.
+ */
+export interface ManifestRecord {
+  /** The bundle's URL prefix (HttpSource.href). */
+  url: string;
+  /** The manifest.json bytes as downloaded. */
+  bytes: Uint8Array;
+  /** Hex SHA-256 of `bytes`. */
+  manifestHash: string;
+  /**
+   * Files read on that load that the manifest does not name by hash (checkpoint notes, content):
+   * bundle path → hex SHA-256 of the bytes read, which are kept in `blobs`.
+   */
+  files: Record<string, string>;
+  /** When it was stored (ISO 8601 from this browser's clock), for display only. */
+  storedAt: string;
+}
+
 interface AtlasDB extends DBSchema {
   blobs: { key: string; value: BlobRecord };
   bundles: { key: string; value: BundleRecord };
   checkpoints: { key: string; value: CheckpointRecord };
+  manifests: { key: string; value: ManifestRecord };
 }
 
 /** The local cache is unreadable or inconsistent; it has been cleared. Not a ledger finding. */
@@ -72,6 +98,21 @@ export function validCheckpoint(v: unknown): v is CheckpointRecord {
   );
 }
 
+function validManifest(v: unknown): v is ManifestRecord {
+  return (
+    isRecord(v) &&
+    typeof v.url === 'string' &&
+    v.url.length > 0 &&
+    v.bytes instanceof Uint8Array &&
+    typeof v.manifestHash === 'string' &&
+    isHex(v.manifestHash, 32) &&
+    isRecord(v.files) &&
+    Object.entries(v.files).every(([path, hash]) => isBundlePath(path) && typeof hash === 'string' && isHex(hash, 32)) &&
+    typeof v.storedAt === 'string' &&
+    v.storedAt.length > 0
+  );
+}
+
 function validBundle(v: unknown): v is BundleRecord {
   return (
     isRecord(v) &&
@@ -91,19 +132,26 @@ export class VerifierCache {
     this.#name = name;
   }
 
-  /** Opened once, lazily; migrations by oldVersion. */
+  /** Opened once, lazily; migrations by oldVersion (each step keeps the stores and data before it). */
   #open(): Promise<IDBPDatabase<AtlasDB>> {
     if (this.#db) return this.#db;
-    this.#db = openDB<AtlasDB>(this.#name, DB_VERSION, {
-        upgrade(db, oldVersion) {
-          if (oldVersion < 1) {
-            db.createObjectStore('blobs', { keyPath: 'hash' });
-            db.createObjectStore('bundles', { keyPath: 'manifestHash' });
-            db.createObjectStore('checkpoints', { keyPath: 'origin' });
-          }
+    const opened = openDB<AtlasDB>(this.#name, DB_VERSION, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('blobs', { keyPath: 'hash' });
+          db.createObjectStore('bundles', { keyPath: 'manifestHash' });
+          db.createObjectStore('checkpoints', { keyPath: 'origin' });
         }
-      });
-    return this.#db;
+        if (oldVersion < 2) db.createObjectStore('manifests', { keyPath: 'url' });
+      },
+      // A newer version of the app (another tab) wants to upgrade: let it, and reopen on next use.
+      blocking: () => {
+        void opened.then((db) => db.close());
+        if (this.#db === opened) this.#db = null;
+      }
+    });
+    this.#db = opened;
+    return opened;
   }
 
   /** Delete everything (used after corruption, and by the "clear cache" button). */
@@ -158,17 +206,29 @@ export class VerifierCache {
     return rec;
   }
 
+  /** The last verified manifest stored for a bundle URL, or null. Validated and re-hashed on load. */
+  async getManifest(url: string): Promise<ManifestRecord | null> {
+    const db = await this.#open();
+    const rec: unknown = await db.get('manifests', url);
+    if (rec === undefined) return null;
+    if (!validManifest(rec) || rec.url !== url) return this.#corrupt(`stored manifest for ${url} malformed`);
+    if (sha256Hex(rec.bytes) !== rec.manifestHash) return this.#corrupt(`stored manifest for ${url} does not hash to its recorded hash`);
+    return rec;
+  }
+
   /**
-   * Record a verified bundle and, if given, its accepted checkpoint, atomically (one transaction):
-   * either both are stored or neither is.
+   * Record a verified bundle and, if given, its accepted checkpoint and the manifest of the URL it
+   * came from, atomically (one transaction): either all are stored or none is.
    */
-  async commitVerified(bundle: BundleRecord, checkpoint: CheckpointRecord | null): Promise<void> {
+  async commitVerified(bundle: BundleRecord, checkpoint: CheckpointRecord | null, manifest: ManifestRecord | null = null): Promise<void> {
     if (!validBundle(bundle)) throw new TypeError('commitVerified: malformed bundle record');
     if (checkpoint && !validCheckpoint(checkpoint)) throw new TypeError('commitVerified: malformed checkpoint record');
+    if (manifest && (!validManifest(manifest) || sha256Hex(manifest.bytes) !== manifest.manifestHash)) throw new TypeError('commitVerified: malformed manifest record');
     const db = await this.#open();
-    const tx = db.transaction(['bundles', 'checkpoints'], 'readwrite');
+    const tx = db.transaction(['bundles', 'checkpoints', 'manifests'], 'readwrite');
     const writes: Promise<unknown>[] = [tx.objectStore('bundles').put(bundle)];
     if (checkpoint) writes.push(tx.objectStore('checkpoints').put(checkpoint));
+    if (manifest) writes.push(tx.objectStore('manifests').put(manifest));
     await Promise.all([...writes, tx.done]);
   }
 
@@ -179,7 +239,7 @@ export class VerifierCache {
   }
 
   /** Low-level write for tests that simulate a corrupted or tampered cache. */
-  async rawPut(store: 'blobs' | 'bundles' | 'checkpoints', value: unknown): Promise<void> {
+  async rawPut(store: 'blobs' | 'bundles' | 'checkpoints' | 'manifests', value: unknown): Promise<void> {
     const db = await this.#open();
     await db.put(store, value as never);
   }

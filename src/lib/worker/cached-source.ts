@@ -3,6 +3,9 @@
 // still re-hashes every byte it gets (from here or from the network), so a cache that lies is
 // caught as a hash mismatch — and the cache itself re-hashes on load, so a corrupt entry is
 // reported as a cache problem first (store.ts).
+// With remember(), files the manifest does not name by hash (checkpoint notes, content) are kept
+// too, under the hash of the bytes read, and `remembered` maps their paths to those hashes: what a
+// later offline load of the same URL needs besides the manifest (verifier.worker.ts).
 import { CacheCorruptError, type VerifierCache } from '$lib/cache/store';
 import { sha256Hex } from '$lib/core/hash';
 import { collect, READ_LIMIT, type ByteSource } from './sources';
@@ -21,6 +24,7 @@ export class CachedSource implements ByteSource {
   readonly #maxCached: number;
   #fromCache = 0;
   #manifest: Uint8Array | null = null;
+  #remembered: Map<string, string> | null = null;
   /** Set when the cache turned out corrupt (and was cleared); reading then falls back to the source. */
   corrupt: string | null = null;
 
@@ -62,23 +66,40 @@ export class CachedSource implements ByteSource {
       }
     }
     this.stats.filesDownloaded++;
+    const keep = want !== null || this.#remembered !== null;
     const parts: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of this.#inner.stream(path)) {
       total += chunk.length;
-      if (want && total <= this.#maxCached) parts.push(chunk);
+      if (keep && total <= this.#maxCached) parts.push(chunk);
       yield chunk;
     }
-    if (want && this.#cache && !this.corrupt && total <= this.#maxCached) {
+    if (keep && this.#cache && !this.corrupt && total <= this.#maxCached) {
       const bytes = new Uint8Array(total);
       let at = 0;
       for (const p of parts) {
         bytes.set(p, at);
         at += p.length;
       }
-      // Only bytes that match the manifest are worth keeping.
-      if (sha256Hex(bytes) === want) await this.#cache.putBlob(bytes);
+      if (want) {
+        // Only bytes that match the manifest are worth keeping.
+        if (sha256Hex(bytes) === want) await this.#cache.putBlob(bytes);
+      } else if (this.#remembered) {
+        // Not named by hash: kept as read, and checked again like any download when used (notes by
+        // their signatures and the log root, content against its cid).
+        this.#remembered.set(path, await this.#cache.putBlob(bytes));
+      }
     }
+  }
+
+  /** From now on, keep the files the manifest does not name by hash as well (see `remembered`). */
+  remember(): void {
+    this.#remembered ??= new Map();
+  }
+
+  /** Path → hex SHA-256 of the files kept by remember(), in the order they were read. */
+  get remembered(): ReadonlyMap<string, string> {
+    return this.#remembered ?? new Map();
   }
 
   read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {

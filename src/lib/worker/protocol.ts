@@ -59,6 +59,20 @@ export interface LoadResult {
   sourceLabel?: string;
   /** Recorded vs recomputed, per epoch and overall (null when nothing was replayed). */
   drift: DriftSummary | null;
+  /** Set when the network failed and the manifest this browser stored for the URL was verified instead. */
+  offline?: OfflineManifest;
+}
+
+/**
+ * The manifest.json of a `?bundle=` URL could not be downloaded (a network failure, not an HTTP
+ * answer), so the copy stored when this URL last verified here was used. Its files were served from
+ * this browser's cache and verified as usual; events published on the server since are not included.
+ */
+export interface OfflineManifest {
+  /** When the stored manifest was saved (ISO 8601, this browser's clock). */
+  storedAt: string;
+  /** Why the server's manifest could not be read (the network error). */
+  reason: string;
 }
 
 export interface DriftSummary {

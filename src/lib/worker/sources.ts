@@ -42,7 +42,17 @@ export async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: numbe
   return out;
 }
 
-/** Files under one URL prefix. Only the chosen prefix is ever fetched. */
+/**
+ * The network itself failed: fetch rejected (offline, DNS, connection refused or reset, CORS) or the
+ * body stopped arriving, so the server gave no answer. An HTTP status (404, 5xx) is the server's
+ * answer and is never this. Same kind ('io') and message as before, so the driver is unaffected;
+ * only the worker's offline fallback for the manifest looks at the difference.
+ */
+export class NetworkError extends BundleSourceError {
+  constructor(path: string, message: string) {
+    super(path, 'io', message);
+  }
+}
 
 /** The chunks of a byte stream as they arrive; the reader's lock is released however the loop ends. */
 async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -58,6 +68,7 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
+/** Files under one URL prefix. Only the chosen prefix is ever fetched. */
 export class HttpSource implements ByteSource {
   readonly label: string;
   readonly #base: URL;
@@ -77,6 +88,11 @@ export class HttpSource implements ByteSource {
     return this.#bytes;
   }
 
+  /** The normalised prefix (trailing slash, no query or fragment): what identifies the bundle. */
+  get href(): string {
+    return this.#base.href;
+  }
+
   url(path: string): URL {
     if (!safeRelativePath(path)) throw new BundleSourceError(path, 'missing', `refusing unsafe bundle path ${JSON.stringify(path)}`);
     return new URL(path, this.#base);
@@ -87,7 +103,7 @@ export class HttpSource implements ByteSource {
     try {
       res = await fetch(this.url(path), { credentials: 'omit', redirect: 'follow', cache: 'no-cache' });
     } catch (e) {
-      throw new BundleSourceError(path, 'io', `could not download ${path}: ${(e as Error).message || 'network error'}`);
+      throw new NetworkError(path, `could not download ${path}: ${(e as Error).message || 'network error'}`);
     }
     if (!res.ok || !res.body) throw new BundleSourceError(path, res.status === 404 ? 'missing' : 'io', `could not download ${path}: HTTP ${res.status}`);
     const body = res.body;
@@ -105,8 +121,14 @@ export class HttpSource implements ByteSource {
     return collect(this.stream(path), maxBytes, path);
   }
 
-  manifest(): Promise<Uint8Array> {
-    return this.read('manifest.json', LIMITS.manifestBytes);
+  async manifest(): Promise<Uint8Array> {
+    try {
+      return await this.read('manifest.json', LIMITS.manifestBytes);
+    } catch (e) {
+      // A body that stops arriving rejects the reader with a TypeError: the network, not the server.
+      if (e instanceof TypeError) throw new NetworkError('manifest.json', e.message);
+      throw e;
+    }
   }
 }
 

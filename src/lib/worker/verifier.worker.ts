@@ -4,7 +4,6 @@
 // custom errors, because comlink does not carry their fields.
 import * as Comlink from 'comlink';
 import { verifyBundleSource, VerificationAborted } from '$lib/core/bundle-verifier';
-import { BundleSourceError } from '$lib/core/bundle-source';
 import type { EventIndex } from '$lib/core/event-index';
 import type { IdentityStatus } from '$lib/core/types';
 import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib/core/manifest';
@@ -24,6 +23,7 @@ import { detectWebCryptoBackend } from './ed25519-webcrypto';
 import { SignaturePool } from './pool/signature-pool';
 import { HttpSource, FileSource, READ_LIMIT, type ByteSource } from './sources';
 import { CachedSource } from './cached-source';
+import { loadManifest } from './offline-manifest';
 import { ProgressMeter, type WorkerProgress } from './progress-meter';
 import { noteView, type NoteView } from './note-view';
 import { stableJson } from './report-json';
@@ -184,19 +184,21 @@ const api = {
     onProgress?.(meter.update({ stage: 'manifest', eventsDone: 0, eventsTotal: 0, bytesDone: 0, bytesTotal: 0 }, true)!);
     // The signature workers start while the manifest downloads (issue 7).
     const sigs = signatureVerifier();
-    let manifestBytes: Uint8Array;
-    try {
-      manifestBytes = await src.manifest();
-    } catch (e) {
-      const why = e instanceof BundleSourceError ? e.message : (e as Error).message;
-      return result('error', `Could not read the bundle's manifest.json from ${src.label}: ${why}`, cacheStatus);
-    }
+    // A `?bundle=` URL may fall back to its stored manifest when the network fails (offline-manifest.ts).
+    const url = spec.kind === 'url' && src instanceof HttpSource ? src.href : null;
+    const got = await loadManifest(src, url, c);
+    if (!got.ok) return result('error', got.message, got.corrupt ? { status: 'corrupt-cleared', message: got.corrupt } : cacheStatus);
+    const manifestBytes = got.bytes;
+    const stored = got.stored;
     const manifestHash = sha256Hex(manifestBytes);
     const parsed = parseManifest(manifestBytes);
     const hashes = new Map<string, string>();
     if (parsed.ok) for (const s of parsed.manifest.segments) hashes.set(s.path, s.sha256);
+    // Offline, the notes and content read at that visit come from the cache too (and are verified as ever).
+    if (stored) for (const [p, h] of Object.entries(stored.files)) if (!hashes.has(p)) hashes.set(p, h);
     const cached = new CachedSource(src, c, (p) => hashes.get(p) ?? null);
     cached.useManifest(manifestBytes);
+    if (url !== null && !stored) cached.remember();
     const source = cached;
 
     let replayer: Replayer | null = null;
@@ -235,14 +237,19 @@ const api = {
         const a = await checkAnchor(c, report, index);
         anchor = a.anchor;
         // Only a fully verified bundle is remembered (and only an accepted checkpoint stored).
-        if (report.ok) await c.commitVerified({ manifestHash, origin: report.origin ?? '', source: src.label, report: api.exportReport() }, a.accept);
+        if (report.ok) {
+          // A URL's manifest is stored for offline use when it was downloaded, not when it came from the store.
+          const forUrl = url !== null && !stored ? { url, bytes: manifestBytes, manifestHash, files: Object.fromEntries(cached.remembered), storedAt: new Date().toISOString() } : null;
+          await c.commitVerified({ manifestHash, origin: report.origin ?? '', source: src.label, report: api.exportReport() }, a.accept, forUrl);
+        }
       } catch (e) {
         if (e instanceof CacheCorruptError) cacheStatus = { status: 'corrupt-cleared', message: e.message };
         else cacheStatus = { status: 'unavailable', message: (e as Error).message };
       }
     }
     onProgress?.(meter.update({ stage: 'done', eventsDone: report.events, eventsTotal: report.events, bytesDone: source.bytesRead, bytesTotal: source.bytesRead }, true)!);
-    return { status, message, report, cache: cacheStatus, anchor, manifestHash, trust: trustView, sourceLabel: src.label, drift };
+    const offline = stored ? { offline: { storedAt: stored.storedAt, reason: stored.reason } } : {};
+    return { status, message, report, cache: cacheStatus, anchor, manifestHash, trust: trustView, sourceLabel: src.label, drift, ...offline };
   },
 
   /** Stop the running load at the next check (the client may also terminate the worker). */

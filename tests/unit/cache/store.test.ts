@@ -2,7 +2,7 @@
 // commits, validation on load, and corruption reported as a cache problem (and cleared).
 import 'fake-indexeddb/auto';
 import { describe, expect, it, beforeEach } from 'vitest';
-import { VerifierCache, CacheCorruptError, type CheckpointRecord } from '../../../src/lib/cache/store';
+import { VerifierCache, CacheCorruptError, DB_VERSION, type CheckpointRecord, type ManifestRecord } from '../../../src/lib/cache/store';
 import { sha256Hex } from '../../../src/lib/core/hash';
 import { utf8 } from '../../../src/lib/core/bytes';
 
@@ -76,5 +76,91 @@ describe('VerifierCache', () => {
     await cache.forgetOrigin('example.org/log');
     expect(await cache.getCheckpoint('example.org/log')).toBeNull();
     expect(await cache.getBundle('56'.repeat(32))).not.toBeNull();
+  });
+});
+
+describe('VerifierCache manifests (per bundle URL, for offline use)', () => {
+  const url = 'https://ledger.example/bundle/';
+  const bytes = utf8('{"format":"qfs-ledger-bundle/1"}');
+  const rec = (over: Partial<ManifestRecord> = {}): ManifestRecord => ({
+    url,
+    bytes,
+    manifestHash: sha256Hex(bytes),
+    files: { 'checkpoints/000000003.note': 'ab'.repeat(32), 'content/x': 'cd'.repeat(32) },
+    storedAt: '2026-11-26T12:00:00.000Z',
+    ...over
+  });
+
+  it('stores the manifest of a URL with the verified bundle, in the same transaction, and reads it back', async () => {
+    const h = '78'.repeat(32);
+    await cache.commitVerified(bundle(h), cp(3), rec());
+    expect(await cache.getManifest(url)).toEqual(rec());
+    expect(await cache.getBundle(h)).toEqual(bundle(h));
+    expect(await cache.getManifest('https://other.example/')).toBeNull();
+    // A later verified load of the same URL replaces it.
+    const newer = utf8('{"format":"qfs-ledger-bundle/1","events":9}');
+    await cache.commitVerified(bundle(h), null, rec({ bytes: newer, manifestHash: sha256Hex(newer), files: {} }));
+    expect((await cache.getManifest(url))!.bytes).toEqual(newer);
+  });
+
+  it('refuses a malformed manifest record before writing anything', async () => {
+    const h = '9a'.repeat(32);
+    await expect(cache.commitVerified(bundle(h), null, rec({ manifestHash: '00'.repeat(32) }))).rejects.toThrow(TypeError);
+    await expect(cache.commitVerified(bundle(h), null, rec({ files: { '../x': 'ab'.repeat(32) } }))).rejects.toThrow(TypeError);
+    expect(await cache.getBundle(h)).toBeNull();
+    expect(await cache.getManifest(url)).toBeNull();
+  });
+
+  it('reports a stored manifest whose bytes no longer match its hash as local cache corruption, and clears the cache', async () => {
+    await cache.commitVerified(bundle('bc'.repeat(32)), cp(3), rec());
+    await cache.rawPut('manifests', { ...rec(), bytes: utf8('{"format":"qfs-ledger-bundle/2"}') });
+    const err = await cache.getManifest(url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CacheCorruptError);
+    expect((err as Error).message).toBe(`local cache corrupt — cleared (stored manifest for ${url} does not hash to its recorded hash)`);
+    expect(await cache.getManifest(url)).toBeNull();
+    expect(await cache.getCheckpoint('example.org/log')).toBeNull();
+  });
+
+  it('reports a malformed manifest record (bad file hash, missing bytes, wrong key) as local cache corruption', async () => {
+    for (const bad of [{ ...rec(), files: { 'checkpoints/1.note': 'xyz' } }, { ...rec(), bytes: 'not bytes' }, { ...rec(), storedAt: 5 }]) {
+      await cache.rawPut('manifests', bad);
+      await expect(cache.getManifest(url)).rejects.toBeInstanceOf(CacheCorruptError);
+    }
+  });
+
+  it('upgrades a version 1 database in place: the blobs, bundles and checkpoints stored before are kept', async () => {
+    const name = `v1-${n++}`;
+    const seg = utf8('{"seq":0}\n');
+    // A database as version 1 of the app left it (raw IndexedDB, no manifests store).
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open(name, 1);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        db.createObjectStore('blobs', { keyPath: 'hash' }).put({ hash: sha256Hex(seg), bytes: seg });
+        db.createObjectStore('bundles', { keyPath: 'manifestHash' }).put(bundle('de'.repeat(32)));
+        db.createObjectStore('checkpoints', { keyPath: 'origin' }).put(cp(5));
+      };
+      req.onsuccess = () => {
+        req.result.close();
+        resolve();
+      };
+      req.onerror = () => reject(req.error);
+    });
+    const upgraded = new VerifierCache(name);
+    expect(await upgraded.getBlob(sha256Hex(seg))).toEqual(seg);
+    expect(await upgraded.getBundle('de'.repeat(32))).toEqual(bundle('de'.repeat(32)));
+    expect(await upgraded.getCheckpoint('example.org/log')).toEqual(cp(5));
+    expect(await upgraded.getManifest(url)).toBeNull();
+    await upgraded.commitVerified(bundle('de'.repeat(32)), null, rec());
+    expect(await upgraded.getManifest(url)).toEqual(rec());
+    const version = await new Promise<number>((resolve) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => {
+        resolve(req.result.version);
+        req.result.close();
+      };
+    });
+    expect(version).toBe(DB_VERSION);
+    expect(DB_VERSION).toBe(2);
   });
 });

@@ -67,6 +67,35 @@ describe('CachedSource', () => {
     expect(src.reads).toEqual(['segments/000000.ndjson']);
   });
 
+  it('without remember(), keeps nothing the manifest does not name by hash', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const note = utf8('example.org/log\n2\nroot\n');
+    const c = new CachedSource(new CountingSource(new Map([['checkpoints/000000002.note', note]])), cache, hashOf);
+    expect(await c.read('checkpoints/000000002.note')).toEqual(note);
+    expect(c.remembered.size).toBe(0);
+    expect(await cache.hasBlob(sha256Hex(note))).toBe(false);
+  });
+
+  it('with remember(), keeps files not named by hash under the hash of their bytes, which a later source serves by that hash', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const note = utf8('example.org/log\n2\nroot\n');
+    const online = new CachedSource(new CountingSource(new Map([...files(), ['checkpoints/000000002.note', note]])), cache, hashOf);
+    online.remember();
+    await online.read('segments/000000.ndjson');
+    await online.read('checkpoints/000000002.note');
+    // Segments are kept by their manifest hash as always; only the note is "remembered".
+    expect([...online.remembered]).toEqual([['checkpoints/000000002.note', sha256Hex(note)]]);
+    expect(await cache.getBlob(sha256Hex(note))).toEqual(note);
+    // Offline: a source with nothing behind it, told the remembered hashes, reads both from the cache.
+    const offline = new CountingSource(new Map());
+    const known = new Map([['segments/000000.ndjson', sha256Hex(seg)], ...online.remembered]);
+    const c = new CachedSource(offline, cache, (p) => known.get(p) ?? null);
+    expect(await c.read('checkpoints/000000002.note')).toEqual(note);
+    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+    expect(offline.reads).toEqual([]);
+    expect(c.stats).toEqual({ filesFromCache: 2, bytesFromCache: note.length + seg.length, filesDownloaded: 0 });
+  });
+
   it('serves the manifest it was given instead of reading it again', async () => {
     const src = new CountingSource(files());
     const c = new CachedSource(src, null, hashOf);
