@@ -11,6 +11,7 @@
 //
 //   node bench/run-ts.mjs bench/replay-cpu.ts DIR [DIR...] [--reps 3] [--sha native] [--isolated]
 import { spawnSync } from 'node:child_process';
+import v8 from 'node:v8';
 import { AegisRegistry } from '../src/lib/core/aegis-registry';
 import type { Json } from '../src/lib/core/canonical-json';
 import { checkSubjectKey } from '../src/lib/core/ed25519';
@@ -35,6 +36,8 @@ const sha = opt('sha', 'pure');
 const child = opt('child', '');
 const isolated = args.includes('--isolated');
 if (isolated) args.splice(args.indexOf('--isolated'), 1);
+const memory = args.includes('--memory');
+if (memory) args.splice(args.indexOf('--memory'), 1);
 
 /** Process CPU time in ms (µs resolution on Linux): unlike wall time, not inflated when other jobs take the cores. */
 const cpuMs = (): number => {
@@ -69,6 +72,64 @@ function wrap(obj: object, name: string, t: Timed, label = name): void {
 }
 
 type Call = { kind: 'attest' | 'revoke'; seq: number; epoch: number; payload: Json } | { kind: 'apply'; env: Envelope; ctx: { seq: number; eventId: Uint8Array } };
+
+/**
+ * --memory: what a replay of the recorded calls retains, by Replayer field (issue 7). Replays once
+ * more, drops the recorded calls (so payload strings count where the replay keeps them), then clears
+ * the Replayer's fields one at a time under gc(): each field's figure is what it alone kept alive
+ * (shared objects count at the last field that held them); `private` is what remains with every
+ * public field cleared (#nodeTable, #hashPool, the cache...), `registry` the AegisRegistry.
+ */
+function retained(calls: Call[]): Record<string, { heap: number; ab: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('--memory needs node --expose-gc');
+  const events = calls.filter((c) => c.kind === 'apply').length;
+  const now = (): { heap: number; ab: number } => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed, ab: m.arrayBuffers };
+  };
+  const registry = new AegisRegistry((pub) => checkSubjectKey(pub) === null);
+  let replayer: Replayer | null = new Replayer(registry);
+  for (const c of calls) {
+    if (c.kind === 'apply') replayer.apply(c.env, c.ctx);
+    else if (c.kind === 'attest') registry.attest(c.seq, c.epoch, c.payload);
+    else registry.revoke(c.seq, c.epoch, c.payload);
+  }
+  calls.length = 0;
+  const hold = globalThis as { aegisRegistry?: AegisRegistry };
+  hold.aegisRegistry = registry;
+  if (process.env.REPLAY_SNAPSHOT) {
+    gc();
+    (globalThis as { keepReplayer?: unknown }).keepReplayer = replayer;
+    console.error(v8.writeHeapSnapshot(process.env.REPLAY_SNAPSHOT));
+  }
+  const out: Record<string, { heap: number; ab: number }> = {};
+  const per = (a: { heap: number; ab: number }, b: { heap: number; ab: number }) => ({ heap: Math.round(((a.heap - b.heap) / events) * 10) / 10, ab: Math.round(((a.ab - b.ab) / events) * 10) / 10 });
+  const start = now();
+  let prev = start;
+  const fields = Object.keys(replayer).filter((k) => k !== 'identity');
+  for (const k of fields) {
+    (replayer as unknown as Record<string, unknown>)[k] = null;
+    const m = now();
+    out[k] = per(prev, m);
+    prev = m;
+  }
+  replayer.invalidate();
+  const mc = now();
+  out.cache = per(prev, mc);
+  prev = mc;
+  replayer = null;
+  const m = now();
+  out.private = per(prev, m);
+  out.replayer = per(start, m);
+  out.events = { heap: events, ab: 0 };
+  // The AegisRegistry is the ledger layer's, not the replay's: kept alive until here.
+  delete hold.aegisRegistry;
+  out.aegisRegistry = per(m, now());
+  return out;
+}
 
 if (child && isolated) {
   if (sha === 'native') useSha256Backend(nodeSha256Backend);
@@ -114,7 +175,8 @@ if (child && isolated) {
     parts.attest!.push(att);
     parts.apply!.push(app);
   }
-  console.log(JSON.stringify({ ok: report.ok, findings, total, parts }));
+  const mem = memory ? retained(calls) : undefined;
+  console.log(JSON.stringify({ ok: report.ok, findings, total, parts, mem }));
 } else if (child) {
   if (sha === 'native') useSha256Backend(nodeSha256Backend);
   const t: Timed = {};
@@ -130,9 +192,10 @@ if (child && isolated) {
 } else {
   for (const dir of args) {
     if (isolated) {
-      const r = spawnSync(process.execPath, [process.argv[1]!, '--child', dir, '--sha', sha, '--reps', String(reps), '--isolated'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const r = spawnSync(process.execPath, [...(memory ? ['--expose-gc'] : []), process.argv[1]!, '--child', dir, '--sha', sha, '--reps', String(reps), '--isolated', ...(memory ? ['--memory'] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
       if (r.status !== 0) throw new Error(r.stderr);
-      const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; findings: number; total: number[]; parts: Record<string, number[]> };
+      const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; findings: number; total: number[]; parts: Record<string, number[]>; mem?: Record<string, { heap: number; ab: number }> };
+      if (x.mem) console.log(`${dir} retained bytes per event by Replayer field (heap / array buffers): ${Object.entries(x.mem).map(([k, v]) => `${k} ${v.heap}/${v.ab}`).join(', ')}`);
       const stat = (v: number[]): string => {
         const s = [...v].sort((a, b) => a - b);
         return `${s[0]!.toFixed(0)}/${s[s.length >> 1]!.toFixed(0)}`;

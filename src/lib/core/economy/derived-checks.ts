@@ -164,15 +164,12 @@ function checkPlace(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
       }
     }
   }
-  const record = r.placementRecord({
+  r.placementRecord({
     cid, epoch: e, seq, scheme: p.scheme === 'replica' ? 'replica' : 'erasure', k: typeof p.k === 'number' ? p.k : 0, n: nodes.length, size: content.size,
     fragmentSize: typeof p.fragmentSize === 'number' ? p.fragmentSize : 0, hashes, nodes, root: rootBytes, rootRecomputed,
-    policyHash: c.entry?.hash ?? '', matches: problems.length === 0, proofs: [],
-    nodeIdentity: nodes.map((n) => c.identities.get(n) ?? { subject: n, status: r.identity.status(n, e), attestationSeq: r.identity.attestationSeq(n, e), revocationSeq: r.identity.revocationSeq(n, e) }),
-    live: 0
+    policyHash: c.entry?.hash ?? '', matches: problems.length === 0,
+    nodeIdentity: nodes.map((n) => c.identities.get(n) ?? { subject: n, status: r.identity.status(n, e), attestationSeq: r.identity.attestationSeq(n, e), revocationSeq: r.identity.revocationSeq(n, e) })
   }, c);
-  r.placements.set(record.cid, record);
-  r.redundancy.add(record);
   if (problems.length === 0) r.drift.compare(e, 'placement');
   else {
     out.push(...problems);
@@ -195,16 +192,17 @@ function checkProof(r: Replayer, env: Envelope, p: Obj, e: number, seq: number, 
   const path = parseHashList(p.path);
   const index = p.index;
   const bad = (why: string, recorded = '', recomputed = ''): Finding[] => {
-    pl.proofs.push({ seq, epoch: e, index, node: env.signer, valid: false });
+    pl.addProof({ seq, epoch: e, index, valid: false });
     add({ code: 'storage.proof-invalid', seq, epoch: e, message: `storage proof of fragment ${index} of ${p.cid} by ${env.signer}: ${why}`, recorded, recomputed }, 'proof', `${p.cid}#${index}`);
     return out;
   };
   if (!Number.isInteger(index) || index < 0 || index >= pl.n) return bad(`index out of range 0..${pl.n - 1}`);
-  if (p.node !== pl.nodes[index] || env.signer !== pl.nodes[index]) return bad(`fragment ${index} is held by ${pl.nodes[index]}`, String(p.node), pl.nodes[index]!);
+  const holder = pl.node(index)!;
+  if (p.node !== holder || env.signer !== holder) return bad(`fragment ${index} is held by ${holder}`, String(p.node), holder);
   if (p.root !== toHex(pl.root)) return bad(`root differs from the one recorded at seq ${pl.seq}`, String(p.root), toHex(pl.root));
   if (!hash || hash.length !== 32 || p.hash !== toHex(pl.hash(index)!)) return bad(`fragment hash differs from the one recorded at seq ${pl.seq}`, p.hash, toHex(pl.hash(index)!));
   if (!path || !verifyFragmentProof(hash, index, pl.n, path, pl.root)) return bad(`the inclusion path does not lead to the fragment root ${toHex(pl.root)} (RFC 9162 §2.1.3.2)`);
-  pl.proofs.push({ seq, epoch: e, index, node: env.signer, valid: true });
+  pl.addProof({ seq, epoch: e, index, valid: true });
   r.drift.compare(e, 'proof');
   return out;
 }

@@ -263,15 +263,16 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
   const last = r.lastClosedEpoch() ?? pl.epoch;
   const redundancy: PlacementExplanation['redundancy'] = [];
   // Expand the change history: each epoch carries the last recorded value.
+  const history = pl.history;
   let h = 0;
   let cur: { live: number; redundancy: number } | null = null;
   for (let e = pl.epoch; e <= last; e++) {
-    while (h < pl.history.length && pl.history.at(h)!.epoch <= e) cur = pl.history.at(h++)!;
+    while (h < history.length && history[h]!.epoch <= e) cur = history[h++]!;
     if (cur) redundancy.push({ epoch: e, live: cur.live, redundancy: cur.redundancy });
   }
   const expected = pl.expected();
   const standing = pl.nodeIdentity;
-  const fragments: FragmentExplanation[] = pl.nodes.map((node, i) => {
+  const fragments: FragmentExplanation[] = pl.nodes.map((node, i): FragmentExplanation => {
     const x = expected[i];
     return {
       index: i,
@@ -285,7 +286,7 @@ export function buildPlacementExplanation(r: Replayer, cid: string): PlacementEx
       zoneFiltered: x?.zoneFiltered ?? false,
       identity: { ...standing[i]! },
       matches: x?.node === node,
-      proofs: pl.proofs.filter((p) => p.index === i).map((p) => ({ seq: p.seq, epoch: p.epoch, valid: p.valid }))
+      proofs: pl.proofs(i)
     };
   });
   return {

@@ -6,15 +6,7 @@
 // O(placements). A histogram of redundancy values gives the per-epoch summary.
 
 import type { IdentityStatus } from '../types';
-
-export interface Tracked {
-  nodes: string[];
-  k: number;
-  /** Fragments on verified nodes as of the last close. */
-  live: number;
-  /** (epoch, live, redundancy) at each close where it changed, starting with the first close (an append-only log). */
-  history: { push(entry: { epoch: number; live: number; redundancy: number }): unknown };
-}
+import type { Placements } from './placement-record';
 
 export interface RedundancySummary {
   placed: number;
@@ -25,15 +17,36 @@ export interface RedundancySummary {
   lost: number;
 }
 
+/** A growable list of placement rows (one per fragment a node holds). */
+class Rows {
+  at = new Int32Array(8);
+  length = 0;
+
+  push(row: number): void {
+    if (this.length === this.at.length) {
+      const next = new Int32Array(this.at.length * 2);
+      next.set(this.at);
+      this.at = next;
+    }
+    this.at[this.length++] = row;
+  }
+}
+
 export class RedundancyTracker {
+  readonly #placements: Placements;
   readonly #verified = new Map<string, boolean>();
-  readonly #byNode = new Map<string, Tracked[]>();
+  readonly #byNode = new Map<string, Rows>();
   readonly #hist = new Map<number, number>();
-  #pending: Tracked[] = [];
+  #pending: number[] = [];
   #placed = 0;
 
-  add(t: Tracked): void {
-    this.#pending.push(t);
+  /** Tracks rows of `placements`: their live count and redundancy history are kept there. */
+  constructor(placements: Placements) {
+    this.#placements = placements;
+  }
+
+  add(row: number): void {
+    this.#pending.push(row);
   }
 
   #count(redundancy: number, delta: number): void {
@@ -44,32 +57,39 @@ export class RedundancyTracker {
 
   /** Bring every placement to its standing at the close of `epoch`. */
   close(epoch: number, nodes: readonly string[], statusOf: (node: string) => IdentityStatus): RedundancySummary {
-    const before = new Map<Tracked, number>();
+    const p = this.#placements;
+    const before = new Map<number, number>();
     for (const node of nodes) {
       const now = statusOf(node) === 'verified';
       if (now === (this.#verified.get(node) ?? false)) continue;
       this.#verified.set(node, now);
-      for (const t of this.#byNode.get(node) ?? []) {
-        if (!before.has(t)) before.set(t, t.live);
-        t.live += now ? 1 : -1;
+      const rows = this.#byNode.get(node);
+      for (let j = 0; rows && j < rows.length; j++) {
+        const t = rows.at[j]!;
+        const live = p.live(t);
+        if (!before.has(t)) before.set(t, live);
+        p.setLive(t, live + (now ? 1 : -1));
       }
     }
     for (const [t, old] of before) {
-      if (t.live === old) continue;
-      this.#count(old - t.k, -1);
-      this.#count(t.live - t.k, 1);
-      t.history.push({ epoch, live: t.live, redundancy: t.live - t.k });
+      const live = p.live(t);
+      if (live === old) continue;
+      const k = p.num(t, 'k');
+      this.#count(old - k, -1);
+      this.#count(live - k, 1);
+      p.logRedundancy(t, epoch, live);
     }
     for (const t of this.#pending) {
-      t.live = 0;
-      for (const node of t.nodes) {
-        if (this.#verified.get(node)) t.live++;
+      let live = 0;
+      for (const node of p.nodes(t)) {
+        if (this.#verified.get(node)) live++;
         let list = this.#byNode.get(node);
-        if (!list) this.#byNode.set(node, (list = []));
+        if (!list) this.#byNode.set(node, (list = new Rows()));
         list.push(t); // once per fragment: a node holding two fragments counts twice
       }
-      this.#count(t.live - t.k, 1);
-      t.history.push({ epoch, live: t.live, redundancy: t.live - t.k });
+      p.setLive(t, live);
+      this.#count(live - p.num(t, 'k'), 1);
+      p.logRedundancy(t, epoch, live);
       this.#placed++;
     }
     this.#pending = [];

@@ -21,7 +21,7 @@ import { RedundancyTracker, type RedundancySummary } from './redundancy';
 export { PlacementRecord } from './placement-record';
 import { buildPlacementExplanation, buildRankingExplanation, buildRewardExplanation, type IdentitySummary, type PlacementExplanation, type RankingExplanation, type RewardExplanation } from './explain';
 import { placeFragments, type FragmentChoice, type PlacementNode } from './placement';
-import { HashPool, NodeList, PlacementRecord, type PlacementInput } from './placement-record';
+import { NodeList, PlacementRecord, Placements, type PlacementInput } from './placement-record';
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
 import { PolicyRegistry, type PolicyEntry } from './policy-registry';
 import { computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
@@ -116,9 +116,10 @@ export class Replayer {
   readonly rankings = new RankingArchive();
   readonly rewardPolicy = new Map<number, PolicyEntry>();
   readonly recorded = new RecordedArchive();
-  readonly placements = new Map<string, PlacementRecord>();
+  /** Every checked storage.place by cid, in one column store (placement-record.ts). */
+  readonly placements = new Placements((e, subject) => this.identities.get(e, subject));
   readonly closes = new Map<number, EpochClose>();
-  readonly redundancy = new RedundancyTracker();
+  readonly redundancy = new RedundancyTracker(this.placements);
   /** AEGIS standing per epoch as the replay evaluated it (explanations show this, not today's view). */
   readonly identities = new IdentityArchive();
   /** @internal Ranking scores carried into the next epoch. */
@@ -131,9 +132,8 @@ export class Replayer {
   readonly #nodeTable: PlacementNode[] = [];
   readonly #nodeIndex = new Map<string, Map<string | null, number>>();
   #lastEligible: { source: readonly PlacementNode[]; list: NodeList } | null = null;
-  readonly #hashPool = new HashPool();
   /** Placements whose epoch the replay has not moved past yet (settled in #packBefore). */
-  #freshPlacements: PlacementRecord[] = [];
+  #freshPlacements: number[] = [];
   #lastEpoch = -1;
   readonly #statusDirty = new Set<string>();
   readonly #statusAt = new Map<number, string[]>();
@@ -232,15 +232,10 @@ export class Replayer {
     this.identities.packBefore(e, (x) => this.activity.packed(x));
     this.recorded.packBefore(e);
     this.rankings.packBefore(e, (x) => this.contentSignals.packed(x), (x) => this.rewardPolicy.get(x)?.policy.ranking);
-    const lookups = new Map<number, (subject: string) => IdentitySummary | undefined>();
-    const fresh: PlacementRecord[] = [];
-    for (const pl of this.#freshPlacements) {
-      if (pl.epoch >= e) fresh.push(pl);
-      else {
-        let at = lookups.get(pl.epoch);
-        if (!at) lookups.set(pl.epoch, (at = (subject) => this.identities.get(pl.epoch, subject)));
-        pl.settle(at);
-      }
+    const fresh: number[] = [];
+    for (const row of this.#freshPlacements) {
+      if (this.placements.num(row, 'epoch') >= e) fresh.push(row);
+      else this.placements.settle(row);
     }
     this.#freshPlacements = fresh;
   }
@@ -402,8 +397,9 @@ export class Replayer {
 
   /** @internal The compact record of a checked storage.place (derived-checks.ts), keeping what explanations and proofs need. */
   placementRecord(x: PlacementInput, c: Computation): PlacementRecord {
-    const pl = new PlacementRecord({ ...x, cid: this.contents.get(x.cid)?.cid ?? x.cid }, this.#hashPool, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: this.#eligibleList(c.eligible) } : null);
-    this.#freshPlacements.push(pl);
+    const pl = this.placements.add({ ...x, cid: this.contents.get(x.cid)?.cid ?? x.cid }, c.entry && c.placements.has(x.cid) ? { entry: c.entry, eligible: this.#eligibleList(c.eligible) } : null);
+    this.#freshPlacements.push(pl.row);
+    this.redundancy.add(pl.row);
     return pl;
   }
 
