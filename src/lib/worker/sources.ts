@@ -43,10 +43,11 @@ export async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: numbe
 }
 
 /**
- * The network itself failed: fetch rejected (offline, DNS, connection refused or reset, CORS) or the
- * body stopped arriving, so the server gave no answer. An HTTP status (404, 5xx) is the server's
- * answer and is never this. Same kind ('io') and message as before, so the driver is unaffected;
- * only the worker's offline fallback for the manifest looks at the difference.
+ * The network itself failed: fetch rejected (offline, DNS, connection refused or reset) or the body
+ * stopped arriving. For the manifest it also means that a no-cors request got no answer either, so
+ * an HTTP error without CORS headers is not this. An HTTP status (404, 5xx) is the server's answer
+ * and is never this. Same kind ('io') and message as before, so the driver is unaffected; only the
+ * worker's offline fallback for the manifest looks at the difference.
  */
 export class NetworkError extends BundleSourceError {
   constructor(path: string, message: string) {
@@ -125,9 +126,27 @@ export class HttpSource implements ByteSource {
     try {
       return await this.read('manifest.json', LIMITS.manifestBytes);
     } catch (e) {
+      // A rejected fetch is also what an HTTP error without CORS headers looks like (nginx adds
+      // none to a 404 unless told `always`): if the server answers at all, it is not the network.
+      if (e instanceof NetworkError && (await this.#answers('manifest.json'))) throw new BundleSourceError(e.path, e.kind, e.message);
       // A body that stops arriving rejects the reader with a TypeError: the network, not the server.
       if (e instanceof TypeError) throw new NetworkError('manifest.json', e.message);
       throw e;
+    }
+  }
+
+  /**
+   * Whether the server answers at all. A no-cors request of the same URL resolves (to an opaque
+   * response nobody reads) on any HTTP answer, with or without CORS headers, and rejects only when
+   * nothing answered: offline, DNS, connection refused or reset.
+   */
+  async #answers(path: string): Promise<boolean> {
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) return false;
+    try {
+      await fetch(this.url(path), { mode: 'no-cors', credentials: 'omit', redirect: 'follow', cache: 'no-store' });
+      return true;
+    } catch {
+      return false;
     }
   }
 }

@@ -1,7 +1,8 @@
 // The manifest fallback of a `?bundle=` URL (src/lib/worker/offline-manifest.ts), over the real
-// HttpSource with fetch stubbed: only a network failure (fetch rejects, or the body stops arriving)
-// uses the manifest stored for the URL; an HTTP answer (404, 5xx) and a URL with nothing stored
-// give the same error as before; a corrupt stored record is reported as the cache.
+// HttpSource with fetch stubbed: only a network failure (fetch rejects and a no-cors request gets no
+// answer either, or the body stops arriving) uses the manifest stored for the URL; an HTTP answer
+// (404, 5xx, or an error without CORS headers) and a URL with nothing stored give the same error as
+// before; a corrupt stored record is reported as the cache.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadManifest } from '../../../src/lib/worker/offline-manifest';
@@ -24,12 +25,15 @@ beforeEach(async () => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-/** fetch answering every request with `answer` (a Response to return, or an error to reject with). */
-function serve(answer: () => Response | Error): string[] {
+/**
+ * fetch answering every request with `answer` (a Response to return, or an error to reject with),
+ * and no-cors requests (the "does the server answer at all" probe) with `probe`.
+ */
+function serve(answer: () => Response | Error, probe: () => Response | Error = answer): string[] {
   const asked: string[] = [];
-  vi.stubGlobal('fetch', async (u: URL) => {
-    asked.push(String(u));
-    const a = answer();
+  vi.stubGlobal('fetch', async (u: URL, init?: RequestInit) => {
+    asked.push(`${init?.mode === 'no-cors' ? 'no-cors ' : ''}${String(u)}`);
+    const a = init?.mode === 'no-cors' ? probe() : answer();
     if (a instanceof Error) throw a;
     return a;
   });
@@ -53,11 +57,25 @@ function brokenBody(): Response {
 const src = () => new HttpSource(URL_, URL_);
 
 describe('HttpSource failure kinds', () => {
-  it('a rejected fetch is a NetworkError (kind io, message as before)', async () => {
-    serve(() => new TypeError('Failed to fetch'));
+  it('a rejected fetch, with no answer to a no-cors request either, is a NetworkError (kind io, message as before)', async () => {
+    const asked = serve(() => new TypeError('Failed to fetch'));
     const err = await src().manifest().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect(err).toBeInstanceOf(BundleSourceError);
+    expect((err as BundleSourceError).kind).toBe('io');
+    expect((err as Error).message).toBe('could not download manifest.json: Failed to fetch');
+    // Only the bundle URL is ever asked.
+    expect(asked).toEqual([`${URL_}manifest.json`, `no-cors ${URL_}manifest.json`]);
+  });
+
+  it('a rejected fetch from a server that does answer (an HTTP error without CORS headers) is not a NetworkError', async () => {
+    serve(
+      () => new TypeError('Failed to fetch'),
+      () => new Response(null, { status: 404 })
+    );
+    const err = await src().manifest().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BundleSourceError);
+    expect(err).not.toBeInstanceOf(NetworkError);
     expect((err as BundleSourceError).kind).toBe('io');
     expect((err as Error).message).toBe('could not download manifest.json: Failed to fetch');
   });
@@ -116,6 +134,18 @@ describe('loadManifest', () => {
     expect(await loadManifest(src(), URL_, cache)).toEqual({
       ok: false,
       message: `Could not read the bundle's manifest.json from ${URL_}: could not download manifest.json: HTTP 503`,
+      corrupt: null
+    });
+  });
+
+  it('a server that answers without CORS headers is not "offline": the error as before', async () => {
+    serve(
+      () => new TypeError('Failed to fetch'),
+      () => new Response(null, { status: 404 })
+    );
+    expect(await loadManifest(src(), URL_, cache)).toEqual({
+      ok: false,
+      message: `Could not read the bundle's manifest.json from ${URL_}: could not download manifest.json: Failed to fetch`,
       corrupt: null
     });
   });
