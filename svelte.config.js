@@ -7,6 +7,8 @@ const config = {
   kit: {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
     paths: { relative: true },
+    // Registered by the app once the first verification has settled (src/lib/state/offline.ts).
+    serviceWorker: { register: false },
     // Strict CSP: no inline script, no eval. SvelteKit adds hashes for its own bootstrap script.
     csp: {
       mode: 'hash',
