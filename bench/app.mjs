@@ -1,0 +1,68 @@
+// The app row of `npm run bench`: the built site (`vite build` → build/) verifying its own demo
+// ledger (static/demo, 10,000 events) on a first visit, in a fresh headless Chromium profile, timed
+// from the navigation to the overview's "Verified" verdict: what a person opening the app waits
+// for (page load, hydration, worker start, pinned trust, download, verification, replay, the
+// IndexedDB cache writes, rendering). Memory and CPU are the page's renderer's, as for the
+// bench page (browser.mjs).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT } from './ledgers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.mjs';
+import { samplePeakRss } from './memory.mjs';
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForServer(url, ms = 10_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) throw new Error(`the static server at ${url} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One first visit of the built app in `buildDir`; resolves to a bench row's measurements. */
+export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_000 } = {}) {
+  const port = await freePort();
+  const server = spawn(process.execPath, [join(ROOT, 'scripts/serve-static.mjs'), '--port', String(port), '--root', buildDir], { stdio: 'ignore' });
+  try {
+    const url = `http://127.0.0.1:${port}/`;
+    await waitForServer(url);
+    const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const browser = await chromium.connect(bs.wsEndpoint());
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer'), withThread: 'DedicatedWorker' });
+      const t0 = performance.now();
+      await page.goto(url);
+      const verdict = page.getByTestId('verdict');
+      await verdict.filter({ hasText: /Verified|failed|refused|error/i }).waitFor({ timeout: timeoutMs });
+      const seconds = (performance.now() - t0) / 1000;
+      const text = (await verdict.innerText()).trim();
+      const { peakMB, cpuSeconds, threads } = rss.stop();
+      return { seconds, ok: /Verified/.test(text) && errors.length === 0, verdict: text.replace(/\s+/g, ' ').slice(0, 80), error: errors.join('; ') || null, peakRssMB: peakMB, cpuSeconds, threadCpu: threads };
+    } finally {
+      await browser.close();
+      await bs.close();
+    }
+  } finally {
+    server.kill();
+  }
+}
