@@ -13,7 +13,8 @@ import { sha256Hex } from '../../../src/lib/core/hash';
 import { utf8 } from '../../../src/lib/core/bytes';
 
 const URL_ = 'https://ledger.example/bundle/';
-const live = utf8('{"events":20}');
+const LIVE = '{"events":20}';
+const live = utf8(LIVE);
 const kept = utf8('{"events":10}');
 const record: ManifestRecord = { url: URL_, bytes: kept, manifestHash: sha256Hex(kept), files: { 'checkpoints/000000010.note': 'ab'.repeat(32) }, storedAt: '2026-11-25T09:30:00.000Z' };
 
@@ -102,7 +103,7 @@ describe('HttpSource failure kinds', () => {
 
 describe('loadManifest', () => {
   it('online: the server manifest, and nothing stored is used', async () => {
-    const asked = serve(() => new Response(live, { status: 200 }));
+    const asked = serve(() => new Response(LIVE, { status: 200 }));
     const got = await loadManifest(src(), URL_, cache);
     expect(got).toEqual({ ok: true, bytes: live, stored: null });
     expect(asked).toEqual([`${URL_}manifest.json`]);
