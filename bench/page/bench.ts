@@ -12,7 +12,8 @@ const req: BenchRequest & { mode: 'pipeline' | 'signatures' } = {
   bundle: q.get('bundle') ?? '',
   threads: Number(q.get('threads') ?? '2'),
   backend: (q.get('backend') ?? 'auto') as BenchRequest['backend'],
-  ...(q.get('batch') ? { batch: Number(q.get('batch')) } : {})
+  ...(q.get('batch') ? { batch: Number(q.get('batch')) } : {}),
+  ...(q.get('keep') ? { keepPool: true } : {})
 };
 const w = window as unknown as { __bench?: { wallMs: number } & Partial<BenchResponse> & { error?: string } };
 const t0 = performance.now();
@@ -33,7 +34,7 @@ function startWorker(): void {
   const worker = new Worker(new URL('./verify.worker.js', import.meta.url), { type: 'module', name: 'atlas-verifier' });
   worker.addEventListener('message', (e: MessageEvent<BenchResponse>) => {
     w.__bench = { ...e.data, wallMs: performance.now() - t0 };
-    worker.terminate();
+    if (!req.keepPool) worker.terminate();
   });
   worker.addEventListener('error', (e) => (w.__bench = { wallMs: performance.now() - t0, error: e.message || 'worker failed to load' }));
   worker.postMessage(req);

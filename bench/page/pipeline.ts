@@ -17,6 +17,8 @@ export interface BenchRequest {
   threads: number;
   backend: 'auto' | 'native' | 'pure';
   batch?: number;
+  /** Profiling aid (bench/worker-profile.mjs): leave the signature workers running after the run, so their profiles can be taken. */
+  keepPool?: boolean;
 }
 
 export interface BenchResponse {
@@ -91,7 +93,7 @@ export async function runPipeline(req: BenchRequest): Promise<BenchResponse> {
       heapMB: mem ? mem.usedJSHeapSize / 2 ** 20 : null
     };
   } finally {
-    pool?.close();
+    if (!req.keepPool) pool?.close();
   }
 }
 
