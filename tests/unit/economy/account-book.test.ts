@@ -7,6 +7,7 @@ import { canonicalBytes } from '../../../src/lib/core/canonical-json';
 import { toHex } from '../../../src/lib/core/bytes';
 import { leafHash, rootFromLeafHashes } from '../../../src/lib/core/merkle';
 import { AccountBook, stateJson, type AccountState } from '../../../src/lib/core/economy';
+import { stateLeaf } from '../../../src/lib/core/economy/account-state';
 
 function fullRoot(book: AccountBook, status: (id: string) => string, overrides?: Map<string, AccountState>): string {
   const leaves = book.ids().map((id) => leafHash(canonicalBytes(stateJson(id, overrides?.get(id) ?? book.get(id)!, id === 'treasury' ? 'treasury' : status(id)))));
@@ -52,5 +53,31 @@ describe('AccountBook state root', () => {
       }),
       { numRuns: 300 }
     );
+  });
+});
+
+describe('stateLeaf', () => {
+  // The reference: the leaf as §10.6 defines it, through the generic canonical encoder.
+  const reference = (id: string, s: AccountState, status: string): string => toHex(leafHash(canonicalBytes(stateJson(id, s, status))));
+  const outcome = (f: () => Uint8Array): string => {
+    try {
+      return toHex(f());
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  };
+  const num = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer(), fc.constantFrom(-0, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), 0.5, Number.NaN, Infinity), fc.double());
+  const account = fc.oneof(fc.constantFrom('treasury', 'u-000001', 'a"b', 'back\\slash', 'tab\there', 'é', '\u{1F600}', '\ud800', 'x\udc00', ''), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 700 }));
+  const balance = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.constantFrom(0n, -1n, 2n ** 128n - 1n, 2n ** 128n, 2n ** 200n));
+
+  it('equals SHA-256(0x00 ‖ canonical(stateJson)) for every state, and fails the same way when that fails', () => {
+    fc.assert(
+      fc.property(account, balance, num, num, num, fc.option(num), fc.constantFrom('treasury', 'verified', 'revoked', 'expired', 'pending', 'unknown', 'we"ird'), (id, bal, rewards, streak, published, lastActive, status) => {
+        const s: AccountState = { balance: bal, rewards, streak, published, lastActive: lastActive ?? null };
+        expect(outcome(() => stateLeaf(id, s, status))).toBe(outcome(() => leafHash(canonicalBytes(stateJson(id, s, status)))));
+      }),
+      { numRuns: 3000 }
+    );
+    expect(toHex(stateLeaf('u-000001', { balance: 10n ** 18n, rewards: 1, streak: 2, published: 0, lastActive: 3 }, 'verified'))).toBe(reference('u-000001', { balance: 10n ** 18n, rewards: 1, streak: 2, published: 0, lastActive: 3 }, 'verified'));
   });
 });

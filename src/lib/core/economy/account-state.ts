@@ -13,8 +13,9 @@
 // the levels bottom-up, promoting a last odd node unchanged, gives exactly the RFC 9162 MTH.
 
 import { add, formatAmount } from '../amount';
-import { canonicalBytes, compareCodePoints, type Json } from '../canonical-json';
+import { canonicalBytes, compareCodePoints, quoteString, type Json } from '../canonical-json';
 import { resized, toHex } from '../bytes';
+import { sha256 } from '../hash';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../merkle';
 
 export const TREASURY = 'treasury';
@@ -31,6 +32,27 @@ export const emptyAccount = (): AccountState => ({ balance: 0n, rewards: 0, stre
 
 export function stateJson(account: string, s: AccountState, status: string): Json {
   return { account, balance: formatAmount(s.balance), lastActive: s.lastActive, published: s.published, rewards: s.rewards, status, streak: s.streak };
+}
+
+const safe = (x: number): boolean => Number.isSafeInteger(x);
+/** 0x00 ‖ canonical state, built in place (grown when an id is long). */
+let leafBuf = new Uint8Array(512);
+
+/**
+ * leaf(a) = SHA-256(0x00 ‖ canonical(stateJson(a, s, status))) (RFC 9162 §2.1.1), without building
+ * the object: the canonical text of this fixed key set written directly (keys in code-point order,
+ * strings through quoteString, integers as String()). A state with any number that is not a safe
+ * integer takes the generic path, which throws the same CanonicalJsonError as before.
+ */
+export function stateLeaf(account: string, s: AccountState, status: string): Uint8Array {
+  if (!(safe(s.published) && safe(s.rewards) && safe(s.streak) && (s.lastActive === null || safe(s.lastActive)))) return leafHash(canonicalBytes(stateJson(account, s, status)));
+  const balance = formatAmount(s.balance); // first, as stateJson does: its RangeError comes before any string's
+  const text = `{"account":${quoteString(account)},"balance":"${balance}","lastActive":${s.lastActive === null ? 'null' : String(s.lastActive)},"published":${String(s.published)},"rewards":${String(s.rewards)},"status":${quoteString(status)},"streak":${String(s.streak)}}`;
+  if (text.length + 1 > leafBuf.length) leafBuf = new Uint8Array(2 * (text.length + 1));
+  const b = leafBuf;
+  b[0] = 0;
+  for (let i = 0; i < text.length; i++) b[i + 1] = text.charCodeAt(i);
+  return sha256(b.subarray(0, text.length + 1));
 }
 
 /** Status codes of what a leaf was last hashed from ('treasury' for the treasury). */
@@ -175,7 +197,7 @@ export class AccountBook {
       const pos = this.#position(id);
       if (prospective) this.#pending.add(id);
       if (this.#hashed.same(pos, s, status)) return;
-      leaves.set(leafHash(canonicalBytes(stateJson(id, s, status))), pos * 32);
+      leaves.set(stateLeaf(id, s, status), pos * 32);
       dirty.push(pos);
     };
     const seen = new Set<string>();
