@@ -79,6 +79,14 @@ export class CacheCorruptError extends Error {
   }
 }
 
+/** IndexedDB cannot be used right now (see #open); not corruption and not a ledger finding. */
+export class CacheUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CacheUnavailableError';
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -132,9 +140,17 @@ export class VerifierCache {
     this.#name = name;
   }
 
-  /** Opened once, lazily; migrations by oldVersion (each step keeps the stores and data before it). */
+  /**
+   * Opened once, lazily; migrations by oldVersion (each step keeps the stores and data before it).
+   * An upgrade waits for every other connection to close. A tab still running an older version of
+   * the app (which never closes its connection) would make it wait for ever, so a blocked open is
+   * given up at once as CacheUnavailableError: this load goes on without the cache, and a later
+   * use tries again.
+   */
   #open(): Promise<IDBPDatabase<AtlasDB>> {
     if (this.#db) return this.#db;
+    let giveUp: (e: Error) => void = () => undefined;
+    const blocked = new Promise<never>((_, reject) => (giveUp = reject));
     const opened = openDB<AtlasDB>(this.#name, DB_VERSION, {
       upgrade(db, oldVersion) {
         if (oldVersion < 1) {
@@ -144,14 +160,24 @@ export class VerifierCache {
         }
         if (oldVersion < 2) db.createObjectStore('manifests', { keyPath: 'url' });
       },
+      blocked: () => giveUp(new CacheUnavailableError('the local cache is held open by an older version of this app in another tab; close that tab to use it again')),
       // A newer version of the app (another tab) wants to upgrade: let it, and reopen on next use.
       blocking: () => {
         void opened.then((db) => db.close());
-        if (this.#db === opened) this.#db = null;
+        if (this.#db === current) this.#db = null;
       }
     });
-    this.#db = opened;
-    return opened;
+    const current = Promise.race([opened, blocked]);
+    current.catch(() => {
+      if (this.#db === current) this.#db = null;
+      // If the upgrade happens later after all, that connection is not ours to keep.
+      void opened.then(
+        (db) => db.close(),
+        () => undefined
+      );
+    });
+    this.#db = current;
+    return current;
   }
 
   /** Delete everything (used after corruption, and by the "clear cache" button). */

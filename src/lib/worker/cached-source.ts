@@ -27,6 +27,8 @@ export class CachedSource implements ByteSource {
   #remembered: Map<string, string> | null = null;
   /** Set when the cache turned out corrupt (and was cleared); reading then falls back to the source. */
   corrupt: string | null = null;
+  /** Set when IndexedDB failed otherwise (blocked, quota); reading then falls back to the source too. */
+  unavailable: string | null = null;
 
   /**
    * `hashOf(path)`: the manifest's hex SHA-256 for a file, or null when unknown (then it is
@@ -49,13 +51,13 @@ export class CachedSource implements ByteSource {
 
   async *stream(path: string): AsyncIterable<Uint8Array> {
     const want = this.#hashOf(path);
-    if (want && this.#cache && !this.corrupt) {
+    if (want && this.#usable) {
       let hit: Uint8Array | null = null;
       try {
-        hit = await this.#cache.getBlob(want);
+        hit = await this.#cache!.getBlob(want);
       } catch (e) {
-        if (!(e instanceof CacheCorruptError)) throw e;
-        this.corrupt = e.message;
+        if (e instanceof CacheCorruptError) this.corrupt = e.message;
+        else this.unavailable = (e as Error).message;
       }
       if (hit) {
         this.stats.filesFromCache++;
@@ -74,22 +76,31 @@ export class CachedSource implements ByteSource {
       if (keep && total <= this.#maxCached) parts.push(chunk);
       yield chunk;
     }
-    if (keep && this.#cache && !this.corrupt && total <= this.#maxCached) {
+    if (keep && this.#usable && total <= this.#maxCached) {
       const bytes = new Uint8Array(total);
       let at = 0;
       for (const p of parts) {
         bytes.set(p, at);
         at += p.length;
       }
-      if (want) {
-        // Only bytes that match the manifest are worth keeping.
-        if (sha256Hex(bytes) === want) await this.#cache.putBlob(bytes);
-      } else if (this.#remembered) {
-        // Not named by hash: kept as read, and checked again like any download when used (notes by
-        // their signatures and the log root, content against its cid).
-        this.#remembered.set(path, await this.#cache.putBlob(bytes));
+      try {
+        if (want) {
+          // Only bytes that match the manifest are worth keeping.
+          if (sha256Hex(bytes) === want) await this.#cache!.putBlob(bytes);
+        } else if (this.#remembered) {
+          // Not named by hash: kept as read, and checked again like any download when used (notes by
+          // their signatures and the log root, content against its cid).
+          this.#remembered.set(path, await this.#cache!.putBlob(bytes));
+        }
+      } catch (e) {
+        // The bytes were delivered; only remembering them failed.
+        this.unavailable = (e as Error).message;
       }
     }
+  }
+
+  get #usable(): boolean {
+    return this.#cache !== null && this.corrupt === null && this.unavailable === null;
   }
 
   /** From now on, keep the files the manifest does not name by hash as well (see `remembered`). */

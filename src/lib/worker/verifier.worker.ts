@@ -222,6 +222,7 @@ const api = {
       return result('error', `The verifier failed: ${(e as Error).message}`, cacheStatus);
     }
     if (cached.corrupt) cacheStatus = { status: 'corrupt-cleared', message: cached.corrupt };
+    else if (cached.unavailable) cacheStatus = { status: 'unavailable', message: cached.unavailable };
     else if (cacheStatus.status === 'ok') cacheStatus = { status: 'ok', ...cached.stats };
     const { report, index } = out;
     const drift = driftOf(replayer);

@@ -2,7 +2,7 @@
 // commits, validation on load, and corruption reported as a cache problem (and cleared).
 import 'fake-indexeddb/auto';
 import { describe, expect, it, beforeEach } from 'vitest';
-import { VerifierCache, CacheCorruptError, DB_VERSION, type CheckpointRecord, type ManifestRecord } from '../../../src/lib/cache/store';
+import { VerifierCache, CacheCorruptError, CacheUnavailableError, DB_VERSION, type CheckpointRecord, type ManifestRecord } from '../../../src/lib/cache/store';
 import { sha256Hex } from '../../../src/lib/core/hash';
 import { utf8 } from '../../../src/lib/core/bytes';
 
@@ -162,5 +162,46 @@ describe('VerifierCache manifests (per bundle URL, for offline use)', () => {
     });
     expect(version).toBe(DB_VERSION);
     expect(DB_VERSION).toBe(2);
+  });
+});
+
+describe('VerifierCache upgrade while another tab holds the database', () => {
+  /** A raw connection at `version` that never closes on versionchange (like an older app's tab). */
+  function holdOpen(name: string, version: number): Promise<IDBDatabase> {
+    return new Promise((resolve, reject) => {
+      const req = indexedDB.open(name, version);
+      req.onupgradeneeded = () => {
+        if (version === 1) for (const s of ['blobs', 'bundles', 'checkpoints']) req.result.createObjectStore(s, { keyPath: s === 'blobs' ? 'hash' : s === 'bundles' ? 'manifestHash' : 'origin' });
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  it('gives up at once with CacheUnavailableError instead of waiting for ever, and works once that tab is gone', async () => {
+    const name = `blocked-${n++}`;
+    const old = await holdOpen(name, 1);
+    const c = new VerifierCache(name);
+    const err = await c.getBlob('00'.repeat(32)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CacheUnavailableError);
+    expect(err).not.toBeInstanceOf(CacheCorruptError);
+    expect((err as Error).message).toMatch(/held open by an older version of this app in another tab/);
+    old.close();
+    expect(await c.getBlob('00'.repeat(32))).toBeNull();
+    expect(await c.putBlob(utf8('x'))).toBe(sha256Hex(utf8('x')));
+  });
+
+  it('lets a newer version upgrade: its own connection closes when asked', async () => {
+    const name = `blocking-${n++}`;
+    const c = new VerifierCache(name);
+    await c.putBlob(utf8('kept'));
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name, DB_VERSION + 1);
+      req.onblocked = () => reject(new Error('blocked by VerifierCache'));
+      req.onsuccess = () => resolve(req.result);
+    });
+    expect(newer.version).toBe(DB_VERSION + 1);
+    expect([...newer.objectStoreNames].sort()).toEqual(['blobs', 'bundles', 'checkpoints', 'manifests']);
+    newer.close();
   });
 });

@@ -96,6 +96,22 @@ describe('CachedSource', () => {
     expect(c.stats).toEqual({ filesFromCache: 2, bytesFromCache: note.length + seg.length, filesDownloaded: 0 });
   });
 
+  it('an unusable cache (IndexedDB blocked by an older tab) falls back to the source and stops trying', async () => {
+    const name = `cs-blocked-${n++}`;
+    const old = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open(name, 1);
+      req.onsuccess = () => resolve(req.result);
+    });
+    const src = new CountingSource(files());
+    const c = new CachedSource(src, new VerifierCache(name), hashOf);
+    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+    expect(c.unavailable).toMatch(/older version of this app in another tab/);
+    expect(c.corrupt).toBeNull();
+    expect(src.reads).toEqual(['segments/000000.ndjson', 'segments/000000.ndjson']);
+    old.close();
+  });
+
   it('serves the manifest it was given instead of reading it again', async () => {
     const src = new CountingSource(files());
     const c = new CachedSource(src, null, hashOf);
