@@ -4,6 +4,7 @@
 // and, only when the network fails, verifies that manifest again from the files cached by hash.
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { FIXTURES, fixtureUrl, oracle } from './helpers/paths';
 
@@ -52,6 +53,12 @@ test('a ?bundle= URL from another origin verifies again offline from the manifes
   await expect(note).toContainText('Offline: using the manifest this browser stored for this URL');
   await expect(note).toContainText('could not download manifest.json');
   await expect(note).toContainText('Events published on the server since then are not included');
+  // The notice is readable in both themes (axe: no serious or critical violation).
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const axe = await new AxeBuilder({ page }).include('[data-testid="offline-note"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${scheme}: ${v.id}`)).toEqual([]);
+  }
   // The same bundle, verified in full from the cache: every event and checkpoint, the same log.
   await expect(page.getByTestId('summary').locator('[data-field="events"]')).toHaveText(older.events.toLocaleString('en-US'));
   await expect(page.getByTestId('summary').locator('[data-field="checkpointsVerified"]')).toHaveText(older.checkpointsVerified.toLocaleString('en-US'));
