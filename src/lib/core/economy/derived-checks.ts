@@ -244,14 +244,10 @@ function checkClose(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
   } catch (err) {
     add({ code: 'reward.pool-mismatch', seq, epoch: e, message: `epoch ${e} totals are not amounts: ${(err as Error).message}`, recorded: String(p.pool), recomputed: want.pool }, 'pool', 'epoch');
   }
-  // Commit the epoch: balances, streaks, ranking carry, and compare the state root.
+  // Commit the epoch: balances and streaks (in the account states), ranking carry, and compare the state root.
   const { states, root } = r.prospective(c);
   for (const [a, s] of states) r.book.set(a, s);
   r.committed(e);
-  for (const [a] of r.activity.get(e) ?? []) {
-    const s = states.get(a)!;
-    r.streaks.set(a, { streak: s.streak, lastActive: e });
-  }
   if (rw) r.rewards.set(e, rw);
   if (c.entry) r.rewardPolicy.set(e, c.entry);
   r.identities.set(e, c.identities);

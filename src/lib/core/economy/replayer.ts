@@ -124,8 +124,6 @@ export class Replayer {
   readonly identities = new IdentityArchive();
   /** @internal Ranking scores carried into the next epoch. */
   carried = new Map<string, bigint>();
-  /** @internal Consecutive-active-epoch counters as of the last close. */
-  readonly streaks = new Map<string, { streak: number; lastActive: number }>();
   #version = 0;
   #cache: Computation | null = null;
   /** Eligible-node lists as placement records keep them: indices into one table of (id, zone) nodes. */
@@ -311,7 +309,7 @@ export class Replayer {
         pol.reward,
         this.activity.get(e) ?? new Map(),
         (a) => {
-          const s = this.streaks.get(a);
+          const s = this.book.get(a);
           return s && s.lastActive === e - 1 ? s.streak + 1 : 1;
         },
         (a) => {
@@ -347,8 +345,8 @@ export class Replayer {
     this.book.ensure(TREASURY);
     for (const [a, act] of this.activity.get(e) ?? []) {
       const s = touch(a);
-      const prev = this.streaks.get(a);
-      s.streak = prev && prev.lastActive === e - 1 ? prev.streak + 1 : 1;
+      // The committed state holds the streak as of the account's last active epoch (§10.6).
+      s.streak = s.lastActive === e - 1 ? s.streak + 1 : 1;
       s.lastActive = e;
       s.published += act.publications;
     }
