@@ -168,25 +168,32 @@ const api = {
     const c = openCache();
     let cacheStatus: CacheStatus = c ? { status: 'ok' } : { status: 'unavailable', message: 'IndexedDB is not available' };
 
-    const trust = opts.trust !== undefined ? userTrust(opts.trust) : await pinnedTrust(base);
+    // The signature workers, the pinned trust and the manifest all start at once (issue 7): on a
+    // first visit each was a round trip, or the pool's start-up, after the other.
+    const sigs = signatureVerifier();
+    void localSignatures();
+    const pendingTrust = opts.trust !== undefined ? Promise.resolve(userTrust(opts.trust)) : pinnedTrust(base);
+    let src: ByteSource | null = null;
+    let srcError = '';
+    try {
+      src = byteSource(spec, base);
+    } catch (e) {
+      srcError = (e as Error).message;
+    }
+    // A `?bundle=` URL may fall back to its stored manifest when the network fails (offline-manifest.ts).
+    const url = spec.kind === 'url' && src instanceof HttpSource ? src.href : null;
+    const pendingManifest = src ? loadManifest(src, url, c) : null;
+    pendingManifest?.catch(() => undefined); // awaited below, after the trust is known to be good
+
+    const trust = await pendingTrust;
     if (typeof trust === 'string') {
       const report = null;
       return result('refused', `Refused: ${trust}.`, cacheStatus, { report });
     }
     const trustView: TrustView = { source: opts.trust !== undefined ? 'user' : 'pinned', text: trust.text, fingerprints: null };
-
-    let src: ByteSource;
-    try {
-      src = byteSource(spec, base);
-    } catch (e) {
-      return result('error', (e as Error).message, cacheStatus);
-    }
+    if (!src || !pendingManifest) return result('error', srcError, cacheStatus);
     onProgress?.(meter.update({ stage: 'manifest', eventsDone: 0, eventsTotal: 0, bytesDone: 0, bytesTotal: 0 }, true)!);
-    // The signature workers start while the manifest downloads (issue 7).
-    const sigs = signatureVerifier();
-    // A `?bundle=` URL may fall back to its stored manifest when the network fails (offline-manifest.ts).
-    const url = spec.kind === 'url' && src instanceof HttpSource ? src.href : null;
-    const got = await loadManifest(src, url, c);
+    const got = await pendingManifest;
     if (!got.ok) return result('error', got.message, got.corrupt ? { status: 'corrupt-cleared', message: got.corrupt } : cacheStatus);
     const manifestBytes = got.bytes;
     const stored = got.stored;
