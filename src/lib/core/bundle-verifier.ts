@@ -9,10 +9,10 @@
 // time through a SignatureVerifier; a worker pool can supply the verdicts in bulk. The ordered
 // checks then consume the verdicts in seq order, so the first failure is the same either way.
 
-import { fromBase64, toHex } from './bytes';
+import { toHex } from './bytes';
 import { type BundleSource, BundleSourceError } from './bundle-source';
 import { AegisRegistry } from './aegis-registry';
-import { ZERO_ID, isRole, parseEnvelope, signedMessageOfLine } from './envelope';
+import { ZERO_ID, isRole, parseEnvelope, signatureInputsOfLine } from './envelope';
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
@@ -113,7 +113,7 @@ class Verifier {
   #contentReads: ReadAhead | null = null;
   /** Manifest content indices by cid: a content.publish asks for its files early. */
   #contentByCid = new Map<string, number[]>();
-  /** Lines parsed but not yet dispatched, and what waits for the ordered pass (see "segments"). */
+  /** Lines read but not yet dispatched, and what waits for the ordered pass (see "segments"). */
   #batch: Pending[] = [];
   #queue: Queued[] = [];
 
@@ -278,7 +278,7 @@ class Verifier {
           let from = 0;
           for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
             let line: Uint8Array;
-            if (carryLen === 0) line = chunk.slice(from, nl);
+            if (carryLen === 0) line = chunk.subarray(from, nl); // a view: lines are only read, and copied where kept
             else {
               line = new Uint8Array(carryLen + nl - from);
               let o = 0;
@@ -345,11 +345,9 @@ class Verifier {
     });
   }
 
-  /** Stateless per-line work: parse, signed message, event id. */
+  /** A line waiting for its batch. It is parsed when its batch is checked (#consume), not here. */
   #prepare(pos: number, line: Uint8Array): Pending {
-    const p = parseEnvelope(line, pos);
-    if (!p.ok) return { pos, line, env: null, finding: p.finding, id: null, leaf: null, sigOk: null };
-    return { pos, line, env: p.value, finding: null, id: null, leaf: null, sigOk: null };
+    return { pos, line, env: null, finding: null, id: null, leaf: null, sigOk: null };
   }
 
   /**
@@ -363,10 +361,11 @@ class Verifier {
     const items = [];
     const slots: Pending[] = [];
     for (const p of batch) {
-      if (!p.env) continue;
-      const msg = signedMessageOfLine(p.line, p.env);
-      if (!events) p.id = sha256(msg);
-      items.push({ key: fromBase64(p.env.key)!, msg, sig: fromBase64(p.env.sig)!, line: p.line });
+      // Cut from the line unparsed; every line parseEnvelope accepts is cut (signatureInputsOfLine).
+      const s = signatureInputsOfLine(p.line);
+      if (!s) continue;
+      if (!events) p.id = sha256(s.msg);
+      items.push({ key: s.key, msg: s.msg, sig: s.sig, line: p.line });
       slots.push(p);
     }
     let verdicts: Promise<boolean[]>;
@@ -395,8 +394,19 @@ class Verifier {
     const verdicts = await d.verdicts;
     d.slots.forEach((p, i) => {
       p.sigOk = verdicts[i] === true;
-      if (p.sigOk) this.#signatures++;
     });
+    // Parsed here rather than when read, so the envelopes of the batches in flight are not held
+    // while their signatures are verified (issue 7: they outlived young-generation GCs).
+    for (const p of d.batch) {
+      const r = parseEnvelope(p.line, p.pos);
+      if (!r.ok) {
+        p.finding = r.finding;
+        continue;
+      }
+      if (p.sigOk === null) throw new TypeError(`signatureInputsOfLine did not cut the line at position ${p.pos}, which parses`);
+      p.env = r.value;
+      if (p.sigOk) this.#signatures++;
+    }
     for (const p of d.batch) {
       const pending = this.#ordered(p, ctx);
       if (pending) await pending;

@@ -142,6 +142,41 @@ export function fromBase64(s: string): Uint8Array | null {
   return out;
 }
 
+/**
+ * fromBase64 of the ASCII text b[start, end), read from the bytes without building a string (an
+ * event's key and signature cut from its line: issue 7). Same rule and result as fromBase64.
+ */
+export function fromBase64Ascii(b: Uint8Array, start: number, end: number): Uint8Array | null {
+  const n = end - start;
+  if (n % 4 !== 0 || start < 0 || end > b.length) return null;
+  const pad = n === 0 || b[end - 1] !== 61 ? 0 : b[end - 2] === 61 ? 2 : 1;
+  const full = pad ? end - 4 : end;
+  const out = new Uint8Array((n / 4) * 3 - pad);
+  let o = 0;
+  for (let i = start; i < full; i += 4) {
+    const a = sextet(b[i]!);
+    const c1 = sextet(b[i + 1]!);
+    const c2 = sextet(b[i + 2]!);
+    const d = sextet(b[i + 3]!);
+    if ((a | c1 | c2 | d) < 0) return null;
+    const x = (a << 18) | (c1 << 12) | (c2 << 6) | d;
+    out[o++] = x >> 16;
+    out[o++] = (x >> 8) & 255;
+    out[o++] = x & 255;
+  }
+  if (pad) {
+    const a = sextet(b[full]!);
+    const c1 = sextet(b[full + 1]!);
+    const c2 = pad === 1 ? sextet(b[full + 2]!) : 0;
+    if ((a | c1 | c2) < 0) return null;
+    const x = (a << 18) | (c1 << 12) | (c2 << 6);
+    if ((x & (pad === 1 ? 0xff : 0xffff)) !== 0) return null;
+    out[o++] = x >> 16;
+    if (pad === 1) out[o++] = (x >> 8) & 255;
+  }
+  return out;
+}
+
 /** fromBase64(s)?.length === bytes, checked without decoding (key and sig of every event: issue 7). */
 export function isBase64Of(s: string, bytes: number): boolean {
   if (s.length !== Math.ceil(bytes / 3) * 4) return false;

@@ -5,7 +5,7 @@
 // signer's kind, which the caller resolves through the AEGIS registry).
 
 import { CanonicalJsonError, asciiBytes, canonicalBytes, canonicalDepth, parseCanonical, type Json } from './canonical-json';
-import { isBase64Of, isHex } from './bytes';
+import { fromBase64Ascii, isBase64Of, isHex } from './bytes';
 import { sha256 } from './hash';
 import { EVENT_DOMAIN, LIMITS, type Envelope, type EventType, type Finding, type FindingCode, type Role } from './types';
 
@@ -150,6 +150,7 @@ function carve(n: number): Uint8Array {
 
 const SIG_MEMBER = asciiBytes(',"sig":"');
 const SIGNER_KEY = ',"signer":"';
+const SIGNER_MEMBER = asciiBytes(SIGNER_KEY);
 const TYPE_KEY = '","type":"';
 const V_END = '","v":1}';
 
@@ -174,6 +175,58 @@ export function signedMessageOfLine(line: Uint8Array, env: Envelope): Uint8Array
   m.set(line.subarray(0, start), DOMAIN.length);
   m.set(line.subarray(end), DOMAIN.length + start);
   return m;
+}
+
+const EPOCH_OPEN = asciiBytes('{"epoch":');
+const KEY_MEMBER = asciiBytes(',"key":"');
+const SIG_LEN = 88; // canonical base64 of 64 bytes
+const KEY_LEN = 44; // canonical base64 of 32 bytes
+
+/** b[at, at + s.length) === s. */
+function bytesAt(b: Uint8Array, at: number, s: Uint8Array): boolean {
+  if (at < 0 || at + s.length > b.length) return false;
+  for (let i = 0; i < s.length; i++) if (b[at + i] !== s[i]) return false;
+  return true;
+}
+
+/** The last index of `s` in `b` at or before `from`, or -1. */
+function lastIndexOfBytes(b: Uint8Array, s: Uint8Array, from: number): number {
+  for (let i = Math.min(from, b.length - s.length); i >= 0; i--) if (b[i] === s[0] && bytesAt(b, i, s)) return i;
+  return -1;
+}
+
+/**
+ * What an event's signature check needs, cut from its line before (and without) parsing it: the key
+ * and signature bytes and the signed message (issue 7: the ordered pass parses a line only when it
+ * checks it, so parsed envelopes are not held while their batch's signatures are verified).
+ *
+ * For every line that parseEnvelope accepts this returns exactly { key: fromBase64(env.key), sig:
+ * fromBase64(env.sig), msg: signedMessageOfLine(line, env) }: such a line is canonical with the
+ * envelope's sorted members, so it starts `{"epoch":<digits>,"key":"<44>"` and its top-level "sig"
+ * is the last `,"sig":"` in it (only signer, type and v follow, whose values hold no quote) followed
+ * by 88 base64 characters and `","signer":"`. For any other line it returns null or something that
+ * is never used (the line fails its parse, so its verdict is not consulted). Never throws.
+ */
+export function signatureInputsOfLine(line: Uint8Array): { key: Uint8Array; sig: Uint8Array; msg: Uint8Array } | null {
+  if (!bytesAt(line, 0, EPOCH_OPEN)) return null;
+  let i = EPOCH_OPEN.length;
+  while (i < line.length && line[i]! >= 0x30 && line[i]! <= 0x39) i++;
+  if (!bytesAt(line, i, KEY_MEMBER)) return null;
+  const k0 = i + KEY_MEMBER.length;
+  if (line[k0 + KEY_LEN] !== 0x22) return null;
+  const start = lastIndexOfBytes(line, SIG_MEMBER, line.length - 1);
+  if (start <= k0 + KEY_LEN) return null;
+  const s0 = start + SIG_MEMBER.length;
+  const end = s0 + SIG_LEN + 1; // after the closing quote
+  if (line[end - 1] !== 0x22 || !bytesAt(line, end, SIGNER_MEMBER)) return null;
+  const key = fromBase64Ascii(line, k0, k0 + KEY_LEN);
+  const sig = fromBase64Ascii(line, s0, s0 + SIG_LEN);
+  if (key === null || sig === null || key.length !== 32 || sig.length !== 64) return null;
+  const msg = carve(DOMAIN.length + line.length - (end - start));
+  msg.set(DOMAIN, 0);
+  msg.set(line.subarray(0, start), DOMAIN.length);
+  msg.set(line.subarray(end), DOMAIN.length + start);
+  return { key, sig, msg };
 }
 
 /** Event id = SHA-256(m) (§4); `prev` of the next event is its hex. */
