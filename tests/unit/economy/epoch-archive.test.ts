@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_PASS, computeEpochRewards, type AccountActivity, type Guard } from '../../../src/lib/core/economy/reward';
 import { EpochInputs, PackedInputs } from '../../../src/lib/core/economy/epoch-inputs';
 import { IdentityArchive, RankingArchive, RecordedArchive, RewardArchive } from '../../../src/lib/core/economy/epoch-archive';
-import { carryScores, compactRanking, computeRanking, type ContentSignals } from '../../../src/lib/core/economy/ranking';
+import { CarriedScores, carryScores, compactRanking, computeRanking, type ContentSignals } from '../../../src/lib/core/economy/ranking';
 import type { RankingParams, RewardParams } from '../../../src/lib/core/economy/policy';
 import type { IdentitySummary } from '../../../src/lib/core/economy/explain';
 
@@ -153,7 +153,7 @@ describe('archived epochs', () => {
     const signals = new EpochInputs<ContentSignals>(false);
     const rankings = new RankingArchive();
     const kept = new Map<number, ReturnType<typeof compactRanking>>();
-    let carried = new Map<string, bigint>();
+    let carried: CarriedScores | Map<string, bigint> = new Map<string, bigint>();
     for (let e = 0; e < 6; e++) {
       const live = signals.mutable(e);
       for (let j = 0; j < 150; j++) {
@@ -164,7 +164,14 @@ describe('archived epochs', () => {
         live.set(cid, sig);
       }
       const full = computeRanking(e, p, carried, live);
+      // The carried scores as arrays (the replay's) and as a map of the same give the same lines, in the same order.
+      const asMap = carried instanceof CarriedScores ? new Map(carried.cids.map((c, i) => [c, (carried as CarriedScores).scores[i]!])) : carried;
+      const viaMap = computeRanking(e, p, asMap, live);
+      expect([...full.scores]).toEqual([...viaMap.scores]);
+      expect(full.order).toEqual(viaMap.order);
+      expect(full.ranked).toBe(viaMap.ranked);
       carried = carryScores(full);
+      expect(carried.cids).toEqual([...full.scores].filter(([, l]) => l.score > 0n).map(([c]) => c));
       kept.set(e, compactRanking(full));
       rankings.set(e, compactRanking(full));
     }

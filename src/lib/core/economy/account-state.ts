@@ -73,7 +73,7 @@ class HashedStates {
 
   insert(at: number): void {
     if (this.#n === this.#has.length) {
-      const cap = Math.max(64, this.#n * 2);
+      const cap = Math.max(64, Math.ceil(this.#n * 1.25));
       this.#has = resized(this.#has, cap);
       this.#status = resized(this.#status, cap);
       this.#ints = resized(this.#ints, cap * 4);
@@ -140,11 +140,11 @@ export class AccountBook {
     return lo;
   }
 
-  /** Level l with room for `size` nodes (the buffer grows by doubling). */
+  /** Level l with room for `size` nodes (the buffer grows by a quarter: retained memory, issue 7). */
   #level(l: number, size: number): Uint8Array {
     let b = this.#levels[l];
     if (!b || b.length < size * 32) {
-      const next = new Uint8Array(Math.max(size, 64, b ? (b.length / 32) * 2 : 0) * 32);
+      const next = new Uint8Array(Math.max(size, 64, b ? Math.ceil((b.length / 32) * 1.25) : 0) * 32);
       if (b) next.set(b);
       this.#levels[l] = b = next;
     }

@@ -50,7 +50,18 @@ export function emptySignals(): ContentSignals {
   return { signals: { comment: 0, like: 0, share: 0, view: 0 }, seqs: [], events: 0 };
 }
 
-export function computeRanking(epoch: number, p: RankingParams, previous: ReadonlyMap<string, bigint>, signals: ReadonlyMap<string, ContentSignals>): EpochRanking {
+/** Scores carried into the next epoch (carryScores): the cids with a score > 0, in line order, and their scores. */
+export class CarriedScores {
+  readonly cids: string[] = [];
+  readonly scores: bigint[] = [];
+
+  get size(): number {
+    return this.cids.length;
+  }
+}
+
+/** `previous`: the scores carried from the epoch before (carryScores), or any map of them. */
+export function computeRanking(epoch: number, p: RankingParams, previous: CarriedScores | ReadonlyMap<string, bigint>, signals: ReadonlyMap<string, ContentSignals>): EpochRanking {
   const scores = new Map<string, ScoreLine>();
   const line = (cid: string, prev: bigint, sig: ContentSignals | undefined): void => {
     const carried = mul(p.decay, prev);
@@ -63,9 +74,13 @@ export function computeRanking(epoch: number, p: RankingParams, previous: Readon
     for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.signalWeights[s]);
     scores.set(cid, { cid, own, previous: prev, carried, score: add(own, carried) });
   };
-  // Every cid with a carried score, then the newly engaged ones (the Map order explanations see).
-  for (const [cid, prev] of previous) line(cid, prev, signals.get(cid));
-  for (const [cid, sig] of signals) if (!previous.has(cid)) line(cid, 0n, sig);
+  // Every cid with a carried score, then the newly engaged ones. A carried cid with signals always
+  // gets a line, so an engaged cid without one is exactly one not carried.
+  if (previous instanceof CarriedScores) {
+    const { cids, scores: prev } = previous;
+    for (let i = 0; i < cids.length; i++) line(cids[i]!, prev[i]!, signals.get(cids[i]!));
+  } else for (const [cid, prev] of previous) line(cid, prev, signals.get(cid));
+  for (const [cid, sig] of signals) if (!scores.has(cid)) line(cid, 0n, sig);
   // Top-K selection (K = max(topN, RANK_DEPTH)) in one pass: O(C log K), not a sort of every cid.
   const depth = Math.max(p.topN, RANK_DEPTH);
   const top: ScoreLine[] = [];
@@ -105,10 +120,15 @@ export function topEntries(r: EpochRanking): RankEntry[] {
   return r.order.slice(0, r.topN).map((cid, i) => ({ cid, rank: i + 1, score: formatAmount(r.scores.get(cid)!.score) }));
 }
 
-/** Scores carried into the next epoch (only non-zero ones). */
-export function carryScores(r: EpochRanking): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const [cid, l] of r.scores) if (l.score > 0n) out.set(cid, l.score);
+/** Scores carried into the next epoch (only non-zero ones), in line order. */
+export function carryScores(r: EpochRanking): CarriedScores {
+  const out = new CarriedScores();
+  for (const [cid, l] of r.scores) {
+    if (l.score > 0n) {
+      out.cids.push(cid);
+      out.scores.push(l.score);
+    }
+  }
   return out;
 }
 

@@ -24,7 +24,7 @@ import { placeFragments, type FragmentChoice, type PlacementNode } from './place
 import { NodeList, PlacementRecord, Placements, type PlacementInput } from './placement-record';
 import { fragmentShape, type EconomyPolicy, type Signal } from './policy';
 import { PolicyRegistry, type PolicyEntry } from './policy-registry';
-import { computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
+import { CarriedScores, computeRanking, emptySignals, topEntries, type ContentSignals, type EpochRanking, type RankEntry } from './ranking';
 import { aegisGuards, ALL_PASS, computeEpochRewards, emptyActivity, type AccountActivity, type EpochRewards, type Guard, type RewardLine } from './reward';
 import { fragmentHashes } from './storage-proof';
 
@@ -123,7 +123,7 @@ export class Replayer {
   /** AEGIS standing per epoch as the replay evaluated it (explanations show this, not today's view). */
   readonly identities = new IdentityArchive();
   /** @internal Ranking scores carried into the next epoch. */
-  carried = new Map<string, bigint>();
+  carried = new CarriedScores();
   #version = 0;
   #cache: Computation | null = null;
   /** Eligible-node lists as placement records keep them: indices into one table of (id, zone) nodes. */
