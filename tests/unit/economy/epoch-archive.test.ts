@@ -124,6 +124,55 @@ describe('archived epochs', () => {
     }
   });
 
+  it('keep AEGIS snapshots of other subjects that change, appear and vanish, over gaps, late updates and out-of-order packing', () => {
+    const r = rng(17);
+    const statuses = ['verified', 'revoked', 'expired', 'pending', 'unknown'] as const;
+    const inputs = new EpochInputs<AccountActivity>(true);
+    const ids = new IdentityArchive();
+    const expected = new Map<number, Map<string, IdentitySummary>>();
+    const nodes = Array.from({ length: 30 }, (_, j) => `n-${String(j).padStart(3, '0')}`);
+    let prev = new Map<string, IdentitySummary>();
+    const snapshot = (): Map<string, IdentitySummary> => {
+      const snap = new Map<string, IdentitySummary>();
+      for (const k of nodes) {
+        if (r(6) === 0) continue; // not looked at this epoch
+        const old = prev.get(k);
+        // Mostly unchanged from the epoch before, sometimes a new standing.
+        snap.set(k, old && r(4) !== 0 ? { ...old } : { subject: k, status: statuses[r(5)]!, attestationSeq: r(3) ? r(5000) : null, revocationSeq: r(3) ? null : r(5000) });
+      }
+      return snap;
+    };
+    const check = (): void => {
+      for (let e = 0; e < 40; e++) for (const k of [...nodes, 'n-999']) expect(ids.get(e, k)).toEqual(expected.get(e)?.get(k));
+    };
+    for (let e = 0; e < 40; e++) {
+      inputs.mutable(e).set('u-000001', { signals: { comment: 0, like: 1, share: 0, view: 0 }, publications: 0, seqs: [e], events: 1 });
+      if (r(7) === 0) continue; // an epoch without a close: nothing recorded
+      const snap = snapshot();
+      // An active account that is also looked at as a subject: read from the account snapshots.
+      snap.set('u-000001', { subject: 'u-000001', status: 'verified', attestationSeq: 1, revocationSeq: null });
+      ids.set(e, snap);
+      expected.set(e, snap);
+      prev = snap;
+      inputs.packBefore(e);
+      ids.packBefore(e, (x) => inputs.packed(x));
+      if (e % 9 === 8) check();
+    }
+    inputs.packBefore(40);
+    ids.packBefore(40, (x) => inputs.packed(x));
+    check();
+    // A late update of packed epochs (set again, as a second close would), packed after later epochs.
+    for (const e of [...expected.keys()].filter((x) => x % 5 === 2)) {
+      prev = new Map();
+      const snap = snapshot();
+      ids.set(e, snap);
+      expected.set(e, snap);
+    }
+    check();
+    ids.packBefore(40, (x) => inputs.packed(x));
+    check();
+  });
+
   it('keep recorded rewards and unpack them for an update', () => {
     const rec = new RecordedArchive();
     const rewards = new Map([

@@ -5,7 +5,7 @@
 //   its guards; a reward line is recomputed on demand with the same weighLine/settleLine as the
 //   epoch's computation (§10.2), from the account's packed activity and the epoch's policy;
 // - AEGIS snapshots: status and seqs in typed arrays aligned with the packed activity, and the
-//   other subjects (storage nodes) in a list shared by consecutive epochs when it is unchanged;
+//   other subjects (storage nodes) in one timeline of their changes across epochs;
 // - recorded rewards: account, seq and amount per reward.allocate, in sorted arrays;
 // - rankings: the ranked head, and per kept content item only its previous score; the line is
 //   recomputed from the packed engagement with the §10.3 formula, and an epoch is packed only when
@@ -148,14 +148,61 @@ class PackedSnapshots {
     const r = this.revocation[i]!;
     return { subject, status: STATUSES[st]!, attestationSeq: a < 0 ? null : a, revocationSeq: r < 0 ? null : r };
   }
+}
 
-  equals(o: PackedSnapshots): boolean {
-    const same = (x: ArrayLike<number>, y: ArrayLike<number>): boolean => {
-      if (x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-      return true;
-    };
-    return same(this.status, o.status) && same(this.attestation, o.attestation) && same(this.revocation, o.revocation);
+/**
+ * The AEGIS snapshots of subjects outside an epoch's activity (storage nodes: eligibleNodes looks
+ * at every node at every epoch, and their standing rarely changes) over the packed epochs, in
+ * increasing epoch order: per subject only the epochs where its snapshot changed (ABSENT: not
+ * looked at). At 1M events a full list per epoch was ~22 KB (1,294 nodes) in ~1,200 epochs.
+ */
+class SnapshotTimeline {
+  readonly #subjects = new Map<string, { epochs: number[]; status: number[]; attestation: number[]; revocation: number[] }>();
+  #last = -1;
+
+  /** Whether epoch e comes after every epoch appended so far. */
+  accepts(e: number): boolean {
+    return e > this.#last;
+  }
+
+  /** Append epoch e: `others` are its snapshots (every one fits PackedSnapshots). */
+  append(e: number, others: ReadonlyMap<string, IdentitySummary>): void {
+    for (const [k, s] of others) {
+      let t = this.#subjects.get(k);
+      if (!t) this.#subjects.set(k, (t = { epochs: [], status: [], attestation: [], revocation: [] }));
+      const code = STATUSES.indexOf(s.status);
+      const a = s.attestationSeq ?? -1;
+      const r = s.revocationSeq ?? -1;
+      const n = t.epochs.length;
+      if (n === 0 || t.status[n - 1] !== code || t.attestation[n - 1] !== a || t.revocation[n - 1] !== r) this.#push(t, e, code, a, r);
+    }
+    for (const [k, t] of this.#subjects) if (!others.has(k) && t.status[t.status.length - 1] !== ABSENT) this.#push(t, e, ABSENT, -1, -1);
+    this.#last = e;
+  }
+
+  #push(t: { epochs: number[]; status: number[]; attestation: number[]; revocation: number[] }, e: number, code: number, a: number, r: number): void {
+    t.epochs.push(e);
+    t.status.push(code);
+    t.attestation.push(a);
+    t.revocation.push(r);
+  }
+
+  /** The snapshot of `subject` at an appended epoch e, or undefined when it was not looked at then. */
+  at(e: number, subject: string): IdentitySummary | undefined {
+    const t = this.#subjects.get(subject);
+    if (!t) return undefined;
+    let lo = 0;
+    let hi = t.epochs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.epochs[mid]! <= e) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo - 1;
+    if (i < 0 || t.status[i] === ABSENT) return undefined;
+    const a = t.attestation[i]!;
+    const r = t.revocation[i]!;
+    return { subject, status: STATUSES[t.status[i]!]!, attestationSeq: a < 0 ? null : a, revocationSeq: r < 0 ? null : r };
   }
 }
 
@@ -163,15 +210,15 @@ interface PackedIdentities {
   activity: PackedInputs<AccountActivity> | undefined;
   /** Snapshots of the active accounts, aligned with `activity`. */
   accounts: PackedSnapshots;
-  /** The other subjects looked at (storage nodes), sorted, and their snapshots; each shared with the previous epoch when equal. */
-  others: { keys: string[]; snaps: PackedSnapshots };
+  /** The other subjects looked at (storage nodes): in the timeline, or (an epoch packed out of order) sorted with their snapshots. */
+  others: SnapshotTimeline | { keys: string[]; snaps: PackedSnapshots };
 }
 
 /** The AEGIS standing of every subject the replay's guards looked at, per epoch (explanations show it). */
 export class IdentityArchive {
   readonly #live = new Map<number, Map<string, IdentitySummary>>();
   readonly #packed = new Map<number, PackedIdentities>();
-  #lastOthers: { keys: string[]; snaps: PackedSnapshots } | null = null;
+  readonly #timeline = new SnapshotTimeline();
 
   set(e: number, m: Map<string, IdentitySummary>): void {
     this.#packed.delete(e);
@@ -186,6 +233,7 @@ export class IdentityArchive {
     if (!p) return undefined;
     const i = p.activity ? p.activity.indexOf(subject) : -1;
     if (i >= 0) return p.accounts.at(i, subject);
+    if (p.others instanceof SnapshotTimeline) return p.others.at(e, subject);
     const keys = p.others.keys;
     let lo = 0;
     let hi = keys.length;
@@ -208,19 +256,22 @@ export class IdentityArchive {
     if (!m) return;
     for (const s of m.values()) if (!PackedSnapshots.fits(s)) return;
     const accounts = new PackedSnapshots(activity?.size ?? 0);
-    const keys: string[] = [];
+    const rest = new Map<string, IdentitySummary>();
     for (const [k, s] of m) {
       const i = activity ? activity.indexOf(k) : -1;
       if (i >= 0) accounts.put(i, s);
-      else keys.push(k);
+      else rest.set(k, s);
     }
-    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const snaps = new PackedSnapshots(keys.length);
-    keys.forEach((k, i) => snaps.put(i, m.get(k)!));
-    const last = this.#lastOthers;
-    const sameKeys = !!last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i]);
-    const others = last && sameKeys && last.snaps.equals(snaps) ? last : { keys: last && sameKeys ? last.keys : keys, snaps };
-    this.#lastOthers = others;
+    let others: PackedIdentities['others'];
+    if (this.#timeline.accepts(e)) {
+      this.#timeline.append(e, rest);
+      others = this.#timeline;
+    } else {
+      const keys = [...rest.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const snaps = new PackedSnapshots(keys.length);
+      keys.forEach((k, i) => snaps.put(i, rest.get(k)!));
+      others = { keys, snaps };
+    }
     this.#packed.set(e, { activity, accounts, others });
     this.#live.delete(e);
   }
