@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ALL_PASS, computeEpochRewards, type AccountActivity, type Guard } from '../../../src/lib/core/economy/reward';
 import { EpochInputs, PackedInputs } from '../../../src/lib/core/economy/epoch-inputs';
 import { IdentityArchive, RankingArchive, RecordedArchive, RewardArchive } from '../../../src/lib/core/economy/epoch-archive';
-import { CarriedScores, carryScores, compactRanking, computeRanking, type ContentSignals } from '../../../src/lib/core/economy/ranking';
+import { CarriedScores, carryScores, compactRanking, compareScoreLines, computeRanking, RANK_DEPTH, type ContentSignals, type ScoreLine } from '../../../src/lib/core/economy/ranking';
+import { SIGNALS } from '../../../src/lib/core/economy/policy';
 import type { RankingParams, RewardParams } from '../../../src/lib/core/economy/policy';
 import type { IdentitySummary } from '../../../src/lib/core/economy/explain';
 
@@ -219,6 +220,21 @@ describe('archived epochs', () => {
       expect([...full.scores]).toEqual([...viaMap.scores]);
       expect(full.order).toEqual(viaMap.order);
       expect(full.ranked).toBe(viaMap.ranked);
+      // Against §10.3 written out plainly: a line for every carried or engaged cid, all of them sorted.
+      const ref = new Map<string, ScoreLine>();
+      for (const [cid, prev] of asMap) {
+        const sig = live.get(cid);
+        const own = sig ? SIGNALS.reduce((t, k) => t + BigInt(sig.signals[k]) * p.signalWeights[k], 0n) : 0n;
+        const c = (p.decay * prev) / E18;
+        if (sig || c > 0n) ref.set(cid, { cid, own, previous: prev, carried: c, score: own + c });
+      }
+      for (const [cid, sig] of live) if (!ref.has(cid)) ref.set(cid, { cid, own: SIGNALS.reduce((t, k) => t + BigInt(sig.signals[k]) * p.signalWeights[k], 0n), previous: 0n, carried: 0n, score: SIGNALS.reduce((t, k) => t + BigInt(sig.signals[k]) * p.signalWeights[k], 0n) });
+      const sorted = [...ref.values()].filter((l) => l.score > 0n).sort(compareScoreLines);
+      expect(full.order).toEqual(sorted.slice(0, Math.max(p.topN, RANK_DEPTH)).map((l) => l.cid));
+      expect(full.ranked).toBe(sorted.length);
+      expect(full.scores.size).toBe(ref.size);
+      for (const cid of [...cids, 'f'.repeat(64)]) expect(full.scores.get(cid)).toEqual(ref.get(cid));
+      expect(new Map(full.scores)).toEqual(ref);
       carried = carryScores(full);
       expect(carried.cids).toEqual([...full.scores].filter(([, l]) => l.score > 0n).map(([c]) => c));
       kept.set(e, compactRanking(full));
