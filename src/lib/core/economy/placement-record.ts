@@ -76,7 +76,8 @@ class Interned<T> {
   }
 }
 
-const CHUNK = 4096;
+const SHIFT = 10;
+const CHUNK = 1 << SHIFT;
 
 /** Numbers in fixed-size typed chunks: growing copies nothing and leaves at most one chunk unused. */
 class Column {
@@ -89,11 +90,11 @@ class Column {
   }
 
   get(i: number): number {
-    return this.#chunks[i >> 12]![i & (CHUNK - 1)]!;
+    return this.#chunks[i >> SHIFT]![i & (CHUNK - 1)]!;
   }
 
   set(i: number, v: number): void {
-    const c = i >> 12;
+    const c = i >> SHIFT;
     while (c >= this.#chunks.length) this.#chunks.push(this.#wide ? new Float64Array(CHUNK) : new Int32Array(CHUNK));
     this.#chunks[c]![i & (CHUNK - 1)] = v;
   }
