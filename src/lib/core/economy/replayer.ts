@@ -290,9 +290,20 @@ export class Replayer {
     return aegisGuards(snap, e, this.firstValidFrom.get(subject), policy.aegis.minAttestationAge);
   }
 
+  /**
+   * Whether every guard of `subject` at e passes: the pass values of aegisGuards() without building
+   * the guards and their reasons (most subjects pass); records the snapshot as guards() does.
+   */
+  #passes(subject: string, e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): boolean {
+    const snap: IdentitySummary = { subject, status: this.identity.status(subject, e), attestationSeq: this.identity.attestationSeq(subject, e), revocationSeq: this.identity.revocationSeq(subject, e) };
+    record?.set(subject, snap);
+    const first = this.firstValidFrom.get(subject);
+    return snap.status === 'verified' && first !== undefined && e - first >= policy.aegis.minAttestationAge;
+  }
+
   eligibleNodes(e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): Array<{ id: string; zone: string | null }> {
     const out: Array<{ id: string; zone: string | null }> = [];
-    for (const id of this.identity.nodes()) if (this.guards(id, e, policy, record).every((g) => g.pass)) out.push({ id, zone: this.identity.zone(id) });
+    for (const id of this.identity.nodes()) if (this.#passes(id, e, policy, record)) out.push({ id, zone: this.identity.zone(id) });
     return out;
   }
 
@@ -312,10 +323,7 @@ export class Replayer {
           const s = this.book.get(a);
           return s && s.lastActive === e - 1 ? s.streak + 1 : 1;
         },
-        (a) => {
-          const g = this.guards(a, e, pol, out.identities);
-          return g.every((x) => x.pass) ? ALL_PASS : g;
-        }
+        (a) => (this.#passes(a, e, pol, out.identities) ? ALL_PASS : this.guards(a, e, pol, out.identities))
       );
       out.ranking = computeRanking(e, pol.ranking, this.carried, this.contentSignals.get(e) ?? new Map());
       out.top = topEntries(out.ranking);
