@@ -77,15 +77,30 @@ export const authenticityOnly: ReplayerFactory = () => ({
   report: () => ({ drift: [] })
 });
 
+/**
+ * A line read and waiting for its batch's verdicts. It lives through several young-generation GCs
+ * and ends up in the old space, so what the ordered pass makes for it later (the parsed envelope,
+ * id, leaf) is kept in a fresh Checked instead of being written here: an old object pointing at
+ * them would keep them alive until the next full GC (issue 7).
+ */
 interface Pending {
   pos: number;
+  line: Uint8Array;
+  /** The event id, when computed here at dispatch (no verifyEvents). */
+  id: Uint8Array | null;
+  /** Index among its batch's dispatched lines (their verdicts and digests), or -1. */
+  slot: number;
+}
+
+/** One line as the ordered checks take it. */
+interface Checked {
   line: Uint8Array;
   env: Envelope | null;
   finding: Finding | null;
   id: Uint8Array | null;
   /** The RFC 6962 leaf hash, when the signature verifier computed it (verifyEvents). */
   leaf: Uint8Array | null;
-  sigOk: boolean | null;
+  sigOk: boolean;
 }
 
 /** Verify a bundle from `source`. Throws BundleSourceError when the manifest cannot be read. */
@@ -347,7 +362,7 @@ class Verifier {
 
   /** A line waiting for its batch. It is parsed when its batch is checked (#consume), not here. */
   #prepare(pos: number, line: Uint8Array): Pending {
-    return { pos, line, env: null, finding: null, id: null, leaf: null, sigOk: null };
+    return { pos, line, id: null, slot: -1 };
   }
 
   /**
@@ -366,61 +381,78 @@ class Verifier {
       if (!s) continue;
       if (!events) p.id = sha256(s.msg);
       items.push({ key: s.key, msg: s.msg, sig: s.sig, line: p.line });
+      p.slot = slots.length;
       slots.push(p);
     }
+    const d: Dispatched = { batch, slots, verdicts: Promise.resolve([]), digests: null };
     let verdicts: Promise<boolean[]>;
     if (!items.length) verdicts = Promise.resolve([]);
     else if (!events) verdicts = sigs.verifyBatch(items);
     else {
       verdicts = sigs.verifyEvents!(items).then(({ verdicts: v, digests }) => {
         if (v.length !== slots.length || digests.length !== 64 * slots.length) throw new TypeError('verifyEvents: wrong number of answers');
+        // each event's id and leaf are cut when it is checked (#consume), so they are not held meanwhile
+        d.digests = digests;
         const out: boolean[] = new Array<boolean>(slots.length);
-        for (let i = 0; i < slots.length; i++) {
-          const p = slots[i]!;
-          p.id = digests.slice(64 * i, 64 * i + 32);
-          p.leaf = digests.slice(64 * i + 32, 64 * i + 64);
-          out[i] = v[i] === 1;
-        }
+        for (let i = 0; i < slots.length; i++) out[i] = v[i] === 1;
         return out;
       });
     }
     // A batch abandoned by a Stop (or an abort) is never consumed: do not report its rejection.
     verdicts.catch(() => undefined);
-    return { batch, slots, verdicts };
+    d.verdicts = verdicts;
+    return d;
   }
 
   /** The ordered checks of a dispatched batch, in seq order, once its verdicts are in. */
   async #consume(d: Dispatched, ctx: RunContext): Promise<void> {
     const verdicts = await d.verdicts;
-    d.slots.forEach((p, i) => {
-      p.sigOk = verdicts[i] === true;
-    });
-    // Parsed here rather than when read, so the envelopes of the batches in flight are not held
-    // while their signatures are verified (issue 7: they outlived young-generation GCs).
-    for (const p of d.batch) {
-      const r = parseEnvelope(p.line, p.pos);
-      if (!r.ok) {
-        p.finding = r.finding;
-        continue;
+    const { batch, digests: dg } = d;
+    let i = 0;
+    try {
+      for (; i < batch.length; i++) {
+        const p = batch[i]!;
+        // Parsed now rather than when read, so the envelopes of the batches in flight are not held
+        // while their signatures are verified (issue 7: they outlived young-generation GCs).
+        const r = parseEnvelope(p.line, p.pos);
+        if (r.ok) {
+          if (p.slot < 0) throw new TypeError(`signatureInputsOfLine did not cut the line at position ${p.pos}, which parses`);
+          if (verdicts[p.slot] === true) this.#signatures++;
+        }
+        const at = 64 * p.slot;
+        const c: Checked = {
+          line: p.line,
+          env: r.ok ? r.value : null,
+          finding: r.ok ? null : r.finding,
+          id: dg !== null && p.slot >= 0 ? dg.slice(at, at + 32) : p.id,
+          leaf: dg !== null && p.slot >= 0 ? dg.slice(at + 32, at + 64) : null,
+          sigOk: p.slot >= 0 && verdicts[p.slot] === true
+        };
+        const pending = this.#ordered(c, ctx);
+        if (pending) await pending;
+        this.#events++;
+        if (this.#events % 1000 === 0) {
+          this.#o.onProgress?.({ stage: 'verify', eventsDone: this.#events, eventsTotal: ctx.m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
+        }
       }
-      if (p.sigOk === null) throw new TypeError(`signatureInputsOfLine did not cut the line at position ${p.pos}, which parses`);
-      p.env = r.value;
-      if (p.sigOk) this.#signatures++;
-    }
-    for (const p of d.batch) {
-      const pending = this.#ordered(p, ctx);
-      if (pending) await pending;
-      this.#events++;
-      if (this.#events % 1000 === 0) {
-        this.#o.onProgress?.({ stage: 'verify', eventsDone: this.#events, eventsTotal: ctx.m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
+    } catch (e) {
+      // signaturesVerified counts a batch's valid signatures as a whole, as it did when they were
+      // counted before its checks: at a stop, the lines after the failing one count too.
+      if (e instanceof Stop) {
+        for (let j = i + 1; j < batch.length; j++) {
+          const p = batch[j]!;
+          if (p.slot >= 0 && verdicts[p.slot] === true && parseEnvelope(p.line, p.pos).ok) this.#signatures++;
+        }
       }
+      throw e;
     }
   }
+
 
   // -- the ordered checks of one event -------------------------------------------------------
 
   /** Synchronous except at a checkpoint (see #afterLeaf). */
-  #ordered(p: Pending, ctx: RunContext): Promise<void> | void {
+  #ordered(p: Checked, ctx: RunContext): Promise<void> | void {
     const { t, registry, replayer, index, st } = ctx;
     const pos = st.pos;
     st.pos++;
@@ -643,6 +675,8 @@ interface Dispatched {
   batch: Pending[];
   slots: Pending[];
   verdicts: Promise<boolean[]>;
+  /** verifyEvents: each dispatched line's id and leaf hash (64 bytes per slot), once answered. */
+  digests: Uint8Array | null;
 }
 
 /** What the ordered pass of one run works on. */

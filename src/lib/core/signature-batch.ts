@@ -308,10 +308,9 @@ export class SignatureScheduler {
   }
 
   /** Verdicts (1 valid, 0 invalid) and, per item, DIGEST_BYTES: event id then leaf hash. */
-  async verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
+  verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
     const n = items.length;
-    const out = await this.#run(items, true);
-    return { verdicts: out.subarray(0, n), digests: out.subarray(n) };
+    return this.#run(items, true).then((out) => ({ verdicts: out.subarray(0, n), digests: out.subarray(n) }));
   }
 
   /**
@@ -365,11 +364,24 @@ export class SignatureScheduler {
     return groups;
   }
 
-  /** The answers in item order: verdicts, then (events) DIGEST_BYTES per item. */
-  async #run(items: readonly SignatureItem[], events: boolean): Promise<Uint8Array> {
+  /**
+   * The answers in item order: verdicts, then (events) DIGEST_BYTES per item. Not async, and no
+   * closure here refers to `items`: they are packed before this returns and then not held while
+   * the workers answer (issue 7: a batch's items, kept alive until its verdicts came back, were
+   * promoted to the old space on the ordered pass's thread).
+   */
+  #run(items: readonly SignatureItem[], events: boolean): Promise<Uint8Array> {
+    try {
+      return this.#start(items, events);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  #start(items: readonly SignatureItem[], events: boolean): Promise<Uint8Array> {
     const n = items.length;
     const out = new Uint8Array(events ? n * (1 + DIGEST_BYTES) : n);
-    if (n === 0) return out;
+    if (n === 0) return Promise.resolve(out);
     const chunks: [number, Uint32Array][] = [];
     if (this.#affinity && this.#endpoints.length > 1 && n >= this.#minChunk) {
       this.#split(items).forEach((at, e) => chunks.push([e, at]));
@@ -387,35 +399,37 @@ export class SignatureScheduler {
       for (const [e, at] of chunks) this.#load[e]! -= at.length;
     }
     const jobs: Promise<void>[] = [];
-    chunks.forEach(([e, at]) => {
-      if (at.length === 0) return;
-      const k = at.length;
-      this.#load[e]! += k;
-      const packed = packAt(items, at, events);
-      jobs.push(
-        this.#endpoints[e]!.verify(packed).then(
-          (answer) => {
-            this.#load[e]! -= k;
-            if (answer.length !== (events ? k * (1 + DIGEST_BYTES) : k)) throw new TypeError('SignatureScheduler: endpoint returned the wrong number of verdicts');
-            // runs of consecutive items are copied at once (a chunk is often long runs of one key's items)
-            for (let j = 0; j < k; ) {
-              let r = j + 1;
-              while (r < k && at[r] === at[r - 1]! + 1) r++;
-              const i = at[j]!;
-              out.set(answer.subarray(j, r), i);
-              if (events) out.set(answer.subarray(k + DIGEST_BYTES * j, k + DIGEST_BYTES * r), n + DIGEST_BYTES * i);
-              j = r;
-            }
-          },
-          (err: unknown) => {
-            this.#load[e]! -= k;
-            throw err;
-          }
-        )
-      );
-    });
-    await Promise.all(jobs);
-    return out;
+    for (const [e, at] of chunks) {
+      if (at.length === 0) continue;
+      this.#load[e]! += at.length;
+      jobs.push(this.#send(e, at, packAt(items, at, events), out, events));
+    }
+    return Promise.all(jobs).then(() => out);
+  }
+
+  /** One packed chunk to endpoint `e`; its answers are copied into `out` at the items' places `at`. */
+  #send(e: number, at: Uint32Array, packed: PackedSignatures, out: Uint8Array, events: boolean): Promise<void> {
+    const k = at.length;
+    const n = events ? out.length / (1 + DIGEST_BYTES) : out.length;
+    return this.#endpoints[e]!.verify(packed).then(
+      (answer) => {
+        this.#load[e]! -= k;
+        if (answer.length !== (events ? k * (1 + DIGEST_BYTES) : k)) throw new TypeError('SignatureScheduler: endpoint returned the wrong number of verdicts');
+        // runs of consecutive items are copied at once (a chunk is often long runs of one key's items)
+        for (let j = 0; j < k; ) {
+          let r = j + 1;
+          while (r < k && at[r] === at[r - 1]! + 1) r++;
+          const i = at[j]!;
+          out.set(answer.subarray(j, r), i);
+          if (events) out.set(answer.subarray(k + DIGEST_BYTES * j, k + DIGEST_BYTES * r), n + DIGEST_BYTES * i);
+          j = r;
+        }
+      },
+      (err: unknown) => {
+        this.#load[e]! -= k;
+        throw err;
+      }
+    );
   }
 
   #leastLoaded(): number {

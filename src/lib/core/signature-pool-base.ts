@@ -54,8 +54,9 @@ export abstract class PooledVerifier<W> {
   }
 
   /** Verdicts in item order, true = valid under the §7 rule. */
-  async verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
-    return Array.from(await this.#scheduler.verifyBatch(items), (b) => b === 1);
+  verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
+    // not async: `items` is not held while the workers answer (see SignatureScheduler #run)
+    return this.#scheduler.verifyBatch(items).then((v) => Array.from(v, (b) => b === 1));
   }
 
   /** Raw verdict bytes (1 valid, 0 invalid), without the boolean[] copy. */
