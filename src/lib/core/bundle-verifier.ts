@@ -445,7 +445,9 @@ class Verifier {
       if (e instanceof Stop) {
         for (let j = i + 1; j < batch.length; j++) {
           const p = batch[j]!;
-          if (p.slot >= 0 && verdicts[p.slot] === true && parseEnvelope(p.line, p.pos).ok) this.#signatures++;
+          const r = parseEnvelope(p.line, p.pos);
+          if (!r.ok) continue;
+          if (p.slot >= 0 ? verdicts[p.slot] === true : (await this.#uncut(p.line, r.value)).sigOk) this.#signatures++;
         }
       }
       throw e;
