@@ -7,10 +7,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { ROOT } from './ledgers.mjs';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser.mjs';
-import { samplePeakRss } from './memory.mjs';
+import { launchPage } from './browser.mjs';
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -43,13 +41,9 @@ export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_0
   try {
     const url = `http://127.0.0.1:${port}/`;
     await waitForServer(url);
-    const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    const browser = await chromium.connect(bs.wsEndpoint());
+    const { page, errors, sampleRenderer, close } = await launchPage();
     try {
-      const page = await browser.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer'), withThread: 'DedicatedWorker' });
+      const rss = sampleRenderer();
       const t0 = performance.now();
       await page.goto(url);
       const verdict = page.getByTestId('verdict');
@@ -59,8 +53,7 @@ export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_0
       const { peakMB, cpuSeconds, threads } = rss.stop();
       return { seconds, ok: /Verified/.test(text) && errors.length === 0, verdict: text.replace(/\s+/g, ' ').slice(0, 80), error: errors.join('; ') || null, peakRssMB: peakMB, cpuSeconds, threadCpu: threads };
     } finally {
-      await browser.close();
-      await bs.close();
+      await close();
     }
   } finally {
     server.kill();

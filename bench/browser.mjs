@@ -34,17 +34,36 @@ export async function buildPage() {
   writeFileSync(join(PAGE, 'index.html'), '<!doctype html><meta charset="utf-8"><title>atlas bench</title><script type="module" src="bench.js"></script>');
 }
 
+/**
+ * A fresh headless Chromium (its own temporary profile), a page in it, and a sampler of the RSS and
+ * CPU of the renderer that hosts that page and its workers. `close()` ends the browser.
+ */
+export async function launchPage() {
+  const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.connect(bs.wsEndpoint());
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const sampleRenderer = () => samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer'), withThread: 'DedicatedWorker' });
+  return {
+    browser,
+    page,
+    errors,
+    sampleRenderer,
+    async close() {
+      await browser.close();
+      await bs.close();
+    }
+  };
+}
+
 /** One end-to-end run: fresh browser, fresh page. Returns the page's result plus wall time and peak RSS. */
 export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000, profile = null, mode = 'pipeline' } = {}) {
   const server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
-  const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const browser = await chromium.connect(bs.wsEndpoint());
+  const { page, errors, sampleRenderer, close } = await launchPage();
   try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/page/index.html?about=blank`);
-    const rss = samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer'), withThread: 'DedicatedWorker' });
+    const rss = sampleRenderer();
     const bundle = `/ledgers/${relative(CACHE, bundleDir)}/`;
     const inpage = (profile ? '&inpage=1' : '') + (mode === 'signatures' ? '&mode=signatures' : '');
     await page.evaluate(({ bundle, threads, backend, inpage }) => history.replaceState(null, '', `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}${inpage}`), { bundle, threads, backend, inpage });
@@ -66,8 +85,7 @@ export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', 
     if (errors.length && !res.error) res.error = errors.join('; ');
     return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent: ua, hardwareConcurrency: await page.evaluate(() => navigator.hardwareConcurrency) };
   } finally {
-    await browser.close();
-    await bs.close();
+    await close();
     await server.close();
   }
 }
