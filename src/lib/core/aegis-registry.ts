@@ -45,6 +45,15 @@ const ACCEPTED = new Set<string>();
 const ACCEPTED_MAX = 1 << 17;
 const subjectKeyOk = (pub: Uint8Array): boolean => checkSubjectKey(pub) === null;
 
+/** A known subject's status at `epoch` (one map lookup per signed event in resolve, not two). */
+function statusAt(s: Subject, epoch: number): IdentityStatus {
+  if (s.revocation && epoch >= s.revocation.from) return 'revoked';
+  const a = s.history[s.history.length - 1]!;
+  if (epoch < a.validFrom) return 'pending';
+  if (epoch > a.validUntil) return 'expired';
+  return 'verified';
+}
+
 export class AegisRegistry implements IdentityView {
   readonly #subjects = new Map<string, Subject>();
   readonly #checkKey: (pub: Uint8Array) => boolean;
@@ -113,17 +122,12 @@ export class AegisRegistry implements IdentityView {
   resolve(subject: string, epoch: number): ResolvedKey {
     const s = this.#subjects.get(subject);
     if (!s) return { status: 'unknown', key: null, kind: null };
-    return { status: this.status(subject, epoch), key: s.history[s.history.length - 1]!.keyB64, kind: s.kind };
+    return { status: statusAt(s, epoch), key: s.history[s.history.length - 1]!.keyB64, kind: s.kind };
   }
 
   status(subject: string, epoch: number): IdentityStatus {
     const s = this.#subjects.get(subject);
-    if (!s) return 'unknown';
-    if (s.revocation && epoch >= s.revocation.from) return 'revoked';
-    const a = s.history[s.history.length - 1]!;
-    if (epoch < a.validFrom) return 'pending';
-    if (epoch > a.validUntil) return 'expired';
-    return 'verified';
+    return s ? statusAt(s, epoch) : 'unknown';
   }
 
   attestationSeq(subject: string, epoch: number): number | null {
