@@ -37,7 +37,7 @@ export class FsSource implements BundleSource {
   }
   async *stream(path: string): AsyncIterable<Uint8Array> {
     checkPath(path);
-    const s = createReadStream(join(this.dir, path), { highWaterMark: 1 << 16 }); // 64 KiB: a chunk held across a batch check is promoted (issue 7)
+    const s = createReadStream(join(this.dir, path), { highWaterMark: 1 << 18 }); // 256 KiB: the chunk held across a batch check is promoted (issue 7; lines are copied out, line-slabs.ts)
     try {
       for await (const chunk of s) yield new Uint8Array((chunk as Buffer).buffer, (chunk as Buffer).byteOffset, (chunk as Buffer).length);
     } catch (e) {

@@ -17,6 +17,7 @@ import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
 import { type CheckpointRef, type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
+import { LineSlabs } from './line-slabs';
 import { leafHash } from './merkle';
 import { ReadAhead } from './read-ahead';
 import { type BundleTrust, resolveTrust } from './bundle-trust';
@@ -131,6 +132,8 @@ class Verifier {
   /** Lines read but not yet dispatched, and what waits for the ordered pass (see "segments"). */
   #batch: Pending[] = [];
   #queue: Queued[] = [];
+  /** The bytes of the lines in flight (see line-slabs.ts). */
+  readonly #lines = new LineSlabs();
 
   constructor(o: VerifyOptions) {
     this.#o = o;
@@ -293,9 +296,9 @@ class Verifier {
           let from = 0;
           for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
             let line: Uint8Array;
-            if (carryLen === 0) line = chunk.subarray(from, nl); // a view: lines are only read, and copied where kept
+            if (carryLen === 0) line = this.#lines.copy(chunk, from, nl);
             else {
-              line = new Uint8Array(carryLen + nl - from);
+              line = this.#lines.alloc(carryLen + nl - from);
               let o = 0;
               for (const c of carry) {
                 line.set(c, o);
@@ -384,7 +387,7 @@ class Verifier {
       p.slot = slots.length;
       slots.push(p);
     }
-    const d: Dispatched = { batch, slots, verdicts: Promise.resolve([]), digests: null };
+    const d: Dispatched = { batch, slots, verdicts: Promise.resolve([]), digests: null, slabs: this.#lines.seal() };
     let verdicts: Promise<boolean[]>;
     if (!items.length) verdicts = Promise.resolve([]);
     else if (!events) verdicts = sigs.verifyBatch(items);
@@ -452,6 +455,7 @@ class Verifier {
       }
       throw e;
     }
+    this.#lines.release(d.slabs); // the batch's lines are not read again
   }
 
 
@@ -692,6 +696,8 @@ interface Dispatched {
   verdicts: Promise<boolean[]>;
   /** verifyEvents: each dispatched line's id and leaf hash (64 bytes per slot), once answered. */
   digests: Uint8Array | null;
+  /** Where its lines' bytes are (LineSlabs), given back once it has been checked. */
+  slabs: Uint8Array[];
 }
 
 /** What the ordered pass of one run works on. */
