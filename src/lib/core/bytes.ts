@@ -221,7 +221,7 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** A copy of `a` in a new array of the same kind with room for `length` elements (length ≥ a.length). */
-export function resized<T extends Uint8Array | Int32Array | Uint32Array>(a: T, length: number): T {
+export function resized<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T, length: number): T {
   const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   return b;
