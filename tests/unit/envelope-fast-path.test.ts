@@ -4,14 +4,13 @@
 // the demo ledger, on single-byte mutations of those lines and on random JSON values, the result
 // (value, or finding code, seq and message) equals the one of the full path alone, which is kept
 // below as the oracle (parseEnvelope as it was before the fast path).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CanonicalJsonError, asciiBytes, canonicalDepth, canonicalize, parseCanonical, type Json } from '../../src/lib/core/canonical-json';
 import { EVENT_TYPES, POLICY_BOUND, decodeLine, isRole, isSubjectId, parseEnvelope, signedMessage, signedMessageOfLine, type ParseResult } from '../../src/lib/core/envelope';
 import { fromBase64, fromHex, isBase64Of, isHex } from '../../src/lib/core/bytes';
 import { LIMITS, type Envelope, type EventType, type FindingCode } from '../../src/lib/core/types';
+import { demoLines } from './demo-lines';
 
 // ---------------------------------------------------------------------------------------------
 // The oracle: the full path only, with the decoding helpers it used (fromBase64 / fromHex lengths).
@@ -78,19 +77,6 @@ function fullPath(text: string): string | null {
 const plainKeys = (v: Json): boolean =>
   Array.isArray(v) ? v.every(plainKeys) : isObject(v) ? Object.entries(v).every(([k, x]) => /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(k) && plainKeys(x)) : true;
 
-function demoLines(): Uint8Array[] {
-  const dir = join(__dirname, '../../static/demo/segments');
-  const out: Uint8Array[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    const bytes = readFileSync(join(dir, f));
-    let from = 0;
-    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, from)) {
-      out.push(new Uint8Array(bytes.subarray(from, nl)));
-      from = nl + 1;
-    }
-  }
-  return out;
-}
 
 const lines = demoLines();
 /** Bytes a mutation writes: structure, digits, letters, escapes, whitespace, control and non-ASCII. */

@@ -2,30 +2,16 @@
 // from its line before it is parsed (issue 7: the ordered pass parses a line only when it checks it).
 // Its contract: for every line parseEnvelope accepts, the result is exactly fromBase64(env.key),
 // fromBase64(env.sig) and signedMessageOfLine(line, env); for any other line it never throws. The
-// bundle verifier relies on it (a parsed line that was not cut is an internal error there).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// bundle verifier relies on it (a parsed line that was not cut is checked the slow way there).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalize, type Json } from '../../src/lib/core/canonical-json';
 import { parseEnvelope, signatureInputsOfLine, signedMessage, signedMessageOfLine } from '../../src/lib/core/envelope';
 import { fromBase64, fromBase64Ascii, toBase64, toHex } from '../../src/lib/core/bytes';
+import { demoLines } from './demo-lines';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-function demoLines(): Uint8Array[] {
-  const dir = join(__dirname, '../../static/demo/segments');
-  const out: Uint8Array[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    const bytes = readFileSync(join(dir, f));
-    let from = 0;
-    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, from)) {
-      out.push(new Uint8Array(bytes.subarray(from, nl)));
-      from = nl + 1;
-    }
-  }
-  return out;
-}
 
 /** The contract on one line; returns whether parseEnvelope accepted it. */
 function agrees(line: Uint8Array, at: number): boolean {
