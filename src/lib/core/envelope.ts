@@ -133,7 +133,7 @@ export function signedMessage(env: Envelope): Uint8Array {
 
 // Messages are carved from a shared 64 KiB slab instead of allocated one by one: a typed array
 // over 64 bytes gets its own off-heap backing store, whose allocation and GC bookkeeping cost
-// more than the copy (issue 7: ~2x on signedMessageOfLine). A carved message owns its bytes, but
+// more than the copy (issue 7: ~2x on cutting the message from the line). A carved message owns its bytes, but
 // its `.buffer` is the slab's: copy it (as signature batches do), never transfer or detach it.
 const SLAB_BYTES = 64 * 1024;
 let slab = new Uint8Array(0);
@@ -149,33 +149,7 @@ function carve(n: number): Uint8Array {
 }
 
 const SIG_MEMBER = asciiBytes(',"sig":"');
-const SIGNER_KEY = ',"signer":"';
-const SIGNER_MEMBER = asciiBytes(SIGNER_KEY);
-const TYPE_KEY = '","type":"';
-const V_END = '","v":1}';
-
-/**
- * signedMessage(env) cut from the envelope's own line, without re-encoding (issue 7: the second
- * canonical encoding per event was ~5 % of a replay). `line` must be the line `env` was parsed
- * from by parseEnvelope, which proved line = canonical(env) (parseCanonical re-encodes and
- * compares). Canonical members are sorted and "sig" is neither first nor last, so canonical(env
- * without sig) is the line minus the bytes `,"sig":"<sig>"`; those end where the fixed tail
- * `,"signer":…,"type":…,"v":1}` starts. When the line is not laid out so, it re-encodes instead.
- * The result may be a view into a buffer shared with other messages (see `carve`).
- */
-export function signedMessageOfLine(line: Uint8Array, env: Envelope): Uint8Array {
-  const tail = SIGNER_KEY.length + env.signer.length + TYPE_KEY.length + env.type.length + V_END.length;
-  const end = line.length - tail;
-  const start = end - SIG_MEMBER.length - env.sig.length - 1;
-  let laidOut = start > 0 && line[end - 1] === 0x22 && line[end] === 0x2c;
-  for (let i = 0; laidOut && i < SIG_MEMBER.length; i++) laidOut = line[start + i] === SIG_MEMBER[i];
-  if (!laidOut) return signedMessage(env);
-  const m = carve(DOMAIN.length + line.length - (end - start));
-  m.set(DOMAIN, 0);
-  m.set(line.subarray(0, start), DOMAIN.length);
-  m.set(line.subarray(end), DOMAIN.length + start);
-  return m;
-}
+const SIGNER_MEMBER = asciiBytes(',"signer":"');
 
 const EPOCH_OPEN = asciiBytes('{"epoch":');
 const KEY_MEMBER = asciiBytes(',"key":"');
@@ -201,10 +175,11 @@ function lastIndexOfBytes(b: Uint8Array, s: Uint8Array, from: number): number {
  * checks it, so parsed envelopes are not held while their batch's signatures are verified).
  *
  * For every line that parseEnvelope accepts this returns exactly { key: fromBase64(env.key), sig:
- * fromBase64(env.sig), msg: signedMessageOfLine(line, env) }: such a line is canonical with the
- * envelope's sorted members, so it starts `{"epoch":<digits>,"key":"<44>"` and its top-level "sig"
+ * fromBase64(env.sig), msg: signedMessage(env) } without re-encoding anything: such a line is
+ * canonical(env) (parseCanonical re-encodes and compares), with the envelope's sorted members, so it starts `{"epoch":<digits>,"key":"<44>"` and its top-level "sig"
  * is the last `,"sig":"` in it (only signer, type and v follow, whose values hold no quote) followed
- * by 88 base64 characters and `","signer":"`. For any other line it returns null or something that
+ * by 88 base64 characters and `","signer":"`; canonical(env without sig) is the line without those
+ `,"sig":"<sig>"` bytes. For any other line it returns null or something that
  * is never used (the line fails its parse, so its verdict is not consulted). Never throws.
  */
 export function signatureInputsOfLine(line: Uint8Array): { key: Uint8Array; sig: Uint8Array; msg: Uint8Array } | null {
