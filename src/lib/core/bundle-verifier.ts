@@ -377,27 +377,26 @@ class Verifier {
     const sigs = this.#o.signatures;
     const events = typeof sigs.verifyEvents === 'function';
     const items = [];
-    const slots: Pending[] = [];
     for (const p of batch) {
       // Cut from the line unparsed; every line parseEnvelope accepts is cut (signatureInputsOfLine).
       const s = signatureInputsOfLine(p.line);
       if (!s) continue;
       if (!events) p.id = sha256(s.msg);
       items.push({ key: s.key, msg: s.msg, sig: s.sig, line: p.line });
-      p.slot = slots.length;
-      slots.push(p);
+      p.slot = items.length - 1;
     }
-    const d: Dispatched = { batch, slots, verdicts: Promise.resolve([]), digests: null, slabs: this.#lines.seal() };
+    const n = items.length; // the answer's closure below holds the count, not the items
+    const d: Dispatched = { batch, verdicts: Promise.resolve([]), digests: null, slabs: this.#lines.seal() };
     let verdicts: Promise<boolean[]>;
     if (!items.length) verdicts = Promise.resolve([]);
     else if (!events) verdicts = sigs.verifyBatch(items);
     else {
       verdicts = sigs.verifyEvents!(items).then(({ verdicts: v, digests }) => {
-        if (v.length !== slots.length || digests.length !== 64 * slots.length) throw new TypeError('verifyEvents: wrong number of answers');
+        if (v.length !== n || digests.length !== 64 * n) throw new TypeError('verifyEvents: wrong number of answers');
         // each event's id and leaf are cut when it is checked (#consume), so they are not held meanwhile
         d.digests = digests;
-        const out: boolean[] = new Array<boolean>(slots.length);
-        for (let i = 0; i < slots.length; i++) out[i] = v[i] === 1;
+        const out: boolean[] = new Array<boolean>(n);
+        for (let i = 0; i < n; i++) out[i] = v[i] === 1;
         return out;
       });
     }
@@ -457,7 +456,6 @@ class Verifier {
     }
     this.#lines.release(d.slabs); // the batch's lines are not read again
   }
-
 
   /** A parsed line the cutter did not take: its signature, id and leaf computed on this thread. */
   async #uncut(line: Uint8Array, env: Envelope): Promise<Checked> {
@@ -692,7 +690,6 @@ const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** A batch whose signatures are being verified while the previous batch is checked in order. */
 interface Dispatched {
   batch: Pending[];
-  slots: Pending[];
   verdicts: Promise<boolean[]>;
   /** verifyEvents: each dispatched line's id and leaf hash (64 bytes per slot), once answered. */
   digests: Uint8Array | null;
