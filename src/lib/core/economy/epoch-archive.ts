@@ -234,15 +234,8 @@ export class IdentityArchive {
     const i = p.activity ? p.activity.indexOf(subject) : -1;
     if (i >= 0) return p.accounts.at(i, subject);
     if (p.others instanceof SnapshotTimeline) return p.others.at(e, subject);
-    const keys = p.others.keys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid]! < subject) lo = mid + 1;
-      else hi = mid;
-    }
-    return keys[lo] === subject ? p.others.snaps.at(lo, subject) : undefined;
+    const o = sortedIndexOf(p.others.keys, subject);
+    return o < 0 ? undefined : p.others.snaps.at(o, subject);
   }
 
   /** Pack every live epoch before e. */
@@ -322,14 +315,8 @@ export class RecordedArchive {
     if (live) return live.rewards.get(account);
     const p = this.#packed.get(e);
     if (!p) return undefined;
-    let lo = 0;
-    let hi = p.accounts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (p.accounts[mid]! < account) lo = mid + 1;
-      else hi = mid;
-    }
-    return p.accounts[lo] === account ? { seq: p.seqs[lo]!, amount: p.amounts.get(lo) } : undefined;
+    const i = sortedIndexOf(p.accounts, account);
+    return i < 0 ? undefined : { seq: p.seqs[i]!, amount: p.amounts.get(i) };
   }
 
   ranking(e: number): { seq: number; entries: RankEntry[] } | null {
@@ -413,20 +400,26 @@ export function viewOf(r: EpochRanking): RankingView {
   return { ...view, line: (cid) => scores.get(cid) };
 }
 
-/** §10.3: own = Σ count × ranking weight, carried = floor(decay × previous), score = own + carried. */
-function packedLine(p: PackedRanking, cid: string): ScoreLine | undefined {
+/** The index of `key` in `keys` (sorted by `<`, UTF-16 code units), or −1. */
+function sortedIndexOf(keys: readonly string[], key: string): number {
   let lo = 0;
-  let hi = p.keys.length;
+  let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (p.keys[mid]! < cid) lo = mid + 1;
+    if (keys[mid]! < key) lo = mid + 1;
     else hi = mid;
   }
-  if (p.keys[lo] !== cid) return undefined;
-  const previous = p.previous.get(lo);
+  return keys[lo] === key ? lo : -1;
+}
+
+/** §10.3: own = Σ count × ranking weight, carried = floor(decay × previous), score = own + carried. */
+function packedLine(p: PackedRanking, cid: string): ScoreLine | undefined {
+  const i = sortedIndexOf(p.keys, cid);
+  if (i < 0) return undefined;
+  const previous = p.previous.get(i);
   const sig = p.signals?.get(cid);
   let own = 0n;
   if (sig) for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.params.signalWeights[s]);
   const carried = mul(p.params.decay, previous);
-  return { cid: p.keys[lo]!, own, previous, carried, score: add(own, carried) };
+  return { cid: p.keys[i]!, own, previous, carried, score: add(own, carried) };
 }
