@@ -1,17 +1,16 @@
 // Chromium side of `npm run bench`: bundles the bench page (bench/page/) with esbuild, serves it
 // and the cached ledgers from 127.0.0.1, and runs one verification per fresh browser in headless
-// /usr/bin/chromium, sampling the renderer's RSS (page + verifier worker + signature workers all
-// live in the renderer process) for the peak.
+// /usr/bin/chromium (driven over a DevTools pipe, cdp.mjs), sampling the renderer's RSS (page +
+// verifier worker + signature workers all live in the renderer process) for the peak.
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, CACHE } from './ledgers.mjs';
 import { serve } from './serve.mjs';
 import { samplePeakRss } from './memory.mjs';
+import { launchChromium, openPage } from './cdp.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export { CHROMIUM, CHROMIUM_ARGS } from './cdp.mjs';
 const PAGE = join(CACHE, 'page');
 
 export async function buildPage() {
@@ -19,7 +18,6 @@ export async function buildPage() {
   await build({
     entryPoints: {
       bench: join(ROOT, 'bench/page/bench.ts'),
-      inpage: join(ROOT, 'bench/page/pipeline.ts'),
       'verify.worker': join(ROOT, 'bench/page/verify.worker.ts'),
       'signature.worker': join(ROOT, 'src/lib/worker/pool/signature.worker.ts')
     },
@@ -39,51 +37,29 @@ export async function buildPage() {
  * CPU of the renderer that hosts that page and its workers. `close()` ends the browser.
  */
 export async function launchPage() {
-  const bs = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const browser = await chromium.connect(bs.wsEndpoint());
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const sampleRenderer = () => samplePeakRss(bs.process().pid, { match: (cmd) => cmd.includes('--type=renderer'), withThread: 'DedicatedWorker' });
-  return {
-    browser,
-    page,
-    errors,
-    sampleRenderer,
-    async close() {
-      await browser.close();
-      await bs.close();
-    }
-  };
+  const chrome = await launchChromium();
+  const page = await openPage(chrome);
+  const sampleRenderer = () => samplePeakRss(chrome.pid, { match: (cmd) => cmd.includes('--type=renderer'), withThread: 'DedicatedWorker' });
+  return { chrome, page, errors: page.errors, sampleRenderer, close: () => chrome.close() };
 }
 
 /** One end-to-end run: fresh browser, fresh page. Returns the page's result plus wall time and peak RSS. */
-export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000, profile = null, mode = 'pipeline' } = {}) {
+export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000, mode = 'pipeline' } = {}) {
   const server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
   const { page, errors, sampleRenderer, close } = await launchPage();
   try {
-    await page.goto(`${server.url}/page/index.html?about=blank`);
-    const rss = sampleRenderer();
     const bundle = `/ledgers/${relative(CACHE, bundleDir)}/`;
-    const inpage = (profile ? '&inpage=1' : '') + (mode === 'signatures' ? '&mode=signatures' : '');
-    await page.evaluate(({ bundle, threads, backend, inpage }) => history.replaceState(null, '', `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}${inpage}`), { bundle, threads, backend, inpage });
-    await page.reload();
-    let cdp = null;
-    if (profile) {
-      // Profiling aid (not used by `npm run bench`): the pipeline runs on the page thread.
-      cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-      await page.evaluate(() => window.__go());
-    }
-    await page.waitForFunction(() => window.__bench, null, { timeout: timeoutMs, polling: 100 });
-    const res = await page.evaluate(() => window.__bench);
-    if (cdp) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    // keep=1: the page leaves its workers running after the result, so the last sample still sees
+    // each thread's CPU time (closing the browser ends them).
+    const query = `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}&keep=1${mode === 'signatures' ? '&mode=signatures' : ''}`;
+    const rss = sampleRenderer();
+    // The page times itself, from creating its verifier worker to the result (bench/page/bench.ts).
+    await page.navigate(`${server.url}/page/index.html${query}`);
+    const res = JSON.parse(await page.waitFor('window.__bench && JSON.stringify(window.__bench)', { timeoutMs }));
     const { peakMB, cpuSeconds, threads: threadCpu } = rss.stop();
-    const ua = await page.evaluate(() => navigator.userAgent);
+    const [userAgent, hardwareConcurrency] = await page.evaluate('[navigator.userAgent, navigator.hardwareConcurrency]');
     if (errors.length && !res.error) res.error = errors.join('; ');
-    return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent: ua, hardwareConcurrency: await page.evaluate(() => navigator.hardwareConcurrency) };
+    return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent, hardwareConcurrency };
   } finally {
     await close();
     await server.close();

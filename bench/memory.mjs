@@ -3,6 +3,8 @@
 // workers) and for the CLI (whose worker_threads live in the same process).
 import { readFileSync, readdirSync } from 'node:fs';
 
+const PAGE_KB = 4; // getconf PAGESIZE on x86-64 Linux
+
 function children(pid) {
   const out = [];
   try {
@@ -18,8 +20,8 @@ function children(pid) {
 
 function rssKb(pid) {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
+    // statm's second field: resident pages (the VmRSS of /proc/PID/status, cheaper to read).
+    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_KB;
   } catch {
     return 0;
   }
@@ -73,20 +75,25 @@ function threadTimes(pid) {
  * keeps spare and initial renderers beside the one that hosts the page; only the one whose threads
  * include the page's Web Workers ('DedicatedWorker') does the verification.
  */
-export function samplePeakRss(rootPid, { match = () => true, everyMs = 50, withThread = null } = {}) {
+export function samplePeakRss(rootPid, { match = () => true, everyMs = 50, discoverEvery = 10, withThread = null } = {}) {
   const samples = []; // per tick: Map pid -> RSS kB
   const hosts = new Set(); // pids that ran a `withThread` thread
+  const known = new Set(); // matching pids, found by the last discovery
   const cpuStart = new Map();
   const cpuLast = new Map();
   const thStart = new Map();
   const thLast = new Map();
-  const tick = () => {
+  // The sampler shares the cores it measures, so a tick is cheap: the RSS of the processes already
+  // found (one read each). The tree walk, command lines and per-thread times (a read per thread)
+  // run on every tick of the first half second, while the page's renderer appears, then on every
+  // `discoverEvery`-th tick and at the end.
+  const discover = () => {
     const all = [rootPid];
     for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
-    const rss = new Map();
+    known.clear();
     for (const p of all) {
       if (!match(cmdline(p))) continue;
-      rss.set(p, rssKb(p));
+      known.add(p);
       const c = cpuSeconds(p);
       if (!cpuStart.has(p)) cpuStart.set(p, c);
       cpuLast.set(p, c);
@@ -97,14 +104,21 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50, withT
         if (withThread !== null && t.name === withThread) hosts.add(p);
       }
     }
+  };
+  let ticks = 0;
+  const tick = (full = false) => {
+    if (full || ticks < 10 || ticks % discoverEvery === 0) discover();
+    ticks++;
+    const rss = new Map();
+    for (const p of known) rss.set(p, rssKb(p));
     samples.push(rss);
   };
-  tick();
+  tick(true);
   const t = setInterval(tick, everyMs);
   return {
     stop() {
       clearInterval(t);
-      tick();
+      tick(true);
       const counted = (p) => withThread === null || hosts.has(p);
       let peak = 0;
       for (const rss of samples) {

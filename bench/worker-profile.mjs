@@ -1,16 +1,15 @@
 // Profiling aid (not part of `npm run bench`): CPU profiles of every thread of a bench-page run,
 // in its real layout — the verifier worker (ordered pass) and the signature workers — which
-// DevTools' in-page profile cannot see. Chromium is driven over the DevTools protocol directly:
+// DevTools' in-page profile cannot see. Chromium is driven over the DevTools protocol (cdp.mjs):
 // workers are auto-attached paused (waitForDebuggerOnStart), their profilers started, then resumed.
-//   node --experimental-websocket bench/worker-profile.mjs [LEDGER_DIR] [--backend auto|pure] [--out DIR]
+//   node bench/worker-profile.mjs [LEDGER_DIR] [--backend auto|pure] [--out DIR]
 // Writes one .cpuprofile per thread to DIR (default bench/cache/profiles/) and prints the top
 // self-time functions of each, plus (idle)/(program)/(garbage collector).
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CACHE, ensureLedger, bundleDir } from './ledgers.mjs';
-import { buildPage, CHROMIUM, CHROMIUM_ARGS } from './browser.mjs';
+import { buildPage } from './browser.mjs';
+import { launchChromium } from './cdp.mjs';
 import { serve } from './serve.mjs';
 
 const argv = process.argv.slice(2);
@@ -20,48 +19,14 @@ const outDir = resolve(opt('out', join(CACHE, 'profiles')));
 const dirArg = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
 const bundle = dirArg ? resolve(dirArg) : bundleDir(ensureLedger(10_000));
 
-if (typeof WebSocket === 'undefined') {
-  console.error('worker-profile: run with node --experimental-websocket');
-  process.exit(2);
-}
 process.env.BENCH_MINIFY ??= '0';
 await buildPage();
 const server = await serve({ '/page/': join(CACHE, 'page'), '/ledgers/': CACHE, '/abs/': '/' });
-const profileDir = mkdtempSync(join(tmpdir(), 'atlas-prof-'));
-const chrome = spawn(CHROMIUM, [...CHROMIUM_ARGS, '--headless=new', '--remote-debugging-port=0', `--user-data-dir=${profileDir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
-const wsUrl = await new Promise((ok, fail) => {
-  let err = '';
-  chrome.stderr.on('data', (d) => {
-    err += d;
-    const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
-    if (m) ok(m[1]);
-  });
-  chrome.on('exit', () => fail(new Error(`chromium exited: ${err.slice(0, 400)}`)));
-});
-
-const ws = new WebSocket(wsUrl);
-await new Promise((ok) => ws.addEventListener('open', ok, { once: true }));
-let nextId = 1;
-const pending = new Map();
-const listeners = [];
-ws.addEventListener('message', (e) => {
-  const msg = JSON.parse(e.data);
-  if (msg.id && pending.has(msg.id)) {
-    const { ok, fail } = pending.get(msg.id);
-    pending.delete(msg.id);
-    if (msg.error) fail(new Error(JSON.stringify(msg.error)));
-    else ok(msg.result);
-  } else for (const l of listeners) l(msg);
-});
-const send = (method, params = {}, sessionId) =>
-  new Promise((ok, fail) => {
-    const id = nextId++;
-    pending.set(id, { ok, fail });
-    ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-  });
+const chrome = await launchChromium();
+const send = chrome.send;
 
 const threads = new Map(); // sessionId -> {title, type}
-listeners.push(async (msg) => {
+chrome.on(async (msg) => {
   if (msg.method !== 'Target.attachedToTarget') return;
   const { sessionId, targetInfo } = msg.params;
   threads.set(sessionId, { title: targetInfo.title || targetInfo.url, type: targetInfo.type });
@@ -98,8 +63,7 @@ for (const [sessionId, t] of threads) {
   writeFileSync(file, JSON.stringify(res.profile));
   summarise(t.title, res.profile, file);
 }
-ws.close();
-chrome.kill();
+await chrome.close();
 await server.close();
 
 function summarise(title, p, file) {

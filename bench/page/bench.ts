@@ -1,9 +1,9 @@
 // The bench page: starts the verifier worker on the bundle named in the query string
-// (?bundle=URL&threads=N&backend=auto|native|pure[&mode=signatures][&inpage=1]) and leaves the result on window.__bench.
+// (?bundle=URL&threads=N&backend=auto|native|pure[&mode=signatures]) and leaves the result on window.__bench.
 // Wall time is measured here, from before the worker is created to the explained result.
 // The page itself loads no verifier code: the pipeline is compiled and run in the worker only, as in
-// the app, where the page thread renders while the worker verifies (the in-page profiling aid loads
-// it separately, from inpage.js).
+// the app, where the page thread renders while the worker verifies (bench/worker-profile.mjs
+// profiles the worker threads themselves).
 import type { BenchRequest, BenchResponse } from './pipeline';
 
 const q = new URLSearchParams(location.search);
@@ -17,19 +17,8 @@ const req: BenchRequest & { mode: 'pipeline' | 'signatures' } = {
 };
 const w = window as unknown as { __bench?: { wallMs: number } & Partial<BenchResponse> & { error?: string } };
 const t0 = performance.now();
-if (q.get('inpage')) {
-  // Profiling aid: the same pipeline on the page's thread, where DevTools' profiler can see it.
-  // Started by the harness (window.__go()) once the profiler is attached.
-  const inpage = new URL('./inpage.js', import.meta.url).href;
-  (w as unknown as { __go: () => void }).__go = () => {
-    const t1 = performance.now();
-    void (import(inpage) as Promise<typeof import('./pipeline')>).then(({ runPipeline }) =>
-      runPipeline(req).then((res) => (w.__bench = { ...res, wallMs: performance.now() - t1 }))
-    );
-  };
-} else {
-  startWorker();
-}
+startWorker();
+
 function startWorker(): void {
   const worker = new Worker(new URL('./verify.worker.js', import.meta.url), { type: 'module', name: 'atlas-verifier' });
   worker.addEventListener('message', (e: MessageEvent<BenchResponse>) => {
