@@ -52,6 +52,7 @@ export async function runPipeline(req: BenchRequest): Promise<BenchResponse> {
     });
     signatures = pool;
     backend = pool.backend;
+    source.readVia(pool.readFile); // checkpoint notes and content are fetched in the signature workers
   } else {
     const web = req.backend === 'pure' ? null : await detectWebCryptoBackend();
     const b = web ?? pureBackend;

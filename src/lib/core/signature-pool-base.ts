@@ -5,11 +5,13 @@
 
 import { pureBackend } from './ed25519';
 import { SignatureScheduler, type EventSignatureItem, type SignatureItem } from './signature-batch';
-import { connectSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from './signature-port';
+import { connectSignaturePort, type BackendChoice, type FileFetcher, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from './signature-port';
 
 export interface ConnectedWorkers {
   scheduler: SignatureScheduler;
   hashers: ReadonlyArray<() => RemoteHasher>;
+  /** Per worker: fetch a whole file there (workers that can: the browser's). */
+  readers: readonly FileFetcher[];
   /** The backend every worker chose, e.g. 'webcrypto', 'node-crypto' or 'noble-curves'. */
   backend: string;
 }
@@ -31,7 +33,7 @@ export async function connectWorkers<W>(
     conns.map((c) => c.endpoint),
     options.minChunk === undefined ? { affinity } : { minChunk: options.minChunk, affinity }
   );
-  return { scheduler, hashers: conns.map((c) => c.hasher), backend: names[0]! };
+  return { scheduler, hashers: conns.map((c) => c.hasher), readers: conns.map((c) => c.read), backend: names[0]! };
 }
 
 /** A started pool of N connected workers (report.ts SignatureVerifier). */
@@ -40,12 +42,15 @@ export abstract class PooledVerifier<W> {
   readonly #scheduler: SignatureScheduler;
   readonly #hashers: ReadonlyArray<() => RemoteHasher>;
   #nextHasher = 0;
+  /** Per worker: fetch a whole file there (used by the browser pool, whose workers can). */
+  protected readonly readers: readonly FileFetcher[];
   readonly backend: string;
 
   protected constructor(workers: readonly W[], connected: ConnectedWorkers) {
     this.workers = workers;
     this.#scheduler = connected.scheduler;
     this.#hashers = connected.hashers;
+    this.readers = connected.readers;
     this.backend = connected.backend;
   }
 

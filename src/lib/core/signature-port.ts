@@ -7,6 +7,8 @@
 //   (for a batch with lines, `verdicts` is followed by each item's event id and leaf hash: answerPacked)
 //   pool → worker  {t:'hash', id, stream, chunk}  a segment's bytes, in order, hashed in the worker;
 //                  chunk null ends the stream       worker → pool  {t:'digest', id, digest} | {t:'error', id, message}
+//   pool → worker  {t:'read', id, url, maxBytes}  a whole small file fetched in the worker (browser);
+//                                                  worker → pool  {t:'file', id, answer}
 
 import { createSha256, type Sha256Hasher } from './hash';
 import { answerPacked, transferables, verifyPacked, verifyPackedAll, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
@@ -17,11 +19,13 @@ export type BackendChoice = 'auto' | 'native' | 'pure';
 export type PoolRequest =
   | { t: 'init'; backend: BackendChoice }
   | { t: 'verify'; id: number; batch: PackedSignatures }
-  | { t: 'hash'; id: number; stream: number; chunk: Uint8Array | null };
+  | { t: 'hash'; id: number; stream: number; chunk: Uint8Array | null }
+  | { t: 'read'; id: number; url: string; maxBytes: number };
 export type PoolResponse =
   | { t: 'ready'; backend: string }
   | { t: 'verdicts'; id: number; verdicts: Uint8Array }
   | { t: 'digest'; id: number; digest: Uint8Array }
+  | { t: 'file'; id: number; answer: FileAnswer }
   | { t: 'error'; id?: number; message: string };
 
 /**
@@ -32,6 +36,18 @@ export interface RemoteHasher {
   update(chunk: Uint8Array): void;
   digest(): Promise<Uint8Array>;
 }
+
+/**
+ * A whole small file (checkpoint note, content) fetched by a worker for the ordered pass's thread
+ * (issue 7: in a Chromium worker each fetch() costs ~0.5-1 ms of the calling thread, ~2,150 of
+ * them at 100k events). A failure is described, not thrown, so the requester raises exactly the
+ * error its own fetch would have: 'network' (fetch rejected), 'status' (an HTTP answer that is not
+ * ok, or no body), 'limit' (more than maxBytes), 'body' (the body stopped arriving: a TypeError).
+ */
+export type FileAnswer = { ok: true; bytes: Uint8Array } | { ok: false; kind: 'network' | 'status' | 'limit' | 'body'; status: number; message: string };
+
+/** Fetches a file for a peer; supplied by the host (core does no I/O). */
+export type FileFetcher = (url: string, maxBytes: number) => Promise<FileAnswer>;
 
 /** The batch's distinct keys as 32-byte views. */
 function keyViews(p: PackedSignatures): Uint8Array[] {
@@ -61,7 +77,7 @@ export interface WorkerVerifier {
  * The worker side: answer init with the chosen backend, then verify batches strictly one after the
  * other (a batch is already as large as a segment's share; interleaving would only add latency).
  */
-export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose: (choice: BackendChoice) => Promise<WorkerVerifier>): void {
+export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose: (choice: BackendChoice) => Promise<WorkerVerifier>, fetchFile?: FileFetcher): void {
   let verifier: Promise<WorkerVerifier> | null = null;
   let queue: Promise<void> = Promise.resolve();
   const streams = new Map<number, Sha256Hasher | Error>();
@@ -73,6 +89,15 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
           (v) => port.post({ t: 'ready', backend: v.name }),
           (e: unknown) => port.post({ t: 'error', message: `backend init failed: ${e instanceof Error ? e.message : String(e)}` })
         );
+        return;
+      }
+      if (msg.t === 'read') {
+        // Not queued behind the batches: the ordered pass may be waiting for this file.
+        const { id, url, maxBytes } = msg;
+        const fail = (e: unknown): FileAnswer => ({ ok: false, kind: 'body', status: 0, message: e instanceof Error ? e.message : String(e) });
+        (fetchFile ? fetchFile(url, maxBytes).catch(fail) : Promise.resolve(fail(new TypeError('this worker cannot fetch files')))).then((answer) => {
+          port.post({ t: 'file', id, answer }, answer.ok ? [answer.bytes.buffer as ArrayBuffer] : []);
+        });
         return;
       }
       if (msg.t === 'hash') {
@@ -122,10 +147,11 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
 export function connectSignaturePort(
   port: Port<PoolResponse, PoolRequest>,
   backend: BackendChoice
-): { endpoint: SignatureEndpoint; ready: Promise<string>; hasher(): RemoteHasher } {
+): { endpoint: SignatureEndpoint; ready: Promise<string>; hasher(): RemoteHasher; read: FileFetcher } {
   let nextId = 1;
   let nextStream = 1;
   const pending = new Map<number, { resolve: (v: Uint8Array) => void; reject: (e: Error) => void }>();
+  const reads = new Map<number, { resolve: (v: FileAnswer) => void; reject: (e: Error) => void }>();
   let resolveReady!: (name: string) => void;
   let rejectReady!: (e: Error) => void;
   const ready = new Promise<string>((res, rej) => {
@@ -138,9 +164,16 @@ export function connectSignaturePort(
     rejectReady(err);
     for (const p of pending.values()) p.reject(err);
     pending.clear();
+    for (const r of reads.values()) r.reject(err);
+    reads.clear();
   };
   port.subscribe((msg) => {
     if (msg.t === 'ready') return resolveReady(msg.backend);
+    if (msg.t === 'file') {
+      const r = reads.get(msg.id);
+      reads.delete(msg.id);
+      return r?.resolve(msg.answer);
+    }
     if (msg.t === 'verdicts' || msg.t === 'digest') {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
@@ -184,5 +217,13 @@ export function connectSignaturePort(
       }
     };
   };
-  return { endpoint, ready, hasher };
+  const read: FileFetcher = (url, maxBytes) => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<FileAnswer>((resolve, reject) => {
+      reads.set(id, { resolve, reject });
+      port.post({ t: 'read', id, url, maxBytes });
+    });
+  };
+  return { endpoint, ready, hasher, read };
 }

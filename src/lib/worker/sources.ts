@@ -6,6 +6,7 @@
 // the driver turns it into a finding (segment.missing, checkpoint.missing, …) naming the file.
 import { BundleSourceError, type BundleSource } from '$lib/core/bundle-source';
 import { LIMITS } from '$lib/core/types';
+import type { FileAnswer, FileFetcher } from '$lib/core/signature-port';
 
 /** The largest single file read whole (manifest, checkpoint notes, content): the manifest limit. */
 export const READ_LIMIT = LIMITS.manifestBytes;
@@ -69,11 +70,46 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
+/** The fetch options of every bundle file. */
+const FETCH_INIT: RequestInit = { credentials: 'omit', redirect: 'follow', cache: 'no-cache' };
+
+/**
+ * A whole small file, fetched where this runs (a signature worker, for HttpSource.readVia): the same
+ * request as HttpSource's, the body read at once, failures described as FileAnswer so the requester
+ * raises exactly what its own read would have (HttpSource.read: stream, collect).
+ */
+export async function fetchFile(url: string, maxBytes: number): Promise<FileAnswer> {
+  let res: Response;
+  try {
+    res = await fetch(url, FETCH_INIT);
+  } catch (e) {
+    return { ok: false, kind: 'network', status: 0, message: (e as Error).message || 'network error' };
+  }
+  if (!res.ok || !res.body) {
+    void res.body?.cancel().catch(() => undefined);
+    return { ok: false, kind: 'status', status: res.status, message: '' };
+  }
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    void res.body.cancel().catch(() => undefined);
+    return { ok: false, kind: 'limit', status: res.status, message: '' };
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    return { ok: false, kind: 'body', status: res.status, message: (e as Error).message };
+  }
+  if (bytes.length > maxBytes) return { ok: false, kind: 'limit', status: res.status, message: '' };
+  return { ok: true, bytes };
+}
+
 /** Files under one URL prefix. Only the chosen prefix is ever fetched. */
 export class HttpSource implements ByteSource {
   readonly label: string;
   readonly #base: URL;
   #bytes = 0;
+  #via: FileFetcher | null = null;
 
   constructor(base: string | URL, label: string) {
     const u = new URL(base);
@@ -102,7 +138,7 @@ export class HttpSource implements ByteSource {
   async *stream(path: string): AsyncIterable<Uint8Array> {
     let res: Response;
     try {
-      res = await fetch(this.url(path), { credentials: 'omit', redirect: 'follow', cache: 'no-cache' });
+      res = await fetch(this.url(path), FETCH_INIT);
     } catch (e) {
       throw new NetworkError(path, `could not download ${path}: ${(e as Error).message || 'network error'}`);
     }
@@ -118,13 +154,36 @@ export class HttpSource implements ByteSource {
     }
   }
 
+  /**
+   * Whole files (`read`: checkpoint notes, content) are fetched by `fetcher` from now on (a signature
+   * pool's workers: SignaturePool.readFile), with the same request, results and errors; the
+   * manifest and segment streams are not. Null: fetched here again.
+   */
+  readVia(fetcher: FileFetcher | null): void {
+    this.#via = fetcher;
+  }
+
   read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
+    if (this.#via) return this.#readVia(this.#via, path, maxBytes);
     return collect(this.stream(path), maxBytes, path);
+  }
+
+  /** What `read` gives, or throws, from a FileAnswer (as stream + collect would have). */
+  async #readVia(via: FileFetcher, path: string, maxBytes: number): Promise<Uint8Array> {
+    const a = await via(this.url(path).href, maxBytes);
+    if (a.ok) {
+      this.#bytes += a.bytes.length;
+      return a.bytes;
+    }
+    if (a.kind === 'network') throw new NetworkError(path, `could not download ${path}: ${a.message}`);
+    if (a.kind === 'status') throw new BundleSourceError(path, a.status === 404 ? 'missing' : 'io', `could not download ${path}: HTTP ${a.status}`);
+    if (a.kind === 'limit') throw new BundleSourceError(path, 'io', `${path} is larger than the limit of ${maxBytes} bytes`);
+    throw new TypeError(a.message); // the body stopped arriving: a reader's TypeError
   }
 
   async manifest(): Promise<Uint8Array> {
     try {
-      return await this.read('manifest.json', LIMITS.manifestBytes);
+      return await collect(this.stream('manifest.json'), LIMITS.manifestBytes, 'manifest.json');
     } catch (e) {
       // A rejected fetch is also what an HTTP error without CORS headers looks like (nginx adds
       // none to a 404 unless told `always`): if the server answers at all, it is not the network.

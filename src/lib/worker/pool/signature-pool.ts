@@ -6,7 +6,7 @@
 // reported is the same (tests/unit/perf-equivalence.test.ts).
 
 import { PooledVerifier, connectWorkers } from '../../core/signature-pool-base';
-import type { BackendChoice, PoolRequest, PoolResponse, Port } from '../../core/signature-port';
+import type { BackendChoice, FileAnswer, PoolRequest, PoolResponse, Port } from '../../core/signature-port';
 
 export interface SignaturePoolOptions {
   /** Number of workers; default min(navigator.hardwareConcurrency, cap). */
@@ -69,6 +69,23 @@ export class SignaturePool extends PooledVerifier<WorkerLike> {
       throw e;
     }
   }
+
+  readonly #reading = this.readers.map(() => 0);
+
+  /**
+   * Fetch a whole small file in the worker with the fewest reads outstanding (HttpSource.readVia):
+   * each fetch() costs the calling thread ~0.5-1 ms in Chromium, and the ordered pass's thread is
+   * the critical path; there it now only receives the bytes (issue 7).
+   */
+  readFile = (url: string, maxBytes: number): Promise<FileAnswer> => {
+    let w = 0;
+    for (let i = 1; i < this.#reading.length; i++) if (this.#reading[i]! < this.#reading[w]!) w = i;
+    this.#reading[w]!++;
+    const r = this.readers[w]!(url, maxBytes);
+    const done = (): void => void this.#reading[w]!--;
+    r.then(done, done);
+    return r;
+  };
 
   close(): void {
     for (const w of this.workers) w.terminate();

@@ -6,6 +6,7 @@
 import { pureBackend, verify, verifyAllPure } from '../../core/ed25519';
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../core/signature-port';
 import { detectWebCryptoBackend } from '../ed25519-webcrypto';
+import { fetchFile } from '../sources';
 
 async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
   if (choice !== 'pure') {
@@ -28,5 +29,6 @@ serveSignaturePort(
       scope.addEventListener('message', (e: MessageEvent<PoolRequest>) => onMessage(e.data));
     }
   },
-  choose
+  choose,
+  fetchFile // whole bundle files for the ordered pass's thread (HttpSource.readVia)
 );

@@ -1,0 +1,148 @@
+// Whole bundle files fetched in a signature worker (issue 7: HttpSource.readVia, fetchFile, the
+// pool protocol's 'read'): for every kind of answer a server or network can give, a read through
+// another thread returns the same bytes, or throws the same error (class, kind, message), as
+// HttpSource's own read (stream + collect) with the same fetch.
+import { MessageChannel } from 'node:worker_threads';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { HttpSource, NetworkError, fetchFile } from '../../../src/lib/worker/sources';
+import { BundleSourceError } from '../../../src/lib/core/bundle-source';
+import { connectSignaturePort, serveSignaturePort, type PoolRequest, type PoolResponse } from '../../../src/lib/core/signature-port';
+import { utf8 } from '../../../src/lib/core/bytes';
+
+const BASE = 'https://ledger.example/bundle/';
+
+// A pool worker's side over a MessageChannel, answering 'read' with fetchFile (the global fetch, stubbed below).
+const { port1, port2 } = new MessageChannel();
+serveSignaturePort(
+  {
+    post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => port2.postMessage(msg, transfer ?? []),
+    subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
+  },
+  async () => ({ name: 'none', verifyOne: () => false }),
+  fetchFile
+);
+const conn = connectSignaturePort(
+  {
+    post: (msg, transfer) => port1.postMessage(msg, transfer ?? []),
+    subscribe: (on) => void port1.on('message', on)
+  },
+  'auto'
+);
+afterAll(() => {
+  port1.close();
+  port2.close();
+});
+afterEach(() => vi.unstubAllGlobals());
+
+/** A 200 response whose body delivers a few bytes and then fails, as a dropped connection does. */
+function brokenBody(): Response {
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (!sent) {
+        sent = true;
+        c.enqueue(utf8('{"ev'));
+      } else c.error(new TypeError('network error'));
+    }
+  });
+  return new Response(body, { status: 200 });
+}
+
+/** A body longer than it says (no content-length): the limit is found while reading. */
+function undeclared(n: number): Response {
+  return new Response(new Blob([new Uint8Array(n).fill(65)]).stream(), { status: 200 });
+}
+
+const answers: Record<string, () => Response | Error> = {
+  ok: () => new Response('checkpoint note\n', { status: 200 }),
+  empty: () => new Response(new Uint8Array(0), { status: 200 }),
+  '404': () => new Response('no', { status: 404 }),
+  '503': () => new Response('busy', { status: 503 }),
+  'no body': () => new Response(null, { status: 200 }),
+  rejected: () => new TypeError('Failed to fetch'),
+  'rejected without message': () => new TypeError(''),
+  'broken body': brokenBody,
+  'over the limit (declared)': () => new Response(new Uint8Array(40), { status: 200 }),
+  'over the limit (undeclared)': () => undeclared(40),
+  'at the limit (undeclared)': () => undeclared(32)
+};
+
+/** What a read gives: its bytes as text, or its error's class, kind and message. */
+async function outcome(read: Promise<Uint8Array>): Promise<unknown> {
+  try {
+    return { text: new TextDecoder().decode(await read) };
+  } catch (e) {
+    const err = e as Error;
+    const cls = e instanceof NetworkError ? 'NetworkError' : e instanceof BundleSourceError ? 'BundleSourceError' : err.constructor.name;
+    return { cls, kind: (e as Partial<BundleSourceError>).kind, message: err.message };
+  }
+}
+
+describe('HttpSource.readVia', () => {
+  for (const [name, answer] of Object.entries(answers)) {
+    it(`${name}: the same result as reading on this thread`, async () => {
+      const asked: string[] = [];
+      vi.stubGlobal('fetch', async (u: URL | string, init?: RequestInit) => {
+        asked.push(`${String(u)} ${init?.credentials} ${init?.redirect} ${init?.cache}`);
+        const a = answer();
+        if (a instanceof Error) throw a;
+        return a;
+      });
+      const here = new HttpSource(BASE, 'x');
+      const want = await outcome(here.read('checkpoints/000000010.note', 32));
+      const there = new HttpSource(BASE, 'x');
+      there.readVia(conn.read);
+      const got = await outcome(there.read('checkpoints/000000010.note', 32));
+      expect(got).toEqual(want);
+      // the same request, for the same URL under the prefix
+      expect(asked).toHaveLength(2);
+      expect(asked[1]).toBe(asked[0]);
+      expect(asked[0]).toBe(`${BASE}checkpoints/000000010.note omit follow no-cache`);
+      // progress counts a file read through another thread once it has arrived whole
+      if ('text' in (want as object)) expect(there.bytesRead).toBe(here.bytesRead);
+      else expect(there.bytesRead).toBe(0);
+    });
+  }
+
+  it('the expected outcomes (the fixture covers every kind)', async () => {
+    const seen = new Map<string, unknown>();
+    for (const [name, answer] of Object.entries(answers)) {
+      vi.stubGlobal('fetch', async () => {
+        const a = answer();
+        if (a instanceof Error) throw a;
+        return a;
+      });
+      const s = new HttpSource(BASE, 'x');
+      s.readVia(conn.read);
+      seen.set(name, await outcome(s.read('content/c1', 32)));
+    }
+    expect(seen.get('ok')).toEqual({ text: 'checkpoint note\n' });
+    expect(seen.get('at the limit (undeclared)')).toEqual({ text: 'A'.repeat(32) });
+    expect(seen.get('404')).toEqual({ cls: 'BundleSourceError', kind: 'missing', message: 'could not download content/c1: HTTP 404' });
+    expect(seen.get('503')).toEqual({ cls: 'BundleSourceError', kind: 'io', message: 'could not download content/c1: HTTP 503' });
+    expect(seen.get('rejected')).toEqual({ cls: 'NetworkError', kind: 'io', message: 'could not download content/c1: Failed to fetch' });
+    expect(seen.get('rejected without message')).toEqual({ cls: 'NetworkError', kind: 'io', message: 'could not download content/c1: network error' });
+    expect(seen.get('broken body')).toEqual({ cls: 'TypeError', kind: undefined, message: 'network error' });
+    for (const k of ['over the limit (declared)', 'over the limit (undeclared)']) {
+      expect(seen.get(k)).toEqual({ cls: 'BundleSourceError', kind: 'io', message: 'content/c1 is larger than the limit of 32 bytes' });
+    }
+  });
+
+  it('an unsafe path is refused before anything is fetched', async () => {
+    const fetched = vi.fn();
+    vi.stubGlobal('fetch', fetched);
+    const s = new HttpSource(BASE, 'x');
+    s.readVia(conn.read);
+    await expect(s.read('../other/x')).rejects.toBeInstanceOf(BundleSourceError);
+    expect(fetched).not.toHaveBeenCalled();
+  });
+
+  it('the manifest is still read on this thread', async () => {
+    vi.stubGlobal('fetch', async () => new Response('{}', { status: 200 }));
+    const s = new HttpSource(BASE, 'x');
+    const via = vi.fn(conn.read);
+    s.readVia(via);
+    expect(new TextDecoder().decode(await s.manifest())).toBe('{}');
+    expect(via).not.toHaveBeenCalled();
+  });
+});
