@@ -11,6 +11,11 @@
 // Every record is validated on load (and blob bytes re-hashed); anything malformed means the
 // *local cache* is corrupt, which is reported as such (CacheCorruptError → "local cache corrupt —
 // cleared"), never as ledger misbehaviour. Writes of client state happen in one transaction.
+// Blobs are written behind the load (queueBlob): a load stores every file it downloads, and one
+// transaction per file, awaited on the read path, made the ordered pass wait for each commit in
+// turn (~230 on the demo). Queued blobs go out together, in one transaction per batch, while the
+// verification goes on; every other write waits for them first, so a bundle is never recorded as
+// verified while the blobs it was read from failed to store.
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from '$lib/core/hash';
 import { isHex } from '$lib/core/bytes';
@@ -132,9 +137,19 @@ function validBundle(v: unknown): v is BundleRecord {
   );
 }
 
+/** Queued blob bytes above which queueBlob's caller should wait (backlog()). */
+const BACKLOG_BYTES = 32 * 2 ** 20;
+
 export class VerifierCache {
   #db: Promise<IDBPDatabase<AtlasDB>> | null = null;
   readonly #name: string;
+  /** Blobs queued and not yet written, the bytes they hold, the running writer, its first failure. */
+  #queue: BlobRecord[] = [];
+  /** Every blob queued or being written, by hash: what getBlob serves until it is in the store. */
+  readonly #unwritten = new Map<string, Uint8Array>();
+  #queuedBytes = 0;
+  #writing: Promise<void> | null = null;
+  #writeError: Error | null = null;
 
   constructor(name = DB_NAME) {
     this.#name = name;
@@ -182,6 +197,11 @@ export class VerifierCache {
 
   /** Delete everything (used after corruption, and by the "clear cache" button). */
   async clear(): Promise<void> {
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    await this.#writing;
+    this.#unwritten.clear();
+    this.#writeError = null;
     const db = await this.#db?.catch(() => null);
     db?.close();
     this.#db = null;
@@ -195,6 +215,8 @@ export class VerifierCache {
 
   /** The bytes whose SHA-256 is `hash`, or null. Re-hashed on load. */
   async getBlob(hash: string): Promise<Uint8Array | null> {
+    const unwritten = this.#unwritten.get(hash);
+    if (unwritten) return unwritten;
     const db = await this.#open();
     const rec: unknown = await db.get('blobs', hash);
     if (rec === undefined) return null;
@@ -204,16 +226,78 @@ export class VerifierCache {
   }
 
   async hasBlob(hash: string): Promise<boolean> {
+    if (this.#unwritten.has(hash)) return true;
     const db = await this.#open();
     return (await db.getKey('blobs', hash)) !== undefined;
   }
 
-  /** Store bytes under their own hash (computed here, never taken from the caller). */
+  /** Store bytes under their own hash (computed here, never taken from the caller); resolves once written. */
   async putBlob(bytes: Uint8Array): Promise<string> {
-    const hash = sha256Hex(bytes);
-    const db = await this.#open();
-    await db.put('blobs', { hash, bytes });
+    const hash = this.queueBlob(bytes)!;
+    await this.settled();
     return hash;
+  }
+
+  /**
+   * Queue bytes to be stored under their own hash (computed here) and return that hash at once, or
+   * null without queueing when `expect` is given and the bytes do not hash to it. The write happens
+   * in the background; settled() reports whether it worked.
+   */
+  queueBlob(bytes: Uint8Array, expect?: string): string | null {
+    const hash = sha256Hex(bytes);
+    if (expect !== undefined && hash !== expect) return null;
+    if (this.#unwritten.has(hash)) return hash;
+    this.#queue.push({ hash, bytes });
+    this.#unwritten.set(hash, bytes);
+    this.#queuedBytes += bytes.length;
+    this.#writing ??= this.#writeQueued();
+    return hash;
+  }
+
+  /** Wait while more than BACKLOG_BYTES are queued, so a large download cannot pile up in memory. */
+  async backlog(): Promise<void> {
+    while (this.#queuedBytes > BACKLOG_BYTES && this.#writing) await this.#writing;
+  }
+
+  /** Every queued blob written; throws (once) the first write failure since the last call. */
+  async settled(): Promise<void> {
+    while (this.#writing) await this.#writing;
+    const e = this.#writeError;
+    this.#writeError = null;
+    if (e) throw e;
+  }
+
+  /** The first background write failure not yet reported by settled(), or null. */
+  get writeError(): string | null {
+    return this.#writeError?.message ?? null;
+  }
+
+  async #writeQueued(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue;
+        this.#queue = [];
+        const db = await this.#open();
+        const tx = db.transaction('blobs', 'readwrite');
+        // A failed put fails the transaction; tx.done reports it.
+        for (const rec of batch) tx.store.put(rec).catch(() => undefined);
+        try {
+          await tx.done;
+        } finally {
+          for (const rec of batch) {
+            this.#queuedBytes -= rec.bytes.length;
+            this.#unwritten.delete(rec.hash);
+          }
+        }
+      }
+    } catch (e) {
+      this.#writeError ??= e instanceof Error ? e : new Error(String(e));
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      this.#unwritten.clear();
+    } finally {
+      this.#writing = null;
+    }
   }
 
   async getBundle(manifestHash: string): Promise<BundleRecord | null> {
@@ -250,6 +334,8 @@ export class VerifierCache {
     if (!validBundle(bundle)) throw new TypeError('commitVerified: malformed bundle record');
     if (checkpoint && !validCheckpoint(checkpoint)) throw new TypeError('commitVerified: malformed checkpoint record');
     if (manifest && (!validManifest(manifest) || sha256Hex(manifest.bytes) !== manifest.manifestHash)) throw new TypeError('commitVerified: malformed manifest record');
+    // The bundle's files first: a failure to store them fails the commit.
+    await this.settled();
     const db = await this.#open();
     const tx = db.transaction(['bundles', 'checkpoints', 'manifests'], 'readwrite');
     const writes: Promise<unknown>[] = [tx.objectStore('bundles').put(bundle)];

@@ -7,7 +7,6 @@
 // too, under the hash of the bytes read, and `remembered` maps their paths to those hashes: what a
 // later offline load of the same URL needs besides the manifest (verifier.worker.ts).
 import { CacheCorruptError, type VerifierCache } from '$lib/cache/store';
-import { sha256Hex } from '$lib/core/hash';
 import { collect, READ_LIMIT, type ByteSource } from './sources';
 
 export interface CacheStats {
@@ -27,8 +26,7 @@ export class CachedSource implements ByteSource {
   #remembered: Map<string, string> | null = null;
   /** Set when the cache turned out corrupt (and was cleared); reading then falls back to the source. */
   corrupt: string | null = null;
-  /** Set when IndexedDB failed otherwise (blocked, quota); reading then falls back to the source too. */
-  unavailable: string | null = null;
+  #unavailable: string | null = null;
 
   /**
    * `hashOf(path)`: the manifest's hex SHA-256 for a file, or null when unknown (then it is
@@ -57,7 +55,7 @@ export class CachedSource implements ByteSource {
         hit = await this.#cache!.getBlob(want);
       } catch (e) {
         if (e instanceof CacheCorruptError) this.corrupt = e.message;
-        else this.unavailable = (e as Error).message;
+        else this.#unavailable = (e as Error).message;
       }
       if (hit) {
         this.stats.filesFromCache++;
@@ -83,20 +81,25 @@ export class CachedSource implements ByteSource {
         bytes.set(p, at);
         at += p.length;
       }
-      try {
-        if (want) {
-          // Only bytes that match the manifest are worth keeping.
-          if (sha256Hex(bytes) === want) await this.#cache!.putBlob(bytes);
-        } else if (this.#remembered) {
-          // Not named by hash: kept as read, and checked again like any download when used (notes by
-          // their signatures and the log root, content against its cid).
-          this.#remembered.set(path, await this.#cache!.putBlob(bytes));
-        }
-      } catch (e) {
-        // The bytes were delivered; only remembering them failed.
-        this.unavailable = (e as Error).message;
+      // Written behind the load (store.ts queueBlob): the next file does not wait for this one's commit.
+      if (want) {
+        // Only bytes that match the manifest are worth keeping.
+        this.#cache!.queueBlob(bytes, want);
+      } else if (this.#remembered) {
+        // Not named by hash: kept as read, and checked again like any download when used (notes by
+        // their signatures and the log root, content against its cid).
+        this.#remembered.set(path, this.#cache!.queueBlob(bytes)!);
       }
+      await this.#cache!.backlog();
     }
+  }
+
+  /**
+   * Set when IndexedDB failed otherwise (blocked, quota, a background write of a downloaded file);
+   * reading then falls back to the source too.
+   */
+  get unavailable(): string | null {
+    return this.#unavailable ?? this.#cache?.writeError ?? null;
   }
 
   get #usable(): boolean {

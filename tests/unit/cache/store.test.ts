@@ -191,6 +191,54 @@ describe('VerifierCache upgrade while another tab holds the database', () => {
     expect(await c.putBlob(utf8('x'))).toBe(sha256Hex(utf8('x')));
   });
 
+  it('writes queued blobs behind the caller, serves them meanwhile, and has them stored once settled', async () => {
+    const name = `queued-${n++}`;
+    const c = new VerifierCache(name);
+    const blobs = Array.from({ length: 40 }, (_, i) => utf8(`{"seq":${i}}\n`));
+    const hashes = blobs.map((b) => c.queueBlob(b));
+    expect(hashes).toEqual(blobs.map((b) => sha256Hex(b)));
+    // Not written yet, still served (read-your-writes), and queueing the same bytes again is a no-op.
+    expect(await c.getBlob(hashes[7]!)).toEqual(blobs[7]);
+    expect(c.queueBlob(blobs[7]!)).toBe(hashes[7]);
+    await c.settled();
+    // Another connection (no in-memory queue) finds every one in IndexedDB.
+    const fresh = new VerifierCache(name);
+    for (let i = 0; i < blobs.length; i++) expect(await fresh.getBlob(hashes[i]!)).toEqual(blobs[i]);
+  });
+
+  it('queues nothing when the bytes do not hash to what the caller expected', async () => {
+    const name = `expect-${n++}`;
+    const c = new VerifierCache(name);
+    expect(c.queueBlob(utf8('tampered'), sha256Hex(utf8('original')))).toBeNull();
+    await c.settled();
+    expect(await new VerifierCache(name).getBlob(sha256Hex(utf8('tampered')))).toBeNull();
+    expect(c.queueBlob(utf8('original'), sha256Hex(utf8('original')))).toBe(sha256Hex(utf8('original')));
+  });
+
+  it('reports a failed background write: the next commit rejects with it, and nothing is recorded as verified', async () => {
+    const name = `write-fails-${n++}`;
+    const old = await holdOpen(name, 1);
+    const c = new VerifierCache(name);
+    const h = c.queueBlob(utf8('segment bytes'))!;
+    expect(await c.getBlob(h)).toEqual(utf8('segment bytes')); // served while it waits
+    await expect(c.commitVerified(bundle('9a'.repeat(32)), cp(3))).rejects.toBeInstanceOf(CacheUnavailableError);
+    expect(c.writeError).toBeNull(); // reported once, by the commit
+    await c.settled();
+    old.close();
+    expect(await c.getBundle('9a'.repeat(32))).toBeNull();
+    expect(await c.getBlob(h)).toBeNull(); // dropped, not half-kept
+  });
+
+  it('settled() rejects with a failed background write, once', async () => {
+    const name = `write-fails-${n++}`;
+    const old = await holdOpen(name, 1);
+    const c = new VerifierCache(name);
+    c.queueBlob(utf8('x'));
+    await expect(c.settled()).rejects.toThrow(/held open by an older version of this app in another tab/);
+    await c.settled();
+    old.close();
+  });
+
   it('lets a newer version upgrade: its own connection closes when asked', async () => {
     const name = `blocking-${n++}`;
     const c = new VerifierCache(name);
