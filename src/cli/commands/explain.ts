@@ -3,14 +3,13 @@
 // Verifies the bundle (audit mode, so a bad ledger can still be explained), replays the economy and
 // prints an Explain-This object (core/economy/explain.ts): a breakdown a person can follow, or the
 // object itself with --json. The recorded event's signature status and its inclusion proof against
-// the newest verified checkpoint are attached as `evidence`.
+// the newest verified checkpoint are attached as `evidence` (core/evidence.ts, shared with the app).
 
 import { displayAmount, parseAmount } from '../../lib/core/amount';
 import type { BundleSource } from '../../lib/core/bundle-source';
-import { toHex } from '../../lib/core/bytes';
 import type { Evidence, PlacementExplanation, RankingExplanation, Replayer, RewardExplanation, Step } from '../../lib/core/economy';
 import type { EventIndex } from '../../lib/core/event-index';
-import { verifyInclusion } from '../../lib/core/merkle';
+import { withEvidence, type EvidenceSource } from '../../lib/core/evidence';
 import type { VerifyReport } from '../../lib/core/report';
 import { UsageError, parseBundleArgs, registerCommand } from '../command';
 import { bundleSource, intOption, runVerification } from '../bundle-run';
@@ -34,25 +33,9 @@ export async function loadReplay(arg: string, trust: string | undefined, err: (t
   return { source, report, index, replayer: index.replayer as unknown as Replayer };
 }
 
-/** Signature status and inclusion proof of `seq` against the newest verified checkpoint. */
-export async function evidenceFor(l: LoadedReplay, seq: number): Promise<Evidence> {
-  let signer = '';
-  let key = '';
-  try {
-    const env = JSON.parse(new TextDecoder().decode(await l.index.entry(l.source, seq))) as { signer: string; key: string };
-    signer = env.signer;
-    key = env.key;
-  } catch {
-    /* the entry is unreadable; the failures list says why */
-  }
-  const sigBad = l.report.failures.some((f) => f.seq === seq && (f.code.startsWith('sig.') || f.code.startsWith('signer.')));
-  const cp = l.index.newestCheckpointCovering(seq);
-  let inclusion: Evidence['inclusion'] = null;
-  if (cp) {
-    const proof = l.index.tree().inclusionProof(seq, cp.size);
-    inclusion = { checkpointSize: cp.size, checkpointRoot: toHex(cp.root), leafIndex: seq, proof: proof.map((p) => toHex(p)), valid: verifyInclusion(seq, cp.size, l.index.leafHash(seq), proof, cp.root) };
-  }
-  return { signature: { valid: !sigBad, signer, key }, inclusion };
+/** Where `evidenceFor` (core/evidence.ts) reads this run's findings, log and entry bytes. */
+export function evidenceSource(l: LoadedReplay): EvidenceSource {
+  return { failures: l.report.failures, index: l.index, entry: (seq) => l.index.entry(l.source, seq) };
 }
 
 const atr = (s: string): string => displayAmount(parseAmount(s));
@@ -182,7 +165,7 @@ registerCommand({
       io.err(account !== undefined ? `atlas explain: no reward to explain for ${account} at epoch ${epoch} (unknown account, or no policy in force)` : `atlas explain: content ${content} ${epoch !== undefined ? `has no ranking at epoch ${epoch}` : 'has no storage placement'} in this ledger`);
       return 1;
     }
-    if (x.seq !== null) x.evidence = await evidenceFor(l, x.seq);
+    await withEvidence(x, evidenceSource(l));
     if (x.kind === 'placement') {
       const ref = l.index.manifest.content.find((c) => c.cid === x.cid);
       if (ref) {
