@@ -12,6 +12,8 @@
 import { fromBase64, toHex } from './bytes';
 import { type BundleSource, BundleSourceError } from './bundle-source';
 import { AegisRegistry } from './aegis-registry';
+import { checkSubjectKey } from './ed25519';
+import { ATTEST_KEY_OK } from './signature-batch';
 import { ZERO_ID, isRole, parseEnvelope, signatureInputsOfLine, signedMessage } from './envelope';
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
@@ -102,6 +104,8 @@ interface Checked {
   /** The RFC 6962 leaf hash, when the signature verifier computed it (verifyEvents). */
   leaf: Uint8Array | null;
   sigOk: boolean;
+  /** An aegis.attest whose subject key the signature worker found acceptable (ATTEST_KEY_OK). */
+  attestKeyOk: boolean;
 }
 
 /** Verify a bundle from `source`. Throws BundleSourceError when the manifest cannot be read. */
@@ -134,6 +138,8 @@ class Verifier {
   #queue: Queued[] = [];
   /** The bytes of the lines in flight (see line-slabs.ts). */
   readonly #lines = new LineSlabs();
+  /** Set while the registry applies an aegis.attest whose subject key a worker already checked. */
+  #attestKeyOk = false;
 
   constructor(o: VerifyOptions) {
     this.#o = o;
@@ -172,7 +178,9 @@ class Verifier {
       return empty(null, m);
     }
     const t = trust.trust;
-    const registry = new AegisRegistry(); // the subject key check of §9.3, memoised across runs
+    // The subject key check of §9.3, memoised across runs; with a pool (verifyEvents) the workers
+    // check each aegis.attest's key (ATTEST_KEY_OK) and this thread only those they did not accept.
+    const registry = typeof this.#o.signatures.verifyEvents === 'function' ? new AegisRegistry((pub) => this.#attestKeyOk || checkSubjectKey(pub) === null) : new AegisRegistry();
     const replayer = this.#o.replayer(registry);
     const index = new EventIndex(m, registry, replayer);
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
@@ -386,7 +394,7 @@ class Verifier {
       p.slot = items.length - 1;
     }
     const n = items.length; // the answer's closure below holds the count, not the items
-    const d: Dispatched = { batch, verdicts: Promise.resolve([]), digests: null, slabs: this.#lines.seal() };
+    const d: Dispatched = { batch, verdicts: Promise.resolve([]), digests: null, flags: null, slabs: this.#lines.seal() };
     let verdicts: Promise<boolean[]>;
     if (!items.length) verdicts = Promise.resolve([]);
     else if (!events) verdicts = sigs.verifyBatch(items);
@@ -396,7 +404,8 @@ class Verifier {
         // each event's id and leaf are cut when it is checked (#consume), so they are not held meanwhile
         d.digests = digests;
         const out: boolean[] = new Array<boolean>(n);
-        for (let i = 0; i < n; i++) out[i] = v[i] === 1;
+        for (let i = 0; i < n; i++) out[i] = (v[i]! & 1) === 1;
+        d.flags = v;
         return out;
       });
     }
@@ -409,7 +418,7 @@ class Verifier {
   /** The ordered checks of a dispatched batch, in seq order, once its verdicts are in. */
   async #consume(d: Dispatched, ctx: RunContext): Promise<void> {
     const verdicts = await d.verdicts;
-    const { batch, digests: dg } = d;
+    const { batch, digests: dg, flags } = d;
     let i = 0;
     try {
       for (; i < batch.length; i++) {
@@ -430,7 +439,8 @@ class Verifier {
             finding: r.ok ? null : r.finding,
             id: dg !== null && p.slot >= 0 ? dg.slice(at, at + 32) : p.id,
             leaf: dg !== null && p.slot >= 0 ? dg.slice(at + 32, at + 64) : null,
-            sigOk: p.slot >= 0 && verdicts[p.slot] === true
+            sigOk: p.slot >= 0 && verdicts[p.slot] === true,
+            attestKeyOk: flags !== null && p.slot >= 0 && (flags[p.slot]! & ATTEST_KEY_OK) !== 0
           };
         }
         if (c.env && c.sigOk) this.#signatures++;
@@ -463,7 +473,7 @@ class Verifier {
     const key = fromBase64(env.key);
     const sig = fromBase64(env.sig);
     const ok = key !== null && sig !== null && (await (this.#o.noteSignatures ?? this.#o.signatures).verifyBatch([{ key, msg, sig }]))[0] === true;
-    return { line, env, finding: null, id: sha256(msg), leaf: null, sigOk: ok };
+    return { line, env, finding: null, id: sha256(msg), leaf: null, sigOk: ok, attestKeyOk: false };
   }
 
   // -- the ordered checks of one event -------------------------------------------------------
@@ -519,7 +529,9 @@ class Verifier {
     }
     if (ok) {
       if (env.type === 'aegis.attest') {
+        this.#attestKeyOk = p.attestKeyOk;
         const f = registry.attest(pos, env.epoch, env.payload);
+        this.#attestKeyOk = false;
         if (f) fail(f);
       } else if (env.type === 'aegis.revoke') {
         const f = registry.revoke(pos, env.epoch, env.payload);
@@ -693,6 +705,8 @@ interface Dispatched {
   verdicts: Promise<boolean[]>;
   /** verifyEvents: each dispatched line's id and leaf hash (64 bytes per slot), once answered. */
   digests: Uint8Array | null;
+  /** verifyEvents: the verdict bytes with their ATTEST_KEY_OK bits, once answered. */
+  flags: Uint8Array | null;
   /** Where its lines' bytes are (LineSlabs), given back once it has been checked. */
   slabs: Uint8Array[];
 }

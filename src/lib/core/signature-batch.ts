@@ -8,6 +8,8 @@
 // *where* each triple is checked, never *how*. Results come back in item order, so a verifier that
 // walks them in seq order reports the same first failure as one that verified inline.
 
+import { fromBase64, fromUtf8 } from './bytes';
+import { checkSubjectKey } from './ed25519';
 import { sha256 } from './hash';
 import { leafHash } from './merkle';
 
@@ -49,6 +51,52 @@ export interface PackedSignatures {
   /** Event batches only: the lines to hash (end offsets as for msgs); the answer then carries digests. */
   lineEnds?: Uint32Array;
   lines?: Uint8Array;
+}
+
+/**
+ * Verdict bit of an event batch's answer (besides 1 = the signature is valid): the line is an
+ * aegis.attest whose payload's subject key passes the §9.3 key check (ed25519.ts checkSubjectKey),
+ * checked in the worker so the ordered pass does not (issue 7: ~2-5 % of it). Only ever set with
+ * bit 1; its absence means "not checked here", never "refused".
+ */
+export const ATTEST_KEY_OK = 2;
+
+/** `"type":"aegis.attest"`: a canonical line ends with its type member (keys are sorted, only "v" follows). */
+const ATTEST_TYPE = Array.from('"type":"aegis.attest"', (c) => c.charCodeAt(0));
+/** How far from a line's end the type member is looked for. */
+const ATTEST_TAIL = 48;
+
+function endsLikeAttest(line: Uint8Array): boolean {
+  const n = ATTEST_TYPE.length;
+  const from = Math.max(0, line.length - ATTEST_TAIL);
+  outer: for (let at = line.length - n; at >= from; at--) {
+    for (let j = 0; j < n; j++) if (line[at + j] !== ATTEST_TYPE[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Whether `line` is an aegis.attest whose payload.key passes the subject key check. The ordered pass
+ * reads the key from the same bytes with the same JSON.parse (parseEnvelope), so a true here is the
+ * verdict its own check would give for that key; a line that is not such an event gives false.
+ */
+export function attestKeyAcceptable(line: Uint8Array): boolean {
+  if (!endsLikeAttest(line)) return false;
+  const text = fromUtf8(line);
+  if (text === null) return false;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof v !== 'object' || v === null || (v as { type?: unknown }).type !== 'aegis.attest') return false;
+  const payload = (v as { payload?: unknown }).payload;
+  const key = typeof payload === 'object' && payload !== null ? (payload as { key?: unknown }).key : undefined;
+  if (typeof key !== 'string') return false;
+  const pub = fromBase64(key);
+  return pub !== null && pub.length === 32 && checkSubjectKey(pub) === null;
 }
 
 /** keyIndex value for an item that fails the length precheck (§7 step 1): its verdict is false. */
@@ -183,7 +231,8 @@ export function assertPacked(p: PackedSignatures): void {
 /**
  * The answer to a packed batch: its verdict bytes, followed for an event batch (one with lines) by
  * DIGEST_BYTES per item: the event id SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line) (§4, §5),
- * with whatever SHA-256 backend this thread installed (hash.ts).
+ * with whatever SHA-256 backend this thread installed (hash.ts). An event batch's verdict of a
+ * valid aegis.attest also carries ATTEST_KEY_OK when its subject key passes the key check.
  */
 export function answerPacked(p: PackedSignatures, verdicts: Uint8Array): Uint8Array {
   if (verdicts.length !== p.count) throw new TypeError('answerPacked: one verdict per item');
@@ -196,8 +245,10 @@ export function answerPacked(p: PackedSignatures, verdicts: Uint8Array): Uint8Ar
     const m1 = p.msgEnds[i]!;
     const l1 = p.lineEnds[i]!;
     const at = p.count + DIGEST_BYTES * i;
+    const line = p.lines.subarray(l0, l1);
     out.set(sha256(p.msgs.subarray(m0, m1)), at);
-    out.set(leafHash(p.lines.subarray(l0, l1)), at + 32);
+    out.set(leafHash(line), at + 32);
+    if (out[i] === 1 && attestKeyAcceptable(line)) out[i] = 1 | ATTEST_KEY_OK;
     m0 = m1;
     l0 = l1;
   }

@@ -1,0 +1,126 @@
+// The AEGIS subject key check of §9.3 in the signature workers (issue 7: signature-batch.ts
+// ATTEST_KEY_OK): a worker marks a valid aegis.attest whose subject key passes the check, and the
+// ordered pass checks only the others itself. The marks are exactly the key check's verdicts, and
+// reports with a pool equal the single-thread ones when an attested key is refused (not on the
+// curve, small order, non-canonical), re-signed by the real AEGIS key so only the key check can tell.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { MemorySource } from '../../src/lib/core/bundle-source';
+import { verifyBundle } from '../../src/lib/core/verify-bundle';
+import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '../../src/lib/core/report';
+import { SMALL_ORDER_ENCODINGS, checkSubjectKey } from '../../src/lib/core/ed25519';
+import { ATTEST_KEY_OK, answerPacked, attestKeyAcceptable, packSignatures } from '../../src/lib/core/signature-batch';
+import { signatureInputsOfLine } from '../../src/lib/core/envelope';
+import { fromBase64, toBase64, utf8 } from '../../src/lib/core/bytes';
+import { nodeBackend } from '../../src/cli/ed25519-node';
+import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
+import { generateBundle } from '../../src/issuer/generate';
+import { BundleFiles, TamperSource } from '../../src/issuer/tamper';
+import { resignEnvelope } from '../../src/issuer/tamper/signing';
+import type { Envelope } from '../../src/lib/core/types';
+import { demoLines } from './demo-lines';
+
+const SEED = 'attest-key-workers';
+let dir = '';
+let source: TamperSource;
+let pool: CliSignaturePool;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'atlas-attest-'));
+  const outfile = join(dir, 'signature-worker.mjs');
+  await build({ entryPoints: ['src/cli/pool/signature-worker.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error' });
+  await generateBundle({ out: join(dir, 'ledger'), events: 600, seed: SEED });
+  source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
+  pool = await CliSignaturePool.start({ threads: 2, backend: 'native', workerUrl: pathToFileURL(outfile), minChunk: 16 });
+});
+afterAll(async () => {
+  await pool?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function memory(b: BundleFiles): MemorySource {
+  const m = new Map<string, Uint8Array>();
+  for (const p of b.paths()) if (p !== 'trust.json') m.set(p, b.get(p));
+  return new MemorySource(m, { chunk: 4096 });
+}
+
+async function report(b: BundleFiles, signatures: SignatureVerifier, mode: 'stop' | 'audit', batch?: number): Promise<VerifyReport> {
+  return (await verifyBundle(memory(b), { signatures, mode, ...(batch ? { batch } : {}) })).report;
+}
+
+/** A y not on the curve (about half of all y are not), canonical and not of small order. */
+function offCurve(): Uint8Array {
+  for (let i = 2; ; i++) {
+    const b = new Uint8Array(32);
+    b[0] = i;
+    if (checkSubjectKey(b) === 'not-on-curve') return b;
+  }
+}
+
+/** p + 1 as a 32-byte little-endian encoding: a non-canonical y. */
+function nonCanonical(): Uint8Array {
+  const b = new Uint8Array(32).fill(0xff);
+  b[0] = 0xee;
+  b[31] = 0x7f;
+  return b;
+}
+
+describe('attestKeyAcceptable (what a worker marks)', () => {
+  it('on every demo line: true exactly for the aegis.attest lines whose key passes the check', () => {
+    let attests = 0;
+    for (const line of demoLines()) {
+      const env = JSON.parse(new TextDecoder().decode(line)) as Envelope;
+      const want = env.type === 'aegis.attest' && checkSubjectKey(fromBase64((env.payload as { key: string }).key)!) === null;
+      if (env.type === 'aegis.attest') attests++;
+      expect(attestKeyAcceptable(line)).toBe(want);
+    }
+    expect(attests).toBeGreaterThan(100);
+  });
+
+  it('refused keys, other types and type strings elsewhere in the line are not marked', () => {
+    const line = (type: string, key: string, extra = '') =>
+      utf8(`{"epoch":0,"key":"${'A'.repeat(43)}=","payload":{"key":"${key}","kind":"user","subject":"u-1"${extra},"validFrom":0,"validUntil":4},"prev":"${'0'.repeat(64)}","seq":1,"sig":"${'A'.repeat(86)}==","signer":"aegis","type":"${type}","v":1}`);
+    const good = toBase64(fromBase64('9Uhx68QIEt61I1Z7Pg+p/iMP+uxsJwbfNI8+JyvJH1Y=')!);
+    expect(attestKeyAcceptable(line('aegis.attest', good))).toBe(true);
+    for (const bad of [offCurve(), nonCanonical(), SMALL_ORDER_ENCODINGS[1]!]) expect(attestKeyAcceptable(line('aegis.attest', toBase64(bad)))).toBe(false);
+    expect(attestKeyAcceptable(line('aegis.attest', good.slice(0, 40)))).toBe(false);
+    expect(attestKeyAcceptable(line('aegis.revoke', good))).toBe(false);
+    expect(attestKeyAcceptable(line('aegis.revoke', good, ',"note":"\\"type\\":\\"aegis.attest\\""'))).toBe(false);
+    expect(attestKeyAcceptable(line('aegis.attest', good).subarray(0, 300))).toBe(false); // not JSON
+  });
+
+  it('answerPacked marks only items whose signature verified', () => {
+    const lines = demoLines().filter((l) => attestKeyAcceptable(l)).slice(0, 4);
+    const items = lines.map((line) => ({ ...signatureInputsOfLine(line)!, line }));
+    const out = answerPacked(packSignatures(items, 0, items.length, true), Uint8Array.of(1, 0, 1, 0));
+    expect(Array.from(out.subarray(0, 4))).toEqual([1 | ATTEST_KEY_OK, 0, 1 | ATTEST_KEY_OK, 0]);
+  });
+});
+
+describe('a refused attested key: pool and single thread agree', () => {
+  const kinds: Array<[string, () => Uint8Array]> = [
+    ['not on the curve', offCurve],
+    ['small order', () => SMALL_ORDER_ENCODINGS[3]!],
+    ['non-canonical', nonCanonical]
+  ];
+  kinds.forEach(([name, key], k) => {
+    it(`${name}: aegis.invalid at the same seq, identical reports in stop and audit mode`, async () => {
+      const events = [...source.bundle.envelopes()];
+      const attests = events.flatMap((e, i) => (e.type === 'aegis.attest' && i > 20 ? [i] : []));
+      const seq = attests[(7 * k + 3) % attests.length]!;
+      const b = source.bundle.clone();
+      const e = events[seq]!;
+      b.setEnvelope(seq, resignEnvelope({ ...e, payload: { ...(e.payload as object), key: toBase64(key()) } } as Envelope, source.keys));
+      const single = await report(b, sequentialVerifier(nodeBackend), 'stop', 37);
+      expect(single.failures[0]).toMatchObject({ code: 'aegis.invalid', seq });
+      expect(await report(b, pool, 'stop', 37)).toEqual(single);
+      const audit = await report(b, sequentialVerifier(nodeBackend), 'audit');
+      expect(audit.failures.some((f) => f.code === 'aegis.invalid' && f.seq === seq)).toBe(true);
+      expect(await report(b, pool, 'audit')).toEqual(audit);
+    });
+  });
+});
