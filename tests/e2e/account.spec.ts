@@ -19,7 +19,8 @@ interface Explanation {
   recomputed: string;
   recorded: { seq: number; amount: string } | null;
   matches: boolean;
-  evidence: { signature: { valid: boolean } | null; inclusion: { checkpointSize: number; checkpointRoot: string; valid: boolean } | null } | null;
+  seq: number | null;
+  evidence: { signature: { valid: boolean; signer: string; key: string } | null; inclusion: { checkpointSize: number; checkpointRoot: string; proof: string[]; valid: boolean } | null } | null;
 }
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
@@ -65,8 +66,29 @@ test('an explanation shows the same numbers as atlas explain --json', async ({ p
   // Badges: recomputation, signature and inclusion agree with the CLI's evidence.
   await expect(page.getByTestId('badge-match')).toContainText(want.matches ? 'recomputed value matches' : 'differs');
   expect(want.evidence?.signature?.valid).toBe(true);
-  await expect(x.getByText('signature verified')).toBeVisible();
+  await expect(page.getByTestId('badge-signature')).toContainText('signature verified');
   await expect(page.getByTestId('badge-checkpoint')).toContainText(`included under checkpoint ${want.evidence!.inclusion!.checkpointSize.toLocaleString('en-US')}`);
+  await expect(page.getByTestId('badge-checkpoint')).toContainText('witness cosignatures');
+
+  // The evidence inside the explanation is the CLI's, field by field: signer and key, checkpoint, root, proof.
+  const ev = x.getByTestId('evidence');
+  const inc = want.evidence!.inclusion!;
+  await expect(ev).toHaveAttribute('data-seq', String(want.seq));
+  await expect(ev).toHaveAttribute('data-signature-valid', 'true');
+  await expect(ev).toHaveAttribute('data-signer', want.evidence!.signature!.signer);
+  await expect(ev).toHaveAttribute('data-checkpoint-size', String(inc.checkpointSize));
+  await expect(ev).toHaveAttribute('data-proof-length', String(inc.proof.length));
+  await expect(ev).toHaveAttribute('data-inclusion-valid', 'true');
+  await expect(ev.getByTestId('evidence-signature')).toContainText(`signed by ${want.evidence!.signature!.signer}`);
+  await expect(ev.locator(`code[data-full="${want.evidence!.signature!.key}"]`)).toHaveCount(1);
+  await expect(ev.locator(`code[data-full="${inc.checkpointRoot}"]`)).toHaveCount(1);
+  await expect(ev.getByTestId('evidence-inclusion')).toContainText(`${inc.proof.length}-hash RFC 9162 proof for leaf ${want.seq}`);
+  // …and it leads to the drawn Merkle path of that event.
+  await ev.getByRole('link', { name: 'See the Merkle path' }).click();
+  await expect(page).toHaveURL(new RegExp(`/proof/${want.seq}/`));
+  await expect(page.getByTestId('proof-tree')).toBeVisible({ timeout: 180_000 });
+  await page.goBack();
+  await expect(page.getByTestId('reward-explanation')).toBeVisible({ timeout: 180_000 });
 
   // The waterfalls are drawn from the same steps: the payout panel ends at the reward.
   await expect(page.getByTestId('wf-payout-table').locator('tr').last().locator('td').last()).toHaveAttribute('data-value', BigInt(want.recomputed.replace('.', '')).toString());

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 
 function atlasJson<T>(args: string[]): T {
   const out = execFileSync('node', ['bin/atlas.mjs', ...args, '--json', '--trust', 'static/demo/trust.json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -19,12 +19,33 @@ interface Placement {
   fragments: Array<{ index: number; hash: string; node: string; zone: string | null; identity: { status: string }; matches: boolean }>;
   redundancy: Array<{ epoch: number; live: number; redundancy: number }>;
   bytes: { ok: boolean } | null;
+  seq: number;
+  evidence: Evidence;
 }
 interface Ranking {
   epoch: number;
   rank: number | null;
   recomputed: { rank: number | null; score: string };
   steps: Array<{ id: string; value: string }>;
+  seq: number | null;
+  evidence: Evidence | null;
+}
+interface Evidence {
+  signature: { valid: boolean; signer: string } | null;
+  inclusion: { checkpointSize: number; checkpointRoot: string; proof: string[]; valid: boolean } | null;
+}
+
+/** The evidence panel shows exactly the CLI's evidence of that event. */
+async function expectEvidence(panel: Locator, seq: number, ev: Evidence): Promise<void> {
+  expect(ev.signature?.valid).toBe(true);
+  expect(ev.inclusion?.valid).toBe(true);
+  await expect(panel).toHaveAttribute('data-seq', String(seq));
+  await expect(panel).toHaveAttribute('data-signature-valid', 'true');
+  await expect(panel).toHaveAttribute('data-signer', ev.signature!.signer);
+  await expect(panel).toHaveAttribute('data-checkpoint-size', String(ev.inclusion!.checkpointSize));
+  await expect(panel).toHaveAttribute('data-proof-length', String(ev.inclusion!.proof.length));
+  await expect(panel).toHaveAttribute('data-inclusion-valid', 'true');
+  await expect(panel.locator(`code[data-full="${ev.inclusion!.checkpointRoot}"]`)).toHaveCount(1);
 }
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
@@ -74,6 +95,8 @@ test('placement map, table and redundancy match atlas explain --content', async 
   for (const f of pl.fragments) await expect(map.locator(`[data-fragment="${f.index}"][data-node="${f.node}"]`)).toHaveAttribute('data-status', f.identity.status);
   // The legend counts every copy once.
   await expect(map.getByText(new RegExp(`Verified \\(${pl.fragments.filter((f) => f.identity.status === 'verified').length} cop`))).toBeVisible();
+  // The storage.place event's evidence: signed, and included under the newest checkpoint.
+  await expectEvidence(page.getByTestId('evidence').filter({ hasText: 'storage.place event' }), pl.seq, pl.evidence);
 });
 
 test('the ranking at the placement epoch matches atlas explain --content --epoch', async ({ page }) => {
@@ -84,6 +107,8 @@ test('the ranking at the placement epoch matches atlas explain --content --epoch
   await expect(page.getByTestId('rank')).toHaveAttribute('data-rank', rk.rank === null ? '' : String(rk.rank));
   for (const s of rk.steps) await expect(page.getByTestId('ranking-steps').locator(`tr[data-step-id="${s.id}"]`)).toHaveAttribute('data-value', s.value);
   await expect(page.getByTestId('rank-history')).toBeVisible();
+  expect(rk.seq).not.toBeNull();
+  await expectEvidence(x.getByTestId('evidence'), rk.seq!, rk.evidence!);
 });
 
 test('re-hashing the shipped bytes confirms the content id and every fragment', async ({ page }) => {

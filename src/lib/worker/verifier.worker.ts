@@ -10,6 +10,8 @@ import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '$lib/core/report';
 import { pureBackend } from '$lib/core/ed25519';
 import { Replayer } from '$lib/core/economy/replayer';
+import type { Evidence } from '$lib/core/economy/explain';
+import { withEvidence } from '$lib/core/evidence';
 import { encodeFragments } from '$lib/core/economy/erasure';
 import { fragmentHashes, fragmentRoot } from '$lib/core/economy/storage-proof';
 import { consistencyProof, rootFromInclusionProof, verifyConsistency } from '$lib/core/merkle';
@@ -155,6 +157,18 @@ function cosignerKeyNames(report: VerifyReport, policyNames: readonly string[]):
   return policyNames.map((n) => byPolicy.get(n) ?? n);
 }
 
+/**
+ * Attach the ledger evidence of an explanation's recorded event (core/evidence.ts, the same code as
+ * `atlas explain`): its signature status and its inclusion proof against the newest verified
+ * checkpoint, the entry's bytes re-read from this session's source.
+ */
+async function explained<T extends { seq: number | null; evidence: Evidence | null }>(x: T | null): Promise<T | null> {
+  const s = session;
+  const index = s?.index;
+  if (!x || !s || !index) return x;
+  return withEvidence(x, { failures: s.report.failures, index, entry: (seq) => index.entry(s.source, seq) });
+}
+
 const REFUSALS = new Set(['trust.mismatch', 'trust.invalid', 'manifest.invalid']);
 
 const api = {
@@ -273,11 +287,15 @@ const api = {
     return hits.slice(0, Math.max(0, Math.min(limit, 1000)));
   },
 
+  /** Explain-This for a reward, with its evidence (as every explanation below). */
   explainReward(account: string, epoch: number) {
-    return session?.replayer?.explainReward(account, epoch) ?? null;
+    return explained(session?.replayer?.explainReward(account, epoch) ?? null);
   },
 
-  /** Every epoch's reward for an account (recorded and recomputed), oldest first. */
+  /**
+   * Every epoch's reward for an account (recorded and recomputed, and the streak it counted),
+   * oldest first: a summary for the history charts, so no explanation (and no evidence) per epoch.
+   */
   rewardsOf(account: string) {
     const r = session?.replayer;
     if (!r) return [];
@@ -286,18 +304,32 @@ const api = {
     for (let e = 0; last !== null && e <= last; e++) {
       const x = r.explainReward(account, e);
       if (x && (x.recorded || x.recomputed !== '0.000000000000000000')) {
-        out.push({ epoch: e, recomputed: x.recomputed, recorded: x.recorded?.amount ?? null, seq: x.seq, matches: x.matches });
+        const streak = x.steps.find((s) => s.id === 'streak');
+        const bonus = /= (\d+)$/.exec(streak?.formula ?? '');
+        out.push({ epoch: e, recomputed: x.recomputed, recorded: x.recorded?.amount ?? null, seq: x.seq, matches: x.matches, streak: Number(streak?.value ?? '0'), bonusEpochs: bonus ? Number(bonus[1]) : 0 });
       }
     }
     return out;
   },
 
   explainRanking(cid: string, epoch: number) {
-    return session?.replayer?.explainRanking(cid, epoch) ?? null;
+    return explained(session?.replayer?.explainRanking(cid, epoch) ?? null);
+  },
+
+  /** A content item's rank and score at each epoch from `from` to `to` (a summary, no explanations). */
+  rankingsOf(cid: string, from: number, to: number): Array<{ epoch: number; rank: number | null; score: string }> {
+    const r = session?.replayer;
+    if (!r || !Number.isSafeInteger(from) || !Number.isSafeInteger(to)) return [];
+    const out = [];
+    for (let e = Math.max(0, from); e <= to; e++) {
+      const x = r.explainRanking(cid, e);
+      if (x) out.push({ epoch: x.epoch, rank: x.rank, score: x.recomputed.score });
+    }
+    return out;
   },
 
   explainPlacement(cid: string) {
-    return session?.replayer?.explainPlacement(cid) ?? null;
+    return explained(session?.replayer?.explainPlacement(cid) ?? null);
   },
 
   contentList(): Array<{ cid: string; author: string; title: string; size: number; seq: number; epoch: number; bytesInBundle: boolean }> {

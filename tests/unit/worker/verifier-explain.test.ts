@@ -1,0 +1,144 @@
+// The verifier worker's explanations, through its real comlink protocol (src/lib/worker/verifier.worker.ts
+// exposed on one end of a MessageChannel, wrapped on the other, so every answer is structured-cloned
+// as in the browser): each explanation carries its evidence, and equals `atlas explain --json` on the
+// same bundle byte for byte; a reward past the newest verified checkpoint has no inclusion.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter';
+import type { VerifierApi } from '../../../src/lib/worker/verifier.worker';
+import { findCommand, type CommandIo } from '../../../src/cli/command';
+import '../../../src/cli/commands/explain';
+import { generateBundle } from '../../../src/issuer/generate';
+import { BundleFiles, TamperSource } from '../../../src/issuer/tamper';
+
+const SEED = 'worker-explain';
+let dir = '';
+let source: TamperSource;
+let trust: unknown;
+let server: Server;
+let base = '';
+/** What the test server serves under /<name>/: a bundle's files. */
+const served = new Map<string, BundleFiles>();
+let remote: Comlink.Remote<VerifierApi>;
+let channel: MessageChannel;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'atlas-worker-explain-'));
+  trust = (await generateBundle({ out: join(dir, 'ledger'), events: 600, seed: SEED })).trust;
+  source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
+  server = createServer((req, res) => {
+    const [, name, ...rest] = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).split('/');
+    const b = served.get(name ?? '');
+    const path = rest.join('/');
+    if (!b || !b.paths().includes(path)) return void res.writeHead(404).end();
+    const bytes = b.get(path);
+    res.writeHead(200, { 'content-length': bytes.length, 'access-control-allow-origin': '*' }).end(bytes);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  // The worker module exposes its api on `globalThis` (a dedicated worker's scope): give it one end of a channel.
+  channel = new MessageChannel();
+  const ep = nodeEndpoint(channel.port2 as never);
+  Object.assign(globalThis, { addEventListener: ep.addEventListener, removeEventListener: ep.removeEventListener, postMessage: ep.postMessage });
+  await import('../../../src/lib/worker/verifier.worker');
+  remote = Comlink.wrap<VerifierApi>(nodeEndpoint(channel.port1 as never));
+}, 300_000);
+afterAll(() => {
+  channel?.port1.close();
+  channel?.port2.close();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function load(name: string, b: BundleFiles, audit: boolean) {
+  served.set(name, b);
+  return remote.load({ kind: 'url', url: `${base}${name}/` }, { trust, audit, base });
+}
+
+async function cli(...args: string[]): Promise<string> {
+  let out = '';
+  const io: CommandIo = { out: (t) => void (out += t), err: () => {}, write: async () => {} };
+  expect(await findCommand('explain')!.run([join(dir, 'ledger'), ...args, '--json'], io)).toBe(0);
+  return out;
+}
+
+describe('verifier worker: explanations carry their evidence', () => {
+  it('reward, ranking and placement equal atlas explain --json, evidence included', async () => {
+    const r = await load('honest', source.bundle, false);
+    expect(r.status).toBe('verified');
+    const account = (await remote.accounts('u-', 50)).find((a) => a.rewards > 0)!.account;
+    const reward = await remote.explainReward(account, 1);
+    expect(reward?.evidence?.signature).toMatchObject({ valid: true, signer: 'operator' });
+    expect(reward?.evidence?.inclusion).toMatchObject({ checkpointSize: source.eventCount, leafIndex: reward!.seq, valid: true });
+    expect(JSON.stringify(reward)).toBe(await cli('--account', account, '--epoch', '1'));
+
+    const cid = (await remote.contentList())[0]!.cid;
+    const ranking = await remote.explainRanking(cid, 2);
+    expect(ranking?.seq).not.toBeNull();
+    expect(ranking?.evidence?.inclusion?.valid).toBe(true);
+    expect(JSON.stringify(ranking)).toBe(await cli('--content', cid, '--epoch', '2'));
+
+    const placement = await remote.explainPlacement(cid);
+    expect(placement?.evidence?.signature?.valid).toBe(true);
+    // The CLI also re-hashes shipped bytes into `bytes`; the app does that on request (checkContentBytes).
+    expect(JSON.stringify({ ...placement, bytes: null })).toBe(JSON.stringify({ ...JSON.parse(await cli('--content', cid)), bytes: null }));
+  }, 300_000);
+
+  it('the summaries for the history charts agree with the explanations', async () => {
+    const account = (await remote.accounts('u-', 50)).find((a) => a.rewards > 1)!.account;
+    const rows = await remote.rewardsOf(account);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) {
+      const x = (await remote.explainReward(account, row.epoch))!;
+      const streak = x.steps.find((s) => s.id === 'streak')!;
+      expect(row).toMatchObject({ recomputed: x.recomputed, seq: x.seq, streak: Number(streak.value) });
+      expect(streak.formula.endsWith(`= ${row.bonusEpochs}`)).toBe(true);
+    }
+    const item = (await remote.contentList()).find((c) => c.epoch > 0)!;
+    const ranks = await remote.rankingsOf(item.cid, 0, item.epoch + 2);
+    const want = [];
+    for (let e = 0; e <= item.epoch + 2; e++) {
+      const x = await remote.explainRanking(item.cid, e);
+      if (x) want.push({ epoch: e, rank: x.rank, score: x.recomputed.score });
+    }
+    expect(want.length).toBeGreaterThan(0);
+    expect(ranks).toEqual(want);
+  }, 300_000);
+
+  it('a reward whose amount was changed without re-signing is no evidence: the replay never took it', async () => {
+    const t = source.tamper('amount-stale-sig', 1);
+    const env = t.bundle.envelope(t.expected.seq!);
+    const r = await load('stale-sig', t.bundle, true);
+    expect(r.status).toBe('failed');
+    expect(r.report?.failures.some((f) => f.seq === t.expected.seq && f.code === 'sig.invalid')).toBe(true);
+    const x = await remote.explainReward((env.payload as { account: string }).account, env.epoch);
+    expect(x).toMatchObject({ recorded: null, seq: null, evidence: null, matches: false });
+  }, 300_000);
+
+  it('a reward after the newest verified checkpoint: signature verified, no inclusion', async () => {
+    const cps = source.bundle.manifest()['checkpoints'] as Array<{ path: string; size: number }>;
+    const last = cps[cps.length - 1]!;
+    let t = source.tamper('checkpoint-forged-sig', 1);
+    for (let k = 2; t.expected.file !== last.path && k < 200; k++) t = source.tamper('checkpoint-forged-sig', k);
+    expect(t.expected.file).toBe(last.path);
+    const r = await load('forged-last-checkpoint', t.bundle, true);
+    expect(r.report?.failures.map((f) => f.code)).toEqual(['checkpoint.signature-invalid']);
+    const lastEpoch = r.report!.epochs - 1;
+    let found = false;
+    for (const a of await remote.accounts('u-', 50)) {
+      const x = await remote.explainReward(a.account, lastEpoch);
+      if (!x?.recorded) continue;
+      expect(x.seq!).toBeGreaterThanOrEqual(cps[cps.length - 2]!.size);
+      expect(x.evidence).toEqual({ signature: { valid: true, signer: 'operator', key: t.bundle.envelope(x.seq!).key }, inclusion: null });
+      found = true;
+      break;
+    }
+    expect(found, 'some account is rewarded in the last epoch').toBe(true);
+  }, 300_000);
+});
