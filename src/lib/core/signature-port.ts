@@ -11,6 +11,7 @@
 //                                                  worker → pool  {t:'file', id, answer}
 
 import { createSha256, type Sha256Hasher } from './hash';
+import { LIMITS } from './types';
 import { answerPacked, transferables, verifyPacked, verifyPackedAll, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
@@ -49,6 +50,23 @@ export type FileAnswer = { ok: true; bytes: Uint8Array } | { ok: false; kind: 'n
 /** Fetches a file for a peer; supplied by the host (core does no I/O). */
 export type FileFetcher = (url: string, maxBytes: number) => Promise<FileAnswer>;
 
+/** What a worker's host may add to the protocol (core does no I/O and has no native hash of its own). */
+export interface WorkerHost {
+  /** Fetch whole files for the pool ('read'): the browser's workers. */
+  fetchFile?: FileFetcher;
+  /**
+   * A native one-shot SHA-256 (WebCrypto's `digest`). A hash stream up to `digestMax` bytes is then
+   * kept whole and hashed once at its end instead of by the pure-JS hasher chunk by chunk (issue 7:
+   * @noble/hashes over a 100k ledger's 45 MB of segments was ~10 % of each signature worker).
+   */
+  digest?: (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
+  /** Default 16 MiB (LIMITS.segmentBytes); a longer stream goes on through the pure-JS hasher. */
+  digestMax?: number;
+}
+
+/** A hash stream in a worker: chunks kept for a native one-shot digest, or an incremental hasher. */
+type HashStream = { parts: Uint8Array[]; bytes: number } | Sha256Hasher | Error;
+
 /** The batch's distinct keys as 32-byte views. */
 function keyViews(p: PackedSignatures): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -77,10 +95,12 @@ export interface WorkerVerifier {
  * The worker side: answer init with the chosen backend, then verify batches strictly one after the
  * other (a batch is already as large as a segment's share; interleaving would only add latency).
  */
-export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose: (choice: BackendChoice) => Promise<WorkerVerifier>, fetchFile?: FileFetcher): void {
+export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose: (choice: BackendChoice) => Promise<WorkerVerifier>, host: WorkerHost = {}): void {
+  const { fetchFile, digest: nativeDigest } = host;
+  const digestMax = host.digestMax ?? LIMITS.segmentBytes;
   let verifier: Promise<WorkerVerifier> | null = null;
   let queue: Promise<void> = Promise.resolve();
-  const streams = new Map<number, Sha256Hasher | Error>();
+  const streams = new Map<number, HashStream>();
   port.subscribe(
     (msg) => {
       if (msg.t === 'init') {
@@ -107,9 +127,32 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
           let h = streams.get(stream);
           try {
             if (h instanceof Error) throw h;
-            if (!h) streams.set(stream, (h = createSha256()));
-            if (chunk) return void h.update(chunk);
+            if (!h) streams.set(stream, (h = nativeDigest ? { parts: [], bytes: 0 } : createSha256()));
+            if (chunk) {
+              if (!('parts' in h)) return void h.update(chunk);
+              h.parts.push(chunk); // a copy made for this worker (RemoteHasher.update)
+              h.bytes += chunk.length;
+              if (h.bytes > digestMax) {
+                const inc = createSha256();
+                for (const p of h.parts) inc.update(p);
+                streams.set(stream, inc);
+              }
+              return;
+            }
             streams.delete(stream);
+            if ('parts' in h) {
+              const whole = new Uint8Array(h.bytes);
+              let at = 0;
+              for (const p of h.parts) {
+                whole.set(p, at);
+                at += p.length;
+              }
+              nativeDigest!(whole).then(
+                (digest) => port.post({ t: 'digest', id, digest }, [digest.buffer as ArrayBuffer]),
+                (e: unknown) => port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) })
+              );
+              return;
+            }
             const digest = h.digest();
             port.post({ t: 'digest', id, digest }, [digest.buffer as ArrayBuffer]);
           } catch (e) {

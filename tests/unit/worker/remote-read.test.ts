@@ -19,7 +19,7 @@ serveSignaturePort(
     subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
   },
   async () => ({ name: 'none', verifyOne: () => false }),
-  fetchFile
+  { fetchFile }
 );
 const conn = connectSignaturePort(
   {

@@ -30,5 +30,8 @@ serveSignaturePort(
     }
   },
   choose,
-  fetchFile // whole bundle files for the ordered pass's thread (HttpSource.readVia)
+  {
+    fetchFile, // whole bundle files for the ordered pass's thread (HttpSource.readVia)
+    digest: async (bytes) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) // segment hashes (native)
+  }
 );
