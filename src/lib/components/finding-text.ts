@@ -42,7 +42,6 @@ export const FINDING_TEXT = {
   'checkpoint.root-mismatch': { area: 'checkpoint', title: 'Log contents differ from checkpoint', explain: 'The events hash to a different Merkle root than the signed checkpoint: the log was rewritten after it was signed.' },
   'checkpoint.size-mismatch': { area: 'checkpoint', title: 'Checkpoint size differs', explain: 'A checkpoint covers a different number of events than expected at that epoch.' },
   'checkpoint.missing': { area: 'checkpoint', title: 'Missing checkpoint', explain: 'An epoch was closed without a signed checkpoint.' },
-  'checkpoint.inconsistent': { area: 'checkpoint', title: 'Inconsistent checkpoints', explain: 'Two checkpoints cannot both be true: the log was forked or rolled back.' },
   'witness.signature-invalid': { area: 'checkpoint', title: 'Bad witness signature', explain: 'A witness cosignature on a checkpoint does not verify.' },
   'witness.quorum-not-met': { area: 'checkpoint', title: 'Not enough witnesses', explain: 'Fewer independent witnesses cosigned a checkpoint than the trust policy requires.' },
   'policy.invalid': { area: 'economy', title: 'Invalid policy', explain: 'A policy document is malformed.' },

@@ -94,7 +94,6 @@ export type FindingCode =
   | 'checkpoint.root-mismatch'
   | 'checkpoint.size-mismatch'
   | 'checkpoint.missing'
-  | 'checkpoint.inconsistent'
   | 'witness.signature-invalid'
   | 'witness.quorum-not-met'
   // economy (replay)
