@@ -16,6 +16,7 @@ import type { Replayer } from '../../src/lib/core/economy';
 import { nodeBackend } from '../../src/cli/ed25519-node';
 import { generateBundle } from '../../src/issuer/generate';
 import { BundleFiles, TamperSource } from '../../src/issuer/tamper';
+import { forgeLastCheckpoint } from './forged-last-checkpoint';
 
 const SEED = 'evidence';
 let dir = '';
@@ -86,19 +87,14 @@ describe('evidenceFor', () => {
 
   it('an event beyond the newest verified checkpoint: signature verified, no inclusion', async () => {
     // A forged operator signature on the last checkpoint: the log is intact, but nothing vouches for its last epoch.
-    const cps = source.bundle.manifest()['checkpoints'] as Array<{ path: string; size: number }>;
-    const last = cps[cps.length - 1]!;
-    let t = source.tamper('checkpoint-forged-sig', 1);
-    for (let k = 2; t.expected.file !== last.path && k < 200; k++) t = source.tamper('checkpoint-forged-sig', k);
-    expect(t.expected.file).toBe(last.path);
+    const t = forgeLastCheckpoint(source);
     const src = await verified(t.bundle);
     expect(src.failures.map((f) => f.code)).toEqual(['checkpoint.signature-invalid']);
-    const previous = cps[cps.length - 2]!;
-    const seq = previous.size; // the first event after the newest verified checkpoint
+    const seq = t.previousSize; // the first event after the newest verified checkpoint
     const ev = await evidenceFor(src, seq);
     expect(ev.signature).toEqual({ valid: true, signer: t.bundle.envelope(seq).signer, key: t.bundle.envelope(seq).key });
     expect(ev.inclusion).toBeNull();
-    expect((await evidenceFor(src, seq - 1)).inclusion).toMatchObject({ checkpointSize: previous.size, valid: true });
+    expect((await evidenceFor(src, seq - 1)).inclusion).toMatchObject({ checkpointSize: t.previousSize, valid: true });
   });
 
   it('an entry that cannot be read keeps its status but names no signer; a seq outside the log has no evidence', async () => {
