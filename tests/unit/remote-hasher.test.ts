@@ -125,3 +125,37 @@ describe('RemoteHasher with a native one-shot digest', () => {
     expect(toHex(await h.digest())).toBe(want);
   });
 });
+
+describe('RemoteHasher over several MiB', () => {
+  it('a stream longer than one posted piece (1 MiB), in uneven chunks, natively and in pure JS', async () => {
+    const big = new Uint8Array(2.5 * 2 ** 20 + 17);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+    const want = createHash('sha256').update(big).digest('hex');
+    const wide = new MessageChannel();
+    serveSignaturePort(
+      {
+        post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => wide.port2.postMessage(msg, transfer ?? []),
+        subscribe: (on: (msg: PoolRequest) => void) => void wide.port2.on('message', on)
+      },
+      async () => ({ name: 'none', verifyOne: () => false }),
+      { digest: async (b) => new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', b)) }
+    );
+    const wideConn = connectSignaturePort(
+      {
+        post: (msg, transfer) => wide.port1.postMessage(msg, transfer ?? []),
+        subscribe: (on) => void wide.port1.on('message', on)
+      },
+      'auto'
+    );
+    try {
+      for (const c of [conn, nativeConn, wideConn]) {
+        const h = c.hasher();
+        for (let off = 0, step = 1; off < big.length; off += step, step = 1 + ((step * 7 + 13) % 300_000)) h.update(big.subarray(off, Math.min(big.length, off + step)));
+        expect(toHex(await h.digest())).toBe(want);
+      }
+    } finally {
+      wide.port1.close();
+      wide.port2.close();
+    }
+  });
+});

@@ -67,6 +67,9 @@ export interface WorkerHost {
 /** A hash stream in a worker: chunks kept for a native one-shot digest, or an incremental hasher. */
 type HashStream = { parts: Uint8Array[]; bytes: number } | Sha256Hasher | Error;
 
+/** Bytes of a hash stream sent to the worker per message (RemoteHasher). */
+const HASH_POST_BYTES = 1 << 20;
+
 /** The batch's distinct keys as 32-byte views. */
 function keyViews(p: PackedSignatures): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -241,17 +244,35 @@ export function connectSignaturePort(
   const hasher = (): RemoteHasher => {
     const stream = nextStream++;
     let ended = false;
+    // Chunks are copied into HASH_POST_BYTES pieces, each posted once full: one message per MiB
+    // rather than per network chunk (issue 7: postMessage has a fixed cost on both threads).
+    let piece: Uint8Array | null = null;
+    let used = 0;
+    const flush = (): void => {
+      if (!piece || used === 0) return;
+      const out = used === piece.length ? piece : piece.slice(0, used);
+      piece = null;
+      used = 0;
+      port.post({ t: 'hash', id: 0, stream, chunk: out }, [out.buffer as ArrayBuffer]);
+    };
     return {
       update(chunk: Uint8Array): void {
         if (ended) throw new TypeError('RemoteHasher: update() after digest()');
         if (dead) return; // digest() reports the failure
-        const copy = chunk.slice();
-        port.post({ t: 'hash', id: 0, stream, chunk: copy }, [copy.buffer as ArrayBuffer]);
+        for (let off = 0; off < chunk.length; ) {
+          piece ??= new Uint8Array(HASH_POST_BYTES);
+          const n = Math.min(chunk.length - off, piece.length - used);
+          piece.set(chunk.subarray(off, off + n), used);
+          used += n;
+          off += n;
+          if (used === piece.length) flush();
+        }
       },
       digest(): Promise<Uint8Array> {
         if (ended) return Promise.reject(new TypeError('RemoteHasher: digest() called twice'));
         ended = true;
         if (dead) return Promise.reject(dead);
+        flush();
         const id = nextId++;
         return new Promise<Uint8Array>((resolve, reject) => {
           pending.set(id, { resolve, reject });
