@@ -28,6 +28,8 @@ export interface EntryLocation {
   length: number;
 }
 
+const LONG = 0xffff;
+
 export class EventIndex {
   readonly manifest: Manifest;
   readonly identity: IdentityView;
@@ -35,9 +37,19 @@ export class EventIndex {
   readonly checkpoints: CheckpointRecord[] = [];
   readonly #range = new CompactRange();
   #leaves: Uint8Array;
-  #seg: Uint32Array;
   #off: Uint32Array;
-  #len: Uint32Array;
+  /** Line lengths; LONG marks one kept in #long (issue 7 memory: 2 bytes per event, not 4). */
+  #len: Uint16Array;
+  readonly #long = new Map<number, number>();
+  /**
+   * Segments as runs (issue 7 memory: lines are located in log order, so a run per segment instead
+   * of 4 bytes per event): positions from #runPos[r] on lie in segment #runSeg[r]. Should a line be
+   * located out of order, the runs become one segment index per position (#segCol).
+   */
+  readonly #runPos: number[] = [];
+  readonly #runSeg: number[] = [];
+  #segCol: Uint32Array | null = null;
+  #located = -1;
   #size = 0;
   #tree: MerkleTree | null = null;
   readonly #content = new Map<string, { seq: number; size: number }>();
@@ -49,9 +61,8 @@ export class EventIndex {
     // The manifest's event count is untrusted: start small and grow by doubling.
     const cap = Math.max(1, Math.min(manifest.events, 1 << 16));
     this.#leaves = new Uint8Array(cap * 32);
-    this.#seg = new Uint32Array(cap);
     this.#off = new Uint32Array(cap);
-    this.#len = new Uint32Array(cap);
+    this.#len = new Uint16Array(cap);
   }
 
   get size(): number {
@@ -59,20 +70,63 @@ export class EventIndex {
   }
 
   #grow(n: number): void {
-    if (n <= this.#seg.length) return;
-    const cap = Math.max(n, this.#seg.length * 2);
+    const had = this.#off.length;
+    if (n <= had) return;
+    // Doubling, but not past the manifest's count while the log is within it (a hint only: a log
+    // longer than announced still grows).
+    const cap = Math.max(n, n <= this.manifest.events ? Math.min(had * 2, this.manifest.events) : had * 2);
     this.#leaves = resized(this.#leaves, cap * 32);
-    this.#seg = resized(this.#seg, cap);
     this.#off = resized(this.#off, cap);
-    this.#len = resized(this.#len, cap);
+    const len = new Uint16Array(cap);
+    len.set(this.#len);
+    this.#len = len;
+    if (this.#segCol) this.#segCol = resized(this.#segCol, cap);
   }
 
   /** Record where the line at log position `pos` lies (segment index, byte offset, length). */
   locate(pos: number, segment: number, offset: number, length: number): void {
     this.#grow(pos + 1);
-    this.#seg[pos] = segment;
+    if (this.#segCol === null && pos <= this.#located) {
+      // out of order: one segment index per position from now on
+      const col = new Uint32Array(this.#off.length);
+      for (let r = 0; r < this.#runPos.length; r++) col.fill(this.#runSeg[r]!, this.#runPos[r]!, r + 1 < this.#runPos.length ? this.#runPos[r + 1]! : this.#located + 1);
+      this.#segCol = col;
+    }
+    if (this.#segCol !== null) this.#segCol[pos] = segment;
+    else {
+      // positions skipped over stay segment 0, as in a zeroed column
+      if (pos > this.#located + 1) {
+        this.#runPos.push(this.#located + 1);
+        this.#runSeg.push(0);
+      }
+      if (this.#runSeg.length === 0 || this.#runSeg[this.#runSeg.length - 1] !== segment) {
+        this.#runPos.push(pos);
+        this.#runSeg.push(segment);
+      }
+    }
+    this.#located = Math.max(this.#located, pos);
     this.#off[pos] = offset;
-    this.#len[pos] = length;
+    if (length < LONG) {
+      this.#len[pos] = length;
+      if (this.#long.size > 0) this.#long.delete(pos);
+    } else {
+      this.#len[pos] = LONG;
+      this.#long.set(pos, length);
+    }
+  }
+
+  /** The segment index of a located position (0 for one never located, as the column had). */
+  #segmentOf(pos: number): number {
+    if (this.#segCol !== null) return this.#segCol[pos]!;
+    if (pos > this.#located) return 0;
+    let lo = 0;
+    let hi = this.#runPos.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#runPos[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.#runSeg[lo]!;
   }
 
   /** Append the next leaf hash to the log. */
@@ -116,8 +170,9 @@ export class EventIndex {
 
   entryLocation(seq: number): EntryLocation {
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.#size) throw new RangeError(`seq ${seq} is outside the log [0, ${this.#size})`);
-    const seg = this.manifest.segments[this.#seg[seq]!]!;
-    return { path: seg.path, offset: this.#off[seq]!, length: this.#len[seq]! };
+    const seg = this.manifest.segments[this.#segmentOf(seq)]!;
+    const len = this.#len[seq]!;
+    return { path: seg.path, offset: this.#off[seq]!, length: len === LONG ? this.#long.get(seq)! : len };
   }
 
   /** Re-read the exact log entry bytes of `seq` from the source. */
