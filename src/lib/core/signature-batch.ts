@@ -353,6 +353,11 @@ export class SignatureScheduler {
     return this.#endpoints.length;
   }
 
+  /** Items sent to endpoint e and not yet answered. */
+  outstanding(e: number): number {
+    return this.#load[e] ?? 0;
+  }
+
   /** Verdicts for items, in order: 1 valid, 0 invalid. */
   verifyBatch(items: readonly SignatureItem[]): Promise<Uint8Array> {
     return this.#run(items, false);

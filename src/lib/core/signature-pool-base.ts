@@ -58,6 +58,11 @@ export abstract class PooledVerifier<W> {
     return this.workers.length;
   }
 
+  /** Signatures sent to worker w and not yet answered. */
+  protected outstanding(w: number): number {
+    return this.#scheduler.outstanding(w);
+  }
+
   /** Verdicts in item order, true = valid under the §7 rule. */
   verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]> {
     // not async: `items` is not held while the workers answer (see SignatureScheduler #run)

@@ -50,6 +50,9 @@ export type FileAnswer = { ok: true; bytes: Uint8Array } | { ok: false; kind: 'n
 /** Fetches a file for a peer; supplied by the host (core does no I/O). */
 export type FileFetcher = (url: string, maxBytes: number) => Promise<FileAnswer>;
 
+/** A FileFetcher that may decline (null): the caller then reads the file itself. */
+export type FileReader = (url: string, maxBytes: number) => Promise<FileAnswer> | null;
+
 /** What a worker's host may add to the protocol (core does no I/O and has no native hash of its own). */
 export interface WorkerHost {
   /** Fetch whole files for the pool ('read'): the browser's workers. */

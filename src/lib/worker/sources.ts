@@ -6,7 +6,7 @@
 // the driver turns it into a finding (segment.missing, checkpoint.missing, …) naming the file.
 import { BundleSourceError, type BundleSource } from '$lib/core/bundle-source';
 import { LIMITS } from '$lib/core/types';
-import type { FileAnswer, FileFetcher } from '$lib/core/signature-port';
+import type { FileAnswer, FileReader } from '$lib/core/signature-port';
 
 /** The largest single file read whole (manifest, checkpoint notes, content): the manifest limit. */
 export const READ_LIMIT = LIMITS.manifestBytes;
@@ -109,7 +109,7 @@ export class HttpSource implements ByteSource {
   readonly label: string;
   readonly #base: URL;
   #bytes = 0;
-  #via: FileFetcher | null = null;
+  #via: FileReader | null = null;
 
   constructor(base: string | URL, label: string) {
     const u = new URL(base);
@@ -156,10 +156,10 @@ export class HttpSource implements ByteSource {
 
   /**
    * Whole files (`read`: checkpoint notes, content) are fetched by `fetcher` from now on (a signature
-   * pool's workers: SignaturePool.readFile), with the same request, results and errors; the
-   * manifest and segment streams are not. Null: fetched here again.
+   * pool's workers: SignaturePool.readFile), with the same request, results and errors, unless it
+   * declines a file (null: read here); the manifest and segment streams are not. Null: all here again.
    */
-  readVia(fetcher: FileFetcher | null): void {
+  readVia(fetcher: FileReader | null): void {
     this.#via = fetcher;
   }
 
@@ -169,8 +169,10 @@ export class HttpSource implements ByteSource {
   }
 
   /** What `read` gives, or throws, from a FileAnswer (as stream + collect would have). */
-  async #readVia(via: FileFetcher, path: string, maxBytes: number): Promise<Uint8Array> {
-    const a = await via(this.url(path).href, maxBytes);
+  async #readVia(via: FileReader, path: string, maxBytes: number): Promise<Uint8Array> {
+    const there = via(this.url(path).href, maxBytes);
+    if (there === null) return collect(this.stream(path), maxBytes, path);
+    const a = await there;
     if (a.ok) {
       this.#bytes += a.bytes.length;
       return a.bytes;

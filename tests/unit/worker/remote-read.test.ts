@@ -2,12 +2,13 @@
 // pool protocol's 'read'): for every kind of answer a server or network can give, a read through
 // another thread returns the same bytes, or throws the same error (class, kind, message), as
 // HttpSource's own read (stream + collect) with the same fetch.
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpSource, NetworkError, fetchFile } from '../../../src/lib/worker/sources';
 import { BundleSourceError } from '../../../src/lib/core/bundle-source';
 import { connectSignaturePort, serveSignaturePort, type PoolRequest, type PoolResponse } from '../../../src/lib/core/signature-port';
 import { utf8 } from '../../../src/lib/core/bytes';
+import { SignaturePool, type WorkerLike } from '../../../src/lib/worker/pool/signature-pool';
 
 const BASE = 'https://ledger.example/bundle/';
 
@@ -144,5 +145,65 @@ describe('HttpSource.readVia', () => {
     s.readVia(via);
     expect(new TextDecoder().decode(await s.manifest())).toBe('{}');
     expect(via).not.toHaveBeenCalled();
+  });
+});
+
+describe('reads declined by the pool', () => {
+  it('a declined read (null) is read on this thread, with the same result', async () => {
+    vi.stubGlobal('fetch', async () => new Response('note', { status: 200 }));
+    const s = new HttpSource(BASE, 'x');
+    const via = vi.fn(() => null);
+    s.readVia(via);
+    expect(new TextDecoder().decode(await s.read('checkpoints/000000010.note'))).toBe('note');
+    expect(via).toHaveBeenCalledTimes(1);
+    expect(s.bytesRead).toBe(4);
+  });
+
+  it('SignaturePool.readFile: a worker takes reads while it has at most 256 signatures outstanding, else it declines', async () => {
+    vi.stubGlobal('fetch', async () => new Response('content', { status: 200 }));
+    // workers whose verdicts wait until released, so the signatures stay outstanding
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const fake = (): WorkerLike => {
+      const { port1, port2 } = new MessageChannel();
+      serveSignaturePort(
+        {
+          post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => port2.postMessage(msg, transfer ?? []),
+          subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
+        },
+        async () => ({ name: 'test', verifyOne: () => gate.then(() => true) }),
+        { fetchFile }
+      );
+      const listeners: Array<(e: { data?: unknown }) => void> = [];
+      port1.on('message', (data: unknown) => listeners.forEach((l) => l({ data })));
+      return {
+        postMessage: (msg: unknown, transfer: ArrayBuffer[]) => port1.postMessage(msg, transfer),
+        addEventListener: (type: string, l: (e: { data?: unknown }) => void) => {
+          if (type === 'message') listeners.push(l);
+        },
+        terminate: () => {
+          port1.close();
+          (port2 as MessagePort).close();
+        }
+      };
+    };
+    const pool = await SignaturePool.start({ threads: 2, createWorker: fake, minChunk: 16 });
+    try {
+      const read = async () => {
+        const r = pool.readFile(`${BASE}content/c1`, 100);
+        return r === null ? null : await r;
+      };
+      expect(await read()).toEqual({ ok: true, bytes: utf8('content') });
+      const item = { key: new Uint8Array(32).fill(1), msg: utf8('m'), sig: new Uint8Array(64) };
+      const small = pool.verifyBatch(Array.from({ length: 2 * 256 }, () => item)); // 256 per worker: still taking reads
+      expect(await read()).toEqual({ ok: true, bytes: utf8('content') });
+      const more = pool.verifyBatch(Array.from({ length: 32 }, () => item)); // 16 more on each: past 256 on both
+      expect(pool.readFile(`${BASE}content/c1`, 100)).toBeNull();
+      release();
+      await Promise.all([small, more]);
+      expect(await read()).toEqual({ ok: true, bytes: utf8('content') });
+    } finally {
+      pool.close();
+    }
   });
 });

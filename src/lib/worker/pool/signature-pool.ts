@@ -8,6 +8,13 @@
 import { PooledVerifier, connectWorkers } from '../../core/signature-pool-base';
 import type { BackendChoice, FileAnswer, PoolRequest, PoolResponse, Port } from '../../core/signature-port';
 
+/**
+ * A worker takes a file read only while it has at most this many signatures outstanding (half a
+ * default batch): then it is waiting for the ordered pass, and the read costs that pass nothing. A
+ * worker with more queued is the slower side; the ordered pass then fetches the file itself.
+ */
+const READ_BACKLOG = 256;
+
 export interface SignaturePoolOptions {
   /** Number of workers; default min(navigator.hardwareConcurrency, cap). */
   threads?: number;
@@ -73,13 +80,18 @@ export class SignaturePool extends PooledVerifier<WorkerLike> {
   readonly #reading = this.readers.map(() => 0);
 
   /**
-   * Fetch a whole small file in the worker with the fewest reads outstanding (HttpSource.readVia):
-   * each fetch() costs the calling thread ~0.5-1 ms in Chromium, and the ordered pass's thread is
-   * the critical path; there it now only receives the bytes (issue 7).
+   * Fetch a whole small file in an idle worker (HttpSource.readVia), or decline (null) when every
+   * worker has more than READ_BACKLOG signatures outstanding. Each fetch() costs its calling thread
+   * ~0.5-1 ms in Chromium; sent to the workers while the ordered pass is the slower side, it comes
+   * off the critical path, and when the workers are, it stays where it was (issue 7).
    */
-  readFile = (url: string, maxBytes: number): Promise<FileAnswer> => {
-    let w = 0;
-    for (let i = 1; i < this.#reading.length; i++) if (this.#reading[i]! < this.#reading[w]!) w = i;
+  readFile = (url: string, maxBytes: number): Promise<FileAnswer> | null => {
+    let w = -1;
+    for (let i = 0; i < this.#reading.length; i++) {
+      if (this.outstanding(i) > READ_BACKLOG) continue;
+      if (w < 0 || this.#reading[i]! < this.#reading[w]!) w = i;
+    }
+    if (w < 0) return null;
     this.#reading[w]!++;
     const r = this.readers[w]!(url, maxBytes);
     const done = (): void => void this.#reading[w]!--;
