@@ -1,6 +1,6 @@
 // The AEGIS subject key check of §9.3 in the signature workers (issue 7: signature-batch.ts
-// ATTEST_KEY_OK): a worker marks a valid aegis.attest whose subject key passes the check, and the
-// ordered pass checks only the others itself. The marks are exactly the key check's verdicts, and
+// ATTEST_KEY_OK): a browser pool's worker marks a valid aegis.attest whose subject key passes the
+// check, and the ordered pass checks only the others itself (the CLI's workers mark nothing). The marks are exactly the key check's verdicts, and
 // reports with a pool equal the single-thread ones when an attested key is refused (not on the
 // curve, small order, non-canonical), re-signed by the real AEGIS key so only the key check can tell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { MemorySource } from '../../src/lib/core/bundle-source';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '../../src/lib/core/report';
-import { SMALL_ORDER_ENCODINGS, checkSubjectKey } from '../../src/lib/core/ed25519';
+import { SMALL_ORDER_ENCODINGS, checkSubjectKey, verify } from '../../src/lib/core/ed25519';
+import { serveSignaturePort, type PoolRequest, type PoolResponse } from '../../src/lib/core/signature-port';
+import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
+import { createWebCryptoBackend } from '../../src/lib/worker/ed25519-webcrypto';
 import { ATTEST_KEY_OK, answerPacked, attestKeyAcceptable, packSignatures } from '../../src/lib/core/signature-batch';
 import { signatureInputsOfLine } from '../../src/lib/core/envelope';
 import { fromBase64, toBase64, utf8 } from '../../src/lib/core/bytes';
@@ -28,6 +32,39 @@ const SEED = 'attest-key-workers';
 let dir = '';
 let source: TamperSource;
 let pool: CliSignaturePool;
+let browserPool: SignaturePool;
+/** Marks answered by the browser-like workers (attestKeys), counted. */
+let marked = 0;
+
+/** A browser pool worker stand-in (as in perf-equivalence.test.ts), with the browser worker's attestKeys. */
+function fakeWorker(): WorkerLike {
+  const { port1, port2 } = new MessageChannel();
+  const web = createWebCryptoBackend(globalThis.crypto.subtle);
+  serveSignaturePort(
+    {
+      post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => {
+        // an event batch's answer: one verdict per item, then 64 digest bytes per item
+        if (msg.t === 'verdicts') for (const b of msg.verdicts.subarray(0, msg.verdicts.length / 65)) if (b === (1 | ATTEST_KEY_OK)) marked++;
+        port2.postMessage(msg, transfer ?? []);
+      },
+      subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
+    },
+    async () => ({ name: web.name, verifyOne: (k, m, sg) => verify(web, k, m, sg) }),
+    { attestKeys: true }
+  );
+  const listeners: Array<(e: { data?: unknown }) => void> = [];
+  port1.on('message', (data: unknown) => listeners.forEach((l) => l({ data })));
+  return {
+    postMessage: (msg: unknown, transfer: ArrayBuffer[]) => port1.postMessage(msg, transfer),
+    addEventListener: (type: string, l: (e: { data?: unknown }) => void) => {
+      if (type === 'message') listeners.push(l);
+    },
+    terminate: () => {
+      port1.close();
+      (port2 as MessagePort).close();
+    }
+  };
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'atlas-attest-'));
@@ -36,9 +73,11 @@ beforeAll(async () => {
   await generateBundle({ out: join(dir, 'ledger'), events: 600, seed: SEED });
   source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
   pool = await CliSignaturePool.start({ threads: 2, backend: 'native', workerUrl: pathToFileURL(outfile), minChunk: 16 });
+  browserPool = await SignaturePool.start({ threads: 2, createWorker: fakeWorker, minChunk: 16 });
 });
 afterAll(async () => {
   await pool?.close();
+  browserPool?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -96,12 +135,24 @@ describe('attestKeyAcceptable (what a worker marks)', () => {
   it('answerPacked marks only items whose signature verified', () => {
     const lines = demoLines().filter((l) => attestKeyAcceptable(l)).slice(0, 4);
     const items = lines.map((line) => ({ ...signatureInputsOfLine(line)!, line }));
-    const out = answerPacked(packSignatures(items, 0, items.length, true), Uint8Array.of(1, 0, 1, 0));
-    expect(Array.from(out.subarray(0, 4))).toEqual([1 | ATTEST_KEY_OK, 0, 1 | ATTEST_KEY_OK, 0]);
+    const packed = packSignatures(items, 0, items.length, true);
+    expect(Array.from(answerPacked(packed, Uint8Array.of(1, 0, 1, 0), true).subarray(0, 4))).toEqual([1 | ATTEST_KEY_OK, 0, 1 | ATTEST_KEY_OK, 0]);
+    // a worker not asked to (the CLI's) marks nothing
+    expect(Array.from(answerPacked(packed, Uint8Array.of(1, 0, 1, 0)).subarray(0, 4))).toEqual([1, 0, 1, 0]);
   });
 });
 
-describe('a refused attested key: pool and single thread agree', () => {
+describe('a refused attested key: pools and single thread agree', () => {
+  it('honest ledger: the browser-like workers mark the attested keys, and the reports are equal', async () => {
+    const before = marked;
+    const single = await report(source.bundle, sequentialVerifier(nodeBackend), 'stop');
+    expect(single.ok).toBe(true);
+    expect(await report(source.bundle, browserPool, 'stop', 37)).toEqual(single);
+    expect(await report(source.bundle, pool, 'stop', 37)).toEqual(single);
+    const attests = [...source.bundle.envelopes()].filter((e) => e.type === 'aegis.attest').length;
+    expect(marked - before).toBe(attests);
+  });
+
   const kinds: Array<[string, () => Uint8Array]> = [
     ['not on the curve', offCurve],
     ['small order', () => SMALL_ORDER_ENCODINGS[3]!],
@@ -117,10 +168,10 @@ describe('a refused attested key: pool and single thread agree', () => {
       b.setEnvelope(seq, resignEnvelope({ ...e, payload: { ...(e.payload as object), key: toBase64(key()) } } as Envelope, source.keys));
       const single = await report(b, sequentialVerifier(nodeBackend), 'stop', 37);
       expect(single.failures[0]).toMatchObject({ code: 'aegis.invalid', seq });
-      expect(await report(b, pool, 'stop', 37)).toEqual(single);
+      for (const p of [browserPool, pool]) expect(await report(b, p, 'stop', 37)).toEqual(single);
       const audit = await report(b, sequentialVerifier(nodeBackend), 'audit');
       expect(audit.failures.some((f) => f.code === 'aegis.invalid' && f.seq === seq)).toBe(true);
-      expect(await report(b, pool, 'audit')).toEqual(audit);
+      for (const p of [browserPool, pool]) expect(await report(b, p, 'audit')).toEqual(audit);
     });
   });
 });

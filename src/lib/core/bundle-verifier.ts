@@ -146,6 +146,19 @@ class Verifier {
     this.#audit = o.mode === 'audit';
   }
 
+  /** The registry's key check with a pool: a worker's ATTEST_KEY_OK, else checkSubjectKey (memoised). */
+  #subjectKeyCheck(): (pub: Uint8Array) => boolean {
+    const accepted = new Set<string>();
+    return (pub) => {
+      if (this.#attestKeyOk) return true;
+      const k = String.fromCharCode(...pub);
+      if (accepted.has(k)) return true;
+      if (checkSubjectKey(pub) !== null) return false;
+      accepted.add(k);
+      return true;
+    };
+  }
+
   #fail(f: Finding): void {
     this.failures.push(f);
     if (!this.#audit) throw new Stop();
@@ -178,9 +191,10 @@ class Verifier {
       return empty(null, m);
     }
     const t = trust.trust;
-    // The subject key check of §9.3, memoised across runs; with a pool (verifyEvents) the workers
-    // check each aegis.attest's key (ATTEST_KEY_OK) and this thread only those they did not accept.
-    const registry = typeof this.#o.signatures.verifyEvents === 'function' ? new AegisRegistry((pub) => this.#attestKeyOk || checkSubjectKey(pub) === null) : new AegisRegistry();
+    // The subject key check of §9.3, memoised across runs; with a pool (verifyEvents) whose workers
+    // check each aegis.attest's key (ATTEST_KEY_OK), this thread checks only the keys they did not
+    // mark, memoised within the run.
+    const registry = typeof this.#o.signatures.verifyEvents === 'function' ? new AegisRegistry(this.#subjectKeyCheck()) : new AegisRegistry();
     const replayer = this.#o.replayer(registry);
     const index = new EventIndex(m, registry, replayer);
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);

@@ -231,10 +231,11 @@ export function assertPacked(p: PackedSignatures): void {
 /**
  * The answer to a packed batch: its verdict bytes, followed for an event batch (one with lines) by
  * DIGEST_BYTES per item: the event id SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line) (§4, §5),
- * with whatever SHA-256 backend this thread installed (hash.ts). An event batch's verdict of a
- * valid aegis.attest also carries ATTEST_KEY_OK when its subject key passes the key check.
+ * with whatever SHA-256 backend this thread installed (hash.ts). With `attestKeys`, an event batch's
+ * verdict of a valid aegis.attest also carries ATTEST_KEY_OK when its subject key passes the key
+ * check (a worker whose pool is not the slower side: the browser's, WorkerHost.attestKeys).
  */
-export function answerPacked(p: PackedSignatures, verdicts: Uint8Array): Uint8Array {
+export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKeys = false): Uint8Array {
   if (verdicts.length !== p.count) throw new TypeError('answerPacked: one verdict per item');
   if (!p.lines || !p.lineEnds) return verdicts;
   const out = new Uint8Array(p.count * (1 + DIGEST_BYTES));
@@ -248,7 +249,7 @@ export function answerPacked(p: PackedSignatures, verdicts: Uint8Array): Uint8Ar
     const line = p.lines.subarray(l0, l1);
     out.set(sha256(p.msgs.subarray(m0, m1)), at);
     out.set(leafHash(line), at + 32);
-    if (out[i] === 1 && attestKeyAcceptable(line)) out[i] = 1 | ATTEST_KEY_OK;
+    if (attestKeys && out[i] === 1 && attestKeyAcceptable(line)) out[i] = 1 | ATTEST_KEY_OK;
     m0 = m1;
     l0 = l1;
   }

@@ -65,6 +65,11 @@ export interface WorkerHost {
   digest?: (bytes: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
   /** Default 16 MiB (LIMITS.segmentBytes); a longer stream goes on through the pure-JS hasher. */
   digestMax?: number;
+  /**
+   * Check each valid aegis.attest's subject key here (answerPacked's ATTEST_KEY_OK). For the browser's
+   * workers, which wait for the ordered pass; the CLI's workers are its slower side and do not.
+   */
+  attestKeys?: boolean;
 }
 
 /** A hash stream in a worker: chunks kept for a native one-shot digest, or an incremental hasher. */
@@ -178,7 +183,7 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
           if (!verifier) throw new TypeError('verify before init');
           const v = await verifier;
           if (v.prepareKeys) await v.prepareKeys(keyViews(batch));
-          const verdicts = answerPacked(batch, v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne));
+          const verdicts = answerPacked(batch, v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne), host.attestKeys === true);
           port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
         } catch (e) {
           port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) });

@@ -32,6 +32,7 @@ serveSignaturePort(
   choose,
   {
     fetchFile, // whole bundle files for the ordered pass's thread (HttpSource.readVia)
-    digest: async (bytes) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) // segment hashes (native)
+    digest: async (bytes) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), // segment hashes (native)
+    attestKeys: true // AEGIS subject key checks (ATTEST_KEY_OK): these workers wait for the ordered pass
   }
 );
