@@ -125,6 +125,30 @@ describe('archived epochs', () => {
     }
   });
 
+  it('keep AEGIS snapshots of accounts whether no, one (put last or first) or every account has a revocation', () => {
+    const r = rng(11);
+    const m = activity(r, 40);
+    const inputs = new EpochInputs<AccountActivity>(true);
+    const ids = new IdentityArchive();
+    const keys = [...m.keys()];
+    // epoch 0: no revocation; 1: only the last account put; 2: only the first; 3: every account; 4: revocation seq 0
+    const revoked = [(): boolean => false, (i: number) => i === keys.length - 1, (i: number) => i === 0, (): boolean => true, (i: number) => i === 7];
+    const snaps: Array<Map<string, IdentitySummary>> = [];
+    revoked.forEach((rev, e) => {
+      const live = inputs.mutable(e);
+      const snap = new Map<string, IdentitySummary>();
+      keys.forEach((k, i) => {
+        live.set(k, m.get(k)!);
+        snap.set(k, { subject: k, status: rev(i) ? 'revoked' : 'verified', attestationSeq: i % 3 === 0 ? null : 10 * i, revocationSeq: rev(i) ? (e === 4 ? 0 : 1000 + i) : null });
+      });
+      ids.set(e, snap);
+      snaps.push(snap);
+    });
+    inputs.packBefore(revoked.length);
+    ids.packBefore(revoked.length, (x) => inputs.packed(x));
+    for (let e = 0; e < revoked.length; e++) for (const k of [...keys, 'u-999999']) expect(ids.get(e, k)).toEqual(snaps[e]!.get(k));
+  });
+
   it('keep AEGIS snapshots of other subjects that change, appear and vanish, over gaps, late updates and out-of-order packing', () => {
     const r = rng(17);
     const statuses = ['verified', 'revoked', 'expired', 'pending', 'unknown'] as const;
