@@ -26,12 +26,11 @@ export async function connectWorkers<W>(
   const conns = workers.map((w) => connectSignaturePort(port(w), options.backend ?? 'auto'));
   const names = await Promise.all(conns.map((c) => c.ready));
   if (new Set(names).size !== 1) throw new Error(`${label}: workers chose different backends (${names.join(', ')})`);
-  // Key affinity for the pure backend, whose per-key tables are costly to build, and for node:crypto,
-  // whose KeyObject import costs about a verify (~80 us) and whose cache holds 8,192 keys: with equal
-  // contiguous chunks every worker imports every signer (100k ledger: 6,779 imports for 4,939
-  // signers; 1M: ~8.9 % of events miss, ~6.5 % with affinity). WebCrypto's import is cheap, and
-  // equal chunks balance it better.
-  const affinity = names[0] === pureBackend.name || names[0] === 'node-crypto';
+  // Key affinity only for the pure backend, whose per-key tables are costly to build; the native
+  // backends' per-key cost is a key import, and equal chunks balance them better. (node:crypto with
+  // affinity imports fewer keys, 6,779 -> 4,939 at 100k, but its peak RSS was 15-22 MB higher
+  // and its CPU gain, ~1-2 % of a worker, was below what this machine can measure: session 4.)
+  const affinity = names[0] === pureBackend.name;
   const scheduler = new SignatureScheduler(
     conns.map((c) => c.endpoint),
     options.minChunk === undefined ? { affinity } : { minChunk: options.minChunk, affinity }
