@@ -53,62 +53,380 @@ export function emptySignals(): ContentSignals {
   return { signals: { comment: 0, like: 0, share: 0, view: 0 }, seqs: [], events: 0 };
 }
 
-/** Scores carried into the next epoch (carryScores): the cids with a score > 0, in line order, and their scores. */
+/**
+ * The cids that entered the carried scores at one close (the engaged ones with score > 0), sorted
+ * by (score descending, cid ascending) then, with their score at that close. Every later close
+ * decays every carried score with the same floor(decay × s / 10^18), which never reverses an order:
+ * within a group the scores stay non-increasing along the array, so the positive ones are a prefix.
+ */
+class Group {
+  readonly gen: number;
+  readonly cids: string[];
+  readonly base: bigint[];
+  /** Score of member i at generation memoGen[i] (a cache: the score at a later one follows from it). */
+  readonly memo: bigint[];
+  readonly memoGen: Int32Array;
+  /** The generation at which member i was engaged again and moved to a newer group (0: never). */
+  readonly removedAt: Int32Array;
+  /** Where member i was carried before this group (an older group's code, see AT), or −1. */
+  readonly prevAt: Float64Array;
+
+  constructor(gen: number, cids: string[], base: bigint[], prevAt: Float64Array) {
+    this.gen = gen;
+    this.cids = cids;
+    this.base = base;
+    this.memo = base.slice();
+    this.memoGen = new Int32Array(cids.length).fill(gen);
+    this.removedAt = new Int32Array(cids.length);
+    this.prevAt = prevAt;
+  }
+}
+
+/** A member's code: group generation × AT + index (indices below 2^22). */
+const AT = 2 ** 22;
+
+/** What the generations of one chain of CarriedScores share (each close adds to it). */
+class Shared {
+  /** The newest generation: only its CarriedScores can advance. */
+  gen = 0;
+  /** decays[g]: the decay of the close from generation g to g + 1. */
+  readonly decays: bigint[] = [];
+  /** Each cid's member code in the newest group it entered (older ones through prevAt). */
+  readonly where = new Map<string, number>();
+  readonly byGen = new Map<number, Group>();
+  /** Groups left with nothing carried at the last close: forgotten at the next (a generation's grace for readers). */
+  dropped: Group[] = [];
+}
+
+/**
+ * Scores carried into the next epoch (carryScores): every cid with a score > 0 at a close, and that
+ * score. Decayed lazily (§10.3): a cid keeps the score it was carried with at the close of its last
+ * engagement, and its score at a later close is the per-close step floor(decay × s / 10^18)
+ * applied once per close, in order, with each close's decay: the same arithmetic, step by step, as
+ * decaying every score at every close (cached per cid). A ranking reads only the cids that can
+ * enter its head and, per group, the lowest positive one, instead of all of them (~10^4 per epoch
+ * at 1M events). Immutable as seen from outside: carryScores() returns the next generation, and a
+ * ranking computed from this one stays readable until the generation after that.
+ */
 export class CarriedScores {
-  readonly cids: string[] = [];
-  readonly scores: bigint[] = [];
+  readonly #s: Shared;
+  readonly #gen: number;
+  /** The groups with something carried at this generation, oldest first. */
+  readonly #groups: Group[];
+  /** Per group: members [0, alive) have a score > 0 at this generation (removed ones included). */
+  readonly #alive: Int32Array;
+  /** Per group: members removed by this generation among [0, alive). */
+  readonly #removedAlive: Int32Array;
+  /** The cids of the group this generation added, in line order (for cids). */
+  readonly #newest: string[];
+
+  constructor(s = new Shared(), gen = 0, groups: Group[] = [], alive = new Int32Array(0), removedAlive = new Int32Array(0), newest: string[] = []) {
+    this.#s = s;
+    this.#gen = gen;
+    this.#groups = groups;
+    this.#alive = alive;
+    this.#removedAlive = removedAlive;
+    this.#newest = newest;
+  }
+
+  /** The scores of a map (any order) as a first generation. */
+  static of(m: ReadonlyMap<string, bigint>): CarriedScores {
+    const s = new Shared();
+    const entries = [...m].sort((x, y) => (x[1] !== y[1] ? (x[1] > y[1] ? -1 : 1) : compareCodePoints(x[0], y[0])));
+    if (entries.length === 0) return new CarriedScores(s);
+    const g = newGroup(s, 0, entries.map((x) => x[0]), entries.map((x) => x[1]));
+    let alive = entries.length;
+    while (alive > 0 && entries[alive - 1]![1] === 0n) alive--;
+    return new CarriedScores(s, 0, [g], Int32Array.of(alive), Int32Array.of(0), [...m.keys()].filter((k) => m.get(k)! > 0n));
+  }
+
+  /** @internal How many closes this chain of carried scores went through. */
+  get gen(): number {
+    return this.#gen;
+  }
+
+  /** @internal */
+  get groupCount(): number {
+    return this.#groups.length;
+  }
+
+  #readable(): void {
+    if (this.#s.gen - this.#gen > 1) throw new Error(`carried scores of generation ${this.#gen} read at generation ${this.#s.gen}`);
+  }
+
+  /** Position of g in #groups, or −1. */
+  #pos(g: Group): number {
+    let lo = 0;
+    let hi = this.#groups.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#groups[mid]!.gen < g.gen) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#groups[lo] === g ? lo : -1;
+  }
+
+  #removed(g: Group, i: number): boolean {
+    const at = g.removedAt[i]!;
+    return at !== 0 && at <= this.#gen;
+  }
+
+  /** Score of member i of g at generation t (≥ g.gen, ≤ the newest): the per-close steps from the cached one. */
+  #value(g: Group, i: number, t: number): bigint {
+    let x = g.memoGen[i]!;
+    let v = g.memo[i]!;
+    if (x > t) {
+      x = g.gen;
+      v = g.base[i]!;
+    }
+    const decays = this.#s.decays;
+    for (; x < t && v !== 0n; x++) v = mul(decays[x]!, v);
+    if (t > g.memoGen[i]!) {
+      g.memo[i] = v;
+      g.memoGen[i] = t;
+    }
+    return v;
+  }
+
+  /** The member carrying `cid` at this generation (score > 0, not engaged since), or null. */
+  #locate(cid: string): { g: Group; i: number; k: number } | null {
+    this.#readable();
+    let at = this.#s.where.get(cid);
+    while (at !== undefined && at >= 0) {
+      const g = this.#s.byGen.get(Math.floor(at / AT));
+      if (!g) return null;
+      const i = at % AT;
+      if (g.gen <= this.#gen) {
+        const k = this.#pos(g);
+        return k < 0 || i >= this.#alive[k]! || this.#removed(g, i) ? null : { g, i, k };
+      }
+      at = g.prevAt[i]!;
+    }
+    return null;
+  }
+
+  /** The score `cid` carries (0 when none). */
+  previous(cid: string): bigint {
+    const l = this.#locate(cid);
+    return l ? this.#value(l.g, l.i, this.#gen) : 0n;
+  }
 
   get size(): number {
-    return this.cids.length;
+    let n = 0;
+    for (let k = 0; k < this.#groups.length; k++) n += this.#alive[k]! - this.#removedAlive[k]!;
+    return n;
   }
+
+  /** Every carried member, oldest group first. */
+  #each(f: (g: Group, i: number) => void): void {
+    this.#readable();
+    this.#groups.forEach((g, k) => {
+      for (let i = 0; i < this.#alive[k]!; i++) if (!this.#removed(g, i)) f(g, i);
+    });
+  }
+
+  /** The carried cids: those this generation added in line order, then the others by code point. */
+  get cids(): string[] {
+    const newest = this.#groups.at(-1)?.gen === this.#gen ? this.#newest : [];
+    const rest: string[] = [];
+    this.#each((g, i) => {
+      if (g.gen !== this.#gen) rest.push(g.cids[i]!);
+    });
+    return [...newest, ...rest.sort(compareCodePoints)];
+  }
+
+  /** The score of each of `cids`, in that order. */
+  get scores(): bigint[] {
+    return this.cids.map((c) => this.previous(c));
+  }
+
+  /**
+   * @internal The carried-only part of a ranking at the next close with `decay`, the `engaged`
+   * cids left out (they have lines of their own): offers the members with carry > 0 to `offer`,
+   * each group from its highest score down until `offer` returns false (no later member of the
+   * group can enter the head); sets `alive` (per group: its members with carry > 0, removed
+   * included) and returns how many carried-only lines there are.
+   */
+  carriedOnly(decay: bigint, engaged: ReadonlyMap<string, unknown>, offer: (cid: string, prev: bigint, carried: bigint) => boolean, alive: Int32Array): number {
+    this.#readable();
+    const t = this.#gen;
+    let count = 0;
+    // Newest first: their scores are the highest, so the head fills early and older groups stop at once.
+    for (let k = this.#groups.length - 1; k >= 0; k--) {
+      const g = this.#groups[k]!;
+      const was = this.#alive[k]!;
+      let a = was;
+      while (a > 0 && mul(decay, this.#value(g, a - 1, t)) === 0n) a--;
+      alive[k] = a;
+      let removed = this.#removedAlive[k]!;
+      for (let i = a; i < was; i++) if (this.#removed(g, i)) removed--;
+      count += a - removed;
+      for (let i = 0; i < a; i++) {
+        if (this.#removed(g, i)) continue;
+        const cid = g.cids[i]!;
+        if (engaged.has(cid)) continue;
+        const prev = this.#value(g, i, t);
+        if (!offer(cid, prev, mul(decay, prev))) break;
+      }
+    }
+    // The engaged cids that carry a score with carry > 0 are not carried-only.
+    for (const cid of engaged.keys()) {
+      const l = this.#locate(cid);
+      if (l && l.i < alive[l.k]!) count--;
+    }
+    return count;
+  }
+
+  /** @internal Every carried-only (cid, previous, carried > 0) of such a ranking, in no particular order. */
+  eachCarriedOnly(decay: bigint, engaged: ReadonlyMap<string, unknown>, f: (cid: string, prev: bigint, carried: bigint) => void): void {
+    this.#each((g, i) => {
+      const cid = g.cids[i]!;
+      if (engaged.has(cid)) return;
+      const prev = this.#value(g, i, this.#gen);
+      const carried = mul(decay, prev);
+      if (carried > 0n) f(cid, prev, carried);
+    });
+  }
+
+  /** @internal The carried-only line of `cid` (not engaged) in such a ranking: previous and carried > 0, or null. */
+  carriedOnlyLine(decay: bigint, cid: string): { prev: bigint; carried: bigint } | null {
+    const l = this.#locate(cid);
+    if (!l) return null;
+    const prev = this.#value(l.g, l.i, this.#gen);
+    const carried = mul(decay, prev);
+    return carried > 0n ? { prev, carried } : null;
+  }
+
+  /**
+   * @internal The next generation, at the close of a ranking computed from this one: every carried
+   * score decays by `decay` (`alive` from carriedOnly), and the engaged lines with score > 0 form a
+   * new group. Only the newest generation advances, once.
+   */
+  advance(decay: bigint, alive: Int32Array, engaged: ReadonlyMap<string, ScoreLine>): CarriedScores {
+    const s = this.#s;
+    if (s.gen !== this.#gen) throw new Error(`carried scores of generation ${this.#gen} advanced after generation ${s.gen}`);
+    // Forget the groups dropped at the last close (a reader of the generation before is done now).
+    for (const g of s.dropped) {
+      s.byGen.delete(g.gen);
+      for (let i = 0; i < g.cids.length; i++) if (s.where.get(g.cids[i]!) === g.gen * AT + i) s.where.delete(g.cids[i]!);
+    }
+    const gen = this.#gen + 1;
+    const n = this.#groups.length;
+    const removedAlive = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const g = this.#groups[k]!;
+      let r = this.#removedAlive[k]!;
+      for (let i = alive[k]!; i < this.#alive[k]!; i++) if (this.#removed(g, i)) r--;
+      removedAlive[k] = r;
+    }
+    for (const cid of engaged.keys()) {
+      const l = this.#locate(cid);
+      if (!l) continue;
+      l.g.removedAt[l.i] = gen;
+      if (l.i < alive[l.k]!) removedAlive[l.k]!++;
+    }
+    const groups: Group[] = [];
+    const keepAlive: number[] = [];
+    const keepRemoved: number[] = [];
+    const dropped: Group[] = [];
+    for (let k = 0; k < n; k++) {
+      if (alive[k]! - removedAlive[k]! > 0) {
+        groups.push(this.#groups[k]!);
+        keepAlive.push(alive[k]!);
+        keepRemoved.push(removedAlive[k]!);
+      } else dropped.push(this.#groups[k]!);
+    }
+    s.dropped = dropped;
+    s.decays.push(decay);
+    s.gen = gen;
+    const lines = [...engaged.values()].filter((l) => l.score > 0n);
+    const newest = lines.map((l) => l.cid);
+    if (lines.length > 0) {
+      lines.sort(compareScoreLines);
+      groups.push(
+        newGroup(
+          s,
+          gen,
+          lines.map((l) => l.cid),
+          lines.map((l) => l.score)
+        )
+      );
+      keepAlive.push(lines.length);
+      keepRemoved.push(0);
+    }
+    return new CarriedScores(s, gen, groups, Int32Array.from(keepAlive), Int32Array.from(keepRemoved), newest);
+  }
+}
+
+/** A group of generation `gen` (scores sorted as described there), registered in `s`. */
+function newGroup(s: Shared, gen: number, cids: string[], scores: bigint[]): Group {
+  if (cids.length >= AT) throw new RangeError(`${cids.length} cids carried from one close`);
+  const prevAt = new Float64Array(cids.length);
+  for (let i = 0; i < cids.length; i++) prevAt[i] = s.where.get(cids[i]!) ?? -1;
+  const g = new Group(gen, cids, scores, prevAt);
+  s.byGen.set(gen, g);
+  for (let i = 0; i < cids.length; i++) s.where.set(cids[i]!, gen * AT + i);
+  return g;
 }
 
 /**
  * The score lines of an open epoch's ranking. The engaged cids have a line object; the many cids
  * that only carry a decayed score (own = 0, score = carried; at 1M events ~10^4 per epoch, nearly
- * all of the lines) are three parallel arrays, and a line object is made only when one is read:
- * the ranked head (kept as objects), or any other cid through get() (an index built on first use).
+ * all of the lines) are read from the carried scores when asked for: the ranked head is kept as
+ * objects, any other line is made by get().
  */
 export class ScoreLines implements ReadonlyMap<string, ScoreLine> {
   readonly engaged = new Map<string, ScoreLine>();
   readonly head = new Map<string, ScoreLine>();
-  readonly carriedCids: string[] = [];
-  readonly carriedPrevious: bigint[] = [];
-  readonly carriedScores: bigint[] = [];
-  #index: Map<string, number> | null = null;
+  readonly #carried: CarriedScores;
+  readonly #decay: bigint;
+  /** Per carried group: its members with carry > 0 (carriedOnly), for the next generation. */
+  readonly #alive: Int32Array;
+  #carriedOnly = 0;
 
-  get size(): number {
-    return this.engaged.size + this.carriedCids.length;
+  constructor(carried: CarriedScores, decay: bigint, groups: number) {
+    this.#carried = carried;
+    this.#decay = decay;
+    this.#alive = new Int32Array(groups);
   }
 
-  #carriedLine(i: number): ScoreLine {
-    const cid = this.carriedCids[i]!;
-    return this.head.get(cid) ?? { cid, own: 0n, previous: this.carriedPrevious[i]!, carried: this.carriedScores[i]!, score: this.carriedScores[i]! };
+  /** @internal Select the head and count the carried-only lines (computeRanking). */
+  selectCarried(offer: (cid: string, prev: bigint, carried: bigint) => boolean): number {
+    this.#carriedOnly = this.#carried.carriedOnly(this.#decay, this.engaged, offer, this.#alive);
+    return this.#carriedOnly;
+  }
+
+  /** @internal The scores carried into the next epoch (carryScores). */
+  next(): CarriedScores {
+    return this.#carried.advance(this.#decay, this.#alive, this.engaged);
+  }
+
+  get size(): number {
+    return this.engaged.size + this.#carriedOnly;
   }
 
   get(cid: string): ScoreLine | undefined {
     const l = this.engaged.get(cid) ?? this.head.get(cid);
     if (l) return l;
-    if (!this.#index) {
-      this.#index = new Map();
-      this.carriedCids.forEach((c, i) => this.#index!.set(c, i));
-    }
-    const i = this.#index.get(cid);
-    return i === undefined ? undefined : this.#carriedLine(i);
+    const c = this.#carried.carriedOnlyLine(this.#decay, cid);
+    return c ? { cid, own: 0n, previous: c.prev, carried: c.carried, score: c.carried } : undefined;
   }
 
   has(cid: string): boolean {
     return this.get(cid) !== undefined;
   }
 
+  /** The engaged lines in engagement order, then the carried-only ones by cid (code point). */
   *entries(): MapIterator<[string, ScoreLine]> {
     yield* this.engaged.entries();
-    for (let i = 0; i < this.carriedCids.length; i++) yield [this.carriedCids[i]!, this.#carriedLine(i)];
+    const rest: ScoreLine[] = [];
+    this.#carried.eachCarriedOnly(this.#decay, this.engaged, (cid, prev, carried) => rest.push(this.head.get(cid) ?? { cid, own: 0n, previous: prev, carried, score: carried }));
+    rest.sort((a, b) => compareCodePoints(a.cid, b.cid));
+    for (const l of rest) yield [l.cid, l];
   }
 
   *keys(): MapIterator<string> {
-    yield* this.engaged.keys();
-    yield* this.carriedCids;
+    for (const [k] of this.entries()) yield k;
   }
 
   *values(): MapIterator<ScoreLine> {
@@ -132,51 +450,48 @@ function ranksBefore(score: bigint, cid: string, b: ScoreLine): boolean {
 
 /** `previous`: the scores carried from the epoch before (carryScores), or any map of them. */
 export function computeRanking(epoch: number, p: RankingParams, previous: CarriedScores | ReadonlyMap<string, bigint>, signals: ReadonlyMap<string, ContentSignals>): EpochRanking {
-  const scores = new ScoreLines();
-  // Top-K selection (K = max(topN, RANK_DEPTH)) in one pass: O(C log K), not a sort of every cid.
+  const carried = previous instanceof CarriedScores ? previous : CarriedScores.of(previous);
+  const decay = p.decay;
+  const scores = new ScoreLines(carried, decay, carried.groupCount);
+  // Top-K selection (K = max(topN, RANK_DEPTH)): O(C log K) over the lines read, not a sort of every cid.
   const depth = Math.max(p.topN, RANK_DEPTH);
   const top: ScoreLine[] = [];
   let ranked = 0;
-  /** Offer (score, cid) to the head; `make` gives its line when it enters. */
-  const offer = (score: bigint, cid: string, make: () => ScoreLine): void => {
-    if (score === 0n) return;
-    ranked++;
-    if (top.length === depth && !ranksBefore(score, cid, top[depth - 1]!)) return;
+  const insert = (l: ScoreLine): void => {
     let lo = 0;
     let hi = top.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (!ranksBefore(score, cid, top[mid]!)) lo = mid + 1;
+      if (!ranksBefore(l.score, l.cid, top[mid]!)) lo = mid + 1;
       else hi = mid;
     }
-    top.splice(lo, 0, make());
+    top.splice(lo, 0, l);
     if (top.length > depth) top.pop();
   };
-  const line = (cid: string, prev: bigint, sig: ContentSignals | undefined): void => {
-    const carried = mul(p.decay, prev);
-    // Most tracked cids only carry a score (no engagement this epoch): own = 0, score = carried.
-    if (!sig) {
-      if (carried > 0n) {
-        scores.carriedCids.push(cid);
-        scores.carriedPrevious.push(prev);
-        scores.carriedScores.push(carried);
-        offer(carried, cid, () => ({ cid, own: 0n, previous: prev, carried, score: carried }));
-      }
-      return;
-    }
+  // The engaged cids, in engagement order: own from the signals, carried from the carried score.
+  for (const [cid, sig] of signals) {
     let own = 0n;
     for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.signalWeights[s]);
-    const l: ScoreLine = { cid, own, previous: prev, carried, score: add(own, carried) };
+    const prev = carried.previous(cid);
+    const c = mul(decay, prev);
+    const l: ScoreLine = { cid, own, previous: prev, carried: c, score: add(own, c) };
     scores.engaged.set(cid, l);
-    offer(l.score, cid, () => l);
-  };
-  // Every cid with a carried score, then the newly engaged ones. A carried cid with signals always
-  // gets a line, so an engaged cid without one is exactly one not carried.
-  if (previous instanceof CarriedScores) {
-    const { cids, scores: prev } = previous;
-    for (let i = 0; i < cids.length; i++) line(cids[i]!, prev[i]!, signals.get(cids[i]!));
-  } else for (const [cid, prev] of previous) line(cid, prev, signals.get(cid));
-  for (const [cid, sig] of signals) if (!scores.engaged.has(cid)) line(cid, 0n, sig);
+    if (l.score === 0n) continue;
+    ranked++;
+    if (top.length < depth || ranksBefore(l.score, cid, top[depth - 1]!)) insert(l);
+  }
+  // Every other carried cid: own = 0, score = carried > 0. Only those that may enter the head are read.
+  ranked += scores.selectCarried((cid, prev, c) => {
+    if (top.length < depth) {
+      insert({ cid, own: 0n, previous: prev, carried: c, score: c });
+      return true;
+    }
+    const last = top[depth - 1]!;
+    // The group's later members score at most c: none of them can enter once c is below the last.
+    if (c < last.score) return false;
+    if (ranksBefore(c, cid, last)) insert({ cid, own: 0n, previous: prev, carried: c, score: c });
+    return true;
+  });
   for (const l of top) if (l.own === 0n && !scores.engaged.has(l.cid)) scores.head.set(l.cid, l);
   return { epoch, scores, order: top.map((l) => l.cid), ranked, topN: p.topN, decay: p.decay };
 }
@@ -201,23 +516,16 @@ export function topEntries(r: EpochRanking): RankEntry[] {
   return r.order.slice(0, r.topN).map((cid, i) => ({ cid, rank: i + 1, score: formatAmount(r.scores.get(cid)!.score) }));
 }
 
-/** Scores carried into the next epoch (only non-zero ones), in line order. */
+/**
+ * Scores carried into the next epoch: those of the lines with score > 0. From a computed ranking,
+ * the next generation of the carried scores it was computed from (once per ranking and generation).
+ */
 export function carryScores(r: EpochRanking): CarriedScores {
-  const out = new CarriedScores();
   const s = r.scores;
-  const lines = s instanceof ScoreLines ? s.engaged : s;
-  for (const [cid, l] of lines) {
-    if (l.score > 0n) {
-      out.cids.push(cid);
-      out.scores.push(l.score);
-    }
-  }
-  // Carried-only lines all have score = carried > 0.
-  if (s instanceof ScoreLines) {
-    out.cids.push(...s.carriedCids);
-    out.scores.push(...s.carriedScores);
-  }
-  return out;
+  if (s instanceof ScoreLines) return s.next();
+  const out = new Map<string, bigint>();
+  for (const [cid, l] of s) if (l.score > 0n) out.set(cid, l.score);
+  return CarriedScores.of(out);
 }
 
 /** Parse the `entries` of a recorded ranking.publish; null when malformed. */
