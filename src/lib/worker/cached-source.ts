@@ -116,8 +116,18 @@ export class CachedSource implements ByteSource {
     return this.#remembered ?? new Map();
   }
 
-  read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
-    return collect(this.stream(path), maxBytes, path);
+  async read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
+    // A file the manifest (or a stored manifest) names by hash may be in the cache: stream() looks.
+    if (this.#hashOf(path) !== null) return collect(this.stream(path), maxBytes, path);
+    // Otherwise it is downloaded whole by the source's own read(), which may hand it to a signature
+    // worker (HttpSource.readVia: a fetch() costs the calling thread ~0.5-1 ms), and kept if asked.
+    this.stats.filesDownloaded++;
+    const bytes = await this.#inner.read(path, maxBytes);
+    if (this.#remembered && this.#usable && bytes.length <= this.#maxCached) {
+      this.#remembered.set(path, this.#cache!.queueBlob(bytes)!);
+      await this.#cache!.backlog();
+    }
+    return bytes;
   }
 
   /** Serve manifest bytes already read (the caller needed them to know which hashes apply). */

@@ -196,6 +196,14 @@ const api = {
     }
     // A `?bundle=` URL may fall back to its stored manifest when the network fails (offline-manifest.ts).
     const url = spec.kind === 'url' && src instanceof HttpSource ? src.href : null;
+    // Whole small files (checkpoint notes, content) are fetched by the signature workers when they
+    // have room (SignaturePool.readFile), off this thread, which runs the ordered pass.
+    if (src instanceof HttpSource) {
+      const http = src;
+      void sigs.then((v) => {
+        if (v instanceof SignaturePool) http.readVia(v.readFile);
+      });
+    }
     const pendingManifest = src ? loadManifest(src, url, c) : null;
     pendingManifest?.catch(() => undefined); // awaited below, after the trust is known to be good
 

@@ -112,6 +112,37 @@ describe('CachedSource', () => {
     old.close();
   });
 
+  it('reads a file not named by hash with the source\'s own read() (which may fetch it elsewhere), and remembers it', async () => {
+    const name = `cs-${n++}`;
+    const cache = new VerifierCache(name);
+    const note = utf8('example.org/log\n2\nroot\n');
+    const wholeReads: string[] = [];
+    const inner = new CountingSource(new Map([...files(), ['checkpoints/000000002.note', note]]));
+    // A source whose whole-file read goes another way than its stream (as HttpSource.readVia does).
+    const viaWorkers: ByteSource = {
+      label: inner.label,
+      get bytesRead() {
+        return inner.bytesRead;
+      },
+      stream: (p) => inner.stream(p),
+      read: (p) => {
+        wholeReads.push(p);
+        return inner.read(p);
+      },
+      manifest: () => inner.manifest()
+    };
+    const c = new CachedSource(viaWorkers, cache, hashOf);
+    c.remember();
+    expect(await c.read('checkpoints/000000002.note')).toEqual(note);
+    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+    // The note went through read(); the segment, named by hash, through stream() as before.
+    expect(wholeReads).toEqual(['checkpoints/000000002.note']);
+    expect(c.stats).toEqual({ filesFromCache: 0, bytesFromCache: 0, filesDownloaded: 2 });
+    expect([...c.remembered]).toEqual([['checkpoints/000000002.note', sha256Hex(note)]]);
+    await cache.settled();
+    expect(await new VerifierCache(name).getBlob(sha256Hex(note))).toEqual(note); // written, not only queued
+  });
+
   it('serves the manifest it was given instead of reading it again', async () => {
     const src = new CountingSource(files());
     const c = new CachedSource(src, null, hashOf);
