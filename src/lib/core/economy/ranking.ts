@@ -68,17 +68,34 @@ class Group {
   readonly memoGen: Int32Array;
   /** The generation at which member i was engaged again and moved to a newer group (0: never). */
   readonly removedAt: Int32Array;
-  /** Where member i was carried before this group (an older group's code, see AT), or −1. */
-  readonly prevAt: Float64Array;
+  /**
+   * Where member i was carried before this group (an older group's code, see AT), or −1: only read
+   * by a reader of the generation before this group's, so only the newest group keeps it.
+   */
+  prevAt: Float64Array | null;
 
-  constructor(gen: number, cids: string[], base: bigint[], prevAt: Float64Array) {
+  constructor(gen: number, cids: string[], base: bigint[], prevAt: Float64Array | null, memo = base.slice(), memoGen = new Int32Array(cids.length).fill(gen)) {
     this.gen = gen;
     this.cids = cids;
     this.base = base;
-    this.memo = base.slice();
-    this.memoGen = new Int32Array(cids.length).fill(gen);
+    this.memo = memo;
+    this.memoGen = memoGen;
     this.removedAt = new Int32Array(cids.length);
     this.prevAt = prevAt;
+  }
+
+  /** The same group with only the members kept (`keep[i]`), in order. */
+  compacted(keep: (i: number) => boolean): Group {
+    const at: number[] = [];
+    for (let i = 0; i < this.cids.length; i++) if (keep(i)) at.push(i);
+    return new Group(
+      this.gen,
+      at.map((i) => this.cids[i]!),
+      at.map((i) => this.base[i]!),
+      null,
+      at.map((i) => this.memo[i]!),
+      Int32Array.from(at, (i) => this.memoGen[i]!)
+    );
   }
 }
 
@@ -96,6 +113,8 @@ class Shared {
   readonly byGen = new Map<number, Group>();
   /** Groups left with nothing carried at the last close: forgotten at the next (a generation's grace for readers). */
   dropped: Group[] = [];
+  /** Codes of members compacted away at the last close (cid, code): forgotten at the next. */
+  forgotten: Array<[string, number]> = [];
 }
 
 /**
@@ -154,16 +173,16 @@ export class CarriedScores {
     if (this.#s.gen - this.#gen > 1) throw new Error(`carried scores of generation ${this.#gen} read at generation ${this.#s.gen}`);
   }
 
-  /** Position of g in #groups, or −1. */
-  #pos(g: Group): number {
+  /** Position of the group of generation `gen` in #groups, or −1. */
+  #pos(gen: number): number {
     let lo = 0;
     let hi = this.#groups.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.#groups[mid]!.gen < g.gen) lo = mid + 1;
+      if (this.#groups[mid]!.gen < gen) lo = mid + 1;
       else hi = mid;
     }
-    return this.#groups[lo] === g ? lo : -1;
+    return this.#groups[lo]?.gen === gen ? lo : -1;
   }
 
   #removed(g: Group, i: number): boolean {
@@ -195,11 +214,17 @@ export class CarriedScores {
     while (at !== undefined && at >= 0) {
       const g = this.#s.byGen.get(Math.floor(at / AT));
       if (!g) return null;
-      const i = at % AT;
+      let i = at % AT;
       if (g.gen <= this.#gen) {
-        const k = this.#pos(g);
-        return k < 0 || i >= this.#alive[k]! || this.#removed(g, i) ? null : { g, i, k };
+        const k = this.#pos(g.gen);
+        if (k < 0) return null;
+        const own = this.#groups[k]!;
+        // The group was compacted at the close after this generation: find the cid in this one's layout.
+        if (own !== g) i = own.cids.indexOf(cid);
+        else if (g.cids[i] !== cid) return null; // a member compacted away (its code is forgotten at the next close)
+        return i < 0 || i >= this.#alive[k]! || this.#removed(own, i) ? null : { g: own, i, k };
       }
+      if (!g.prevAt || g.cids[i] !== cid) return null;
       at = g.prevAt[i]!;
     }
     return null;
@@ -305,11 +330,14 @@ export class CarriedScores {
   advance(decay: bigint, alive: Int32Array, engaged: ReadonlyMap<string, ScoreLine>): CarriedScores {
     const s = this.#s;
     if (s.gen !== this.#gen) throw new Error(`carried scores of generation ${this.#gen} advanced after generation ${s.gen}`);
-    // Forget the groups dropped at the last close (a reader of the generation before is done now).
+    // Forget the groups dropped and the members compacted away at the last close (a reader of the
+    // generation before is done now).
     for (const g of s.dropped) {
       s.byGen.delete(g.gen);
       for (let i = 0; i < g.cids.length; i++) if (s.where.get(g.cids[i]!) === g.gen * AT + i) s.where.delete(g.cids[i]!);
     }
+    for (const [cid, at] of s.forgotten) if (s.where.get(cid) === at) s.where.delete(cid);
+    s.forgotten = [];
     const gen = this.#gen + 1;
     const n = this.#groups.length;
     const removedAlive = new Int32Array(n);
@@ -330,11 +358,33 @@ export class CarriedScores {
     const keepRemoved: number[] = [];
     const dropped: Group[] = [];
     for (let k = 0; k < n; k++) {
-      if (alive[k]! - removedAlive[k]! > 0) {
-        groups.push(this.#groups[k]!);
-        keepAlive.push(alive[k]!);
-        keepRemoved.push(removedAlive[k]!);
-      } else dropped.push(this.#groups[k]!);
+      const g = this.#groups[k]!;
+      g.prevAt = null;
+      const live = alive[k]! - removedAlive[k]!;
+      if (live === 0) {
+        dropped.push(g);
+        continue;
+      }
+      // Members no longer carried (score 0, or engaged again) stay until they are half of the
+      // group; then the group is rebuilt without them, as a new object (a reader of this generation
+      // keeps the old one and finds its cids in it).
+      if (2 * live < g.cids.length && g.cids.length >= 16) {
+        const a = alive[k]!;
+        const c = g.compacted((i) => i < a && g.removedAt[i] === 0);
+        for (let i = 0; i < g.cids.length; i++) {
+          const cid = g.cids[i]!;
+          if (s.where.get(cid) === g.gen * AT + i && (i >= a || g.removedAt[i] !== 0)) s.forgotten.push([cid, g.gen * AT + i]);
+        }
+        for (let i = 0; i < c.cids.length; i++) s.where.set(c.cids[i]!, g.gen * AT + i);
+        s.byGen.set(g.gen, c);
+        groups.push(c);
+        keepAlive.push(c.cids.length);
+        keepRemoved.push(0);
+        continue;
+      }
+      groups.push(g);
+      keepAlive.push(alive[k]!);
+      keepRemoved.push(removedAlive[k]!);
     }
     s.dropped = dropped;
     s.decays.push(decay);
