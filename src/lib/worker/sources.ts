@@ -23,6 +23,8 @@ export interface ByteSource extends BundleSource {
   readonly label: string;
   /** Bytes downloaded (or read) so far, for progress. */
   readonly bytesRead: number;
+  /** A whole file, refusing more than maxBytes (default READ_LIMIT). */
+  read(path: string, maxBytes?: number): Promise<Uint8Array>;
 }
 
 /** Collect a stream into one array, refusing more than maxBytes. */
