@@ -99,6 +99,13 @@ class Group {
   }
 }
 
+/** A member of a group in some generation's list (k: its position there). */
+interface Loc {
+  g: Group;
+  i: number;
+  k: number;
+}
+
 /** A member's code: group generation × AT + index (indices below 2^22). */
 const AT = 2 ** 22;
 
@@ -208,7 +215,7 @@ export class CarriedScores {
   }
 
   /** The member carrying `cid` at this generation (score > 0, not engaged since), or null. */
-  #locate(cid: string): { g: Group; i: number; k: number } | null {
+  #locate(cid: string): Loc | null {
     this.#readable();
     let at = this.#s.where.get(cid);
     while (at !== undefined && at >= 0) {
@@ -232,7 +239,16 @@ export class CarriedScores {
 
   /** The score `cid` carries (0 when none). */
   previous(cid: string): bigint {
-    const l = this.#locate(cid);
+    return this.previousAt(this.#locate(cid));
+  }
+
+  /** @internal The member carrying `cid` (for previousAt, carriedOnly and advance), or null. */
+  locate(cid: string): Loc | null {
+    return this.#locate(cid);
+  }
+
+  /** @internal The score carried by a member of this generation (locate), 0 for none. */
+  previousAt(l: Loc | null): bigint {
     return l ? this.#value(l.g, l.i, this.#gen) : 0n;
   }
 
@@ -272,7 +288,7 @@ export class CarriedScores {
    * group can enter the head); sets `alive` (per group: its members with carry > 0, removed
    * included) and returns how many carried-only lines there are.
    */
-  carriedOnly(decay: bigint, engaged: ReadonlyMap<string, unknown>, offer: (cid: string, prev: bigint, carried: bigint) => boolean, alive: Int32Array): number {
+  carriedOnly(decay: bigint, engaged: ReadonlyMap<string, unknown>, located: readonly Loc[], offer: (cid: string, prev: bigint, carried: bigint) => boolean, alive: Int32Array): number {
     this.#readable();
     const t = this.#gen;
     let count = 0;
@@ -294,11 +310,8 @@ export class CarriedScores {
         if (!offer(cid, prev, mul(decay, prev))) break;
       }
     }
-    // The engaged cids that carry a score with carry > 0 are not carried-only.
-    for (const cid of engaged.keys()) {
-      const l = this.#locate(cid);
-      if (l && l.i < alive[l.k]!) count--;
-    }
+    // The engaged cids that carry a score (`located`) with carry > 0 are not carried-only.
+    for (const l of located) if (l.i < alive[l.k]!) count--;
     return count;
   }
 
@@ -327,7 +340,7 @@ export class CarriedScores {
    * score decays by `decay` (`alive` from carriedOnly), and the engaged lines with score > 0 form a
    * new group. Only the newest generation advances, once.
    */
-  advance(decay: bigint, alive: Int32Array, engaged: ReadonlyMap<string, ScoreLine>): CarriedScores {
+  advance(decay: bigint, alive: Int32Array, engaged: ReadonlyMap<string, ScoreLine>, located: readonly Loc[]): CarriedScores {
     const s = this.#s;
     if (s.gen !== this.#gen) throw new Error(`carried scores of generation ${this.#gen} advanced after generation ${s.gen}`);
     // Forget the groups dropped and the members compacted away at the last close (a reader of the
@@ -347,9 +360,7 @@ export class CarriedScores {
       for (let i = alive[k]!; i < this.#alive[k]!; i++) if (this.#removed(g, i)) r--;
       removedAlive[k] = r;
     }
-    for (const cid of engaged.keys()) {
-      const l = this.#locate(cid);
-      if (!l) continue;
+    for (const l of located) {
       l.g.removedAt[l.i] = gen;
       if (l.i < alive[l.k]!) removedAlive[l.k]!++;
     }
@@ -371,10 +382,9 @@ export class CarriedScores {
       if (2 * live < g.cids.length && g.cids.length >= 16) {
         const a = alive[k]!;
         const c = g.compacted((i) => i < a && g.removedAt[i] === 0);
-        for (let i = 0; i < g.cids.length; i++) {
-          const cid = g.cids[i]!;
-          if (s.where.get(cid) === g.gen * AT + i && (i >= a || g.removedAt[i] !== 0)) s.forgotten.push([cid, g.gen * AT + i]);
-        }
+        // Engaged again: their code moves to the new group below. No longer carried: forgotten at
+        // the next close, unless the cid was engaged again after it lapsed (checked then).
+        for (let i = a; i < g.cids.length; i++) if (g.removedAt[i] === 0) s.forgotten.push([g.cids[i]!, g.gen * AT + i]);
         for (let i = 0; i < c.cids.length; i++) s.where.set(c.cids[i]!, g.gen * AT + i);
         s.byGen.set(g.gen, c);
         groups.push(c);
@@ -440,15 +450,18 @@ export class ScoreLines implements ReadonlyMap<string, ScoreLine> {
     this.#alive = new Int32Array(groups);
   }
 
+  /** @internal The carried members of the engaged cids (computeRanking). */
+  readonly located: Loc[] = [];
+
   /** @internal Select the head and count the carried-only lines (computeRanking). */
   selectCarried(offer: (cid: string, prev: bigint, carried: bigint) => boolean): number {
-    this.#carriedOnly = this.#carried.carriedOnly(this.#decay, this.engaged, offer, this.#alive);
+    this.#carriedOnly = this.#carried.carriedOnly(this.#decay, this.engaged, this.located, offer, this.#alive);
     return this.#carriedOnly;
   }
 
   /** @internal The scores carried into the next epoch (carryScores). */
   next(): CarriedScores {
-    return this.#carried.advance(this.#decay, this.#alive, this.engaged);
+    return this.#carried.advance(this.#decay, this.#alive, this.engaged, this.located);
   }
 
   get size(): number {
@@ -522,7 +535,9 @@ export function computeRanking(epoch: number, p: RankingParams, previous: Carrie
   for (const [cid, sig] of signals) {
     let own = 0n;
     for (const s of SIGNALS) own = add(own, BigInt(sig.signals[s]) * p.signalWeights[s]);
-    const prev = carried.previous(cid);
+    const at = carried.locate(cid);
+    if (at) scores.located.push(at);
+    const prev = carried.previousAt(at);
     const c = mul(decay, prev);
     const l: ScoreLine = { cid, own, previous: prev, carried: c, score: add(own, c) };
     scores.engaged.set(cid, l);
