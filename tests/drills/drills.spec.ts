@@ -47,7 +47,13 @@ test('Drill A "Time Machine": 50 random rewards of a 10,000-event ledger explain
     await expect(x.getByTestId('final-reward')).toHaveAttribute('data-value', pick.amount);
     await expect(x.getByTestId('recorded-reward')).toHaveAttribute('data-value', pick.amount);
     await expect(x.getByTestId('badge-match')).toContainText('recomputed value matches');
-    await expect(x.getByText('signature verified')).toBeVisible();
+    await expect(x.getByTestId('badge-signature')).toContainText('signature verified');
+    // The explanation's own evidence (core/evidence.ts, as `atlas explain` prints it): signed, and
+    // included in the log under a verified checkpoint, the proof checked.
+    await expect(x.getByTestId('evidence')).toHaveAttribute('data-seq', String(pick.seq));
+    await expect(x.getByTestId('evidence')).toHaveAttribute('data-signature-valid', 'true');
+    await expect(x.getByTestId('evidence')).toHaveAttribute('data-inclusion-valid', 'true');
+    await expect(x.getByTestId('evidence-inclusion')).toContainText(`for leaf ${pick.seq}`);
     await expect(x.getByTestId('badge-checkpoint')).toContainText('included under checkpoint');
     await expect(x.getByTestId('badge-checkpoint')).not.toContainText(' 0 of ');
 
