@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { MemorySource } from '../../src/lib/core/bundle-source';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '../../src/lib/core/report';
 import { SMALL_ORDER_ENCODINGS, checkSubjectKey, verify } from '../../src/lib/core/ed25519';
-import { serveSignaturePort, type PoolRequest, type PoolResponse } from '../../src/lib/core/signature-port';
+import { inProcessWorker } from './in-process-worker';
 import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
 import { createWebCryptoBackend } from '../../src/lib/worker/ed25519-webcrypto';
 import { ATTEST_KEY_OK, answerPacked, attestKeyAcceptable, packSignatures } from '../../src/lib/core/signature-batch';
@@ -36,34 +35,13 @@ let browserPool: SignaturePool;
 /** Marks answered by the browser-like workers (attestKeys), counted. */
 let marked = 0;
 
-/** A browser pool worker stand-in (as in perf-equivalence.test.ts), with the browser worker's attestKeys. */
+/** A browser pool worker stand-in (in-process-worker.ts), with the browser worker's attestKeys. */
 function fakeWorker(): WorkerLike {
-  const { port1, port2 } = new MessageChannel();
   const web = createWebCryptoBackend(globalThis.crypto.subtle);
-  serveSignaturePort(
-    {
-      post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => {
-        // an event batch's answer: one verdict per item, then 64 digest bytes per item
-        if (msg.t === 'verdicts') for (const b of msg.verdicts.subarray(0, msg.verdicts.length / 65)) if (b === (1 | ATTEST_KEY_OK)) marked++;
-        port2.postMessage(msg, transfer ?? []);
-      },
-      subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
-    },
-    async () => ({ name: web.name, verifyOne: (k, m, sg) => verify(web, k, m, sg) }),
-    { attestKeys: true }
-  );
-  const listeners: Array<(e: { data?: unknown }) => void> = [];
-  port1.on('message', (data: unknown) => listeners.forEach((l) => l({ data })));
-  return {
-    postMessage: (msg: unknown, transfer: ArrayBuffer[]) => port1.postMessage(msg, transfer),
-    addEventListener: (type: string, l: (e: { data?: unknown }) => void) => {
-      if (type === 'message') listeners.push(l);
-    },
-    terminate: () => {
-      port1.close();
-      (port2 as MessagePort).close();
-    }
-  };
+  return inProcessWorker(async () => ({ name: web.name, verifyOne: (k, m, sg) => verify(web, k, m, sg) }), { attestKeys: true }, (msg) => {
+    // an event batch's answer: one verdict per item, then 64 digest bytes per item
+    if (msg.t === 'verdicts') for (const b of msg.verdicts.subarray(0, msg.verdicts.length / 65)) if (b === (1 | ATTEST_KEY_OK)) marked++;
+  });
 }
 
 beforeAll(async () => {

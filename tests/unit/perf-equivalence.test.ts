@@ -11,13 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { MemorySource } from '../../src/lib/core/bundle-source';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '../../src/lib/core/report';
 import { pureBackend, verify } from '../../src/lib/core/ed25519';
-import { serveSignaturePort, type PoolRequest, type PoolResponse } from '../../src/lib/core/signature-port';
+import { inProcessWorker } from './in-process-worker';
 import { nodeBackend } from '../../src/cli/ed25519-node';
 import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
 import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
@@ -34,29 +33,10 @@ let cliNative: CliSignaturePool;
 let cliPure: CliSignaturePool;
 let browserPool: SignaturePool;
 
-/** A Worker stand-in: the pool talks to one end of a MessageChannel, the protocol serves the other. */
+/** A Worker stand-in (in-process-worker.ts) with the WebCrypto backend. */
 function fakeWorker(): WorkerLike {
-  const { port1, port2 } = new MessageChannel();
   const web = createWebCryptoBackend(globalThis.crypto.subtle);
-  serveSignaturePort(
-    {
-      post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => port2.postMessage(msg, transfer ?? []),
-      subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
-    },
-    async () => ({ name: web.name, verifyOne: (k, m, s) => verify(web, k, m, s) })
-  );
-  const listeners: Array<(e: { data?: unknown }) => void> = [];
-  port1.on('message', (data: unknown) => listeners.forEach((l) => l({ data })));
-  return {
-    postMessage: (msg: unknown, transfer: ArrayBuffer[]) => port1.postMessage(msg, transfer),
-    addEventListener: (type: string, l: (e: { data?: unknown }) => void) => {
-      if (type === 'message') listeners.push(l);
-    },
-    terminate: () => {
-      port1.close();
-      (port2 as MessagePort).close();
-    }
-  };
+  return inProcessWorker(async () => ({ name: web.name, verifyOne: (k, m, s) => verify(web, k, m, s) }));
 }
 
 beforeAll(async () => {

@@ -2,13 +2,14 @@
 // pool protocol's 'read'): for every kind of answer a server or network can give, a read through
 // another thread returns the same bytes, or throws the same error (class, kind, message), as
 // HttpSource's own read (stream + collect) with the same fetch.
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpSource, NetworkError, fetchFile } from '../../../src/lib/worker/sources';
 import { BundleSourceError } from '../../../src/lib/core/bundle-source';
 import { connectSignaturePort, serveSignaturePort, type PoolRequest, type PoolResponse } from '../../../src/lib/core/signature-port';
 import { utf8 } from '../../../src/lib/core/bytes';
 import { SignaturePool, type WorkerLike } from '../../../src/lib/worker/pool/signature-pool';
+import { inProcessWorker } from '../in-process-worker';
 
 const BASE = 'https://ledger.example/bundle/';
 
@@ -164,29 +165,7 @@ describe('reads declined by the pool', () => {
     // workers whose verdicts wait until released, so the signatures stay outstanding
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const fake = (): WorkerLike => {
-      const { port1, port2 } = new MessageChannel();
-      serveSignaturePort(
-        {
-          post: (msg: PoolResponse, transfer?: ArrayBuffer[]) => port2.postMessage(msg, transfer ?? []),
-          subscribe: (on: (msg: PoolRequest) => void) => void port2.on('message', on)
-        },
-        async () => ({ name: 'test', verifyOne: () => gate.then(() => true) }),
-        { fetchFile }
-      );
-      const listeners: Array<(e: { data?: unknown }) => void> = [];
-      port1.on('message', (data: unknown) => listeners.forEach((l) => l({ data })));
-      return {
-        postMessage: (msg: unknown, transfer: ArrayBuffer[]) => port1.postMessage(msg, transfer),
-        addEventListener: (type: string, l: (e: { data?: unknown }) => void) => {
-          if (type === 'message') listeners.push(l);
-        },
-        terminate: () => {
-          port1.close();
-          (port2 as MessagePort).close();
-        }
-      };
-    };
+    const fake = (): WorkerLike => inProcessWorker(async () => ({ name: 'test', verifyOne: () => gate.then(() => true) }), { fetchFile });
     const pool = await SignaturePool.start({ threads: 2, createWorker: fake, minChunk: 16 });
     try {
       const read = async () => {
