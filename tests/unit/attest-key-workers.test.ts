@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { MemorySource } from '../../src/lib/core/bundle-source';
-import { verifyBundle } from '../../src/lib/core/verify-bundle';
-import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '../../src/lib/core/report';
+import { sequentialVerifier } from '../../src/lib/core/report';
 import { SMALL_ORDER_ENCODINGS, checkSubjectKey, verify } from '../../src/lib/core/ed25519';
 import { inProcessWorker } from './in-process-worker';
 import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
@@ -22,10 +20,11 @@ import { fromBase64, toBase64, utf8 } from '../../src/lib/core/bytes';
 import { nodeBackend } from '../../src/cli/ed25519-node';
 import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
 import { generateBundle } from '../../src/issuer/generate';
-import { BundleFiles, TamperSource } from '../../src/issuer/tamper';
+import { TamperSource } from '../../src/issuer/tamper';
 import { resignEnvelope } from '../../src/issuer/tamper/signing';
 import type { Envelope } from '../../src/lib/core/types';
 import { demoLines } from './demo-lines';
+import { reportOf } from './bundle-report';
 
 const SEED = 'attest-key-workers';
 let dir = '';
@@ -59,15 +58,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function memory(b: BundleFiles): MemorySource {
-  const m = new Map<string, Uint8Array>();
-  for (const p of b.paths()) if (p !== 'trust.json') m.set(p, b.get(p));
-  return new MemorySource(m, { chunk: 4096 });
-}
-
-async function report(b: BundleFiles, signatures: SignatureVerifier, mode: 'stop' | 'audit', batch?: number): Promise<VerifyReport> {
-  return (await verifyBundle(memory(b), { signatures, mode, ...(batch ? { batch } : {}) })).report;
-}
 
 /** A y not on the curve (about half of all y are not), canonical and not of small order. */
 function offCurve(): Uint8Array {
@@ -123,10 +113,10 @@ describe('attestKeyAcceptable (what a worker marks)', () => {
 describe('a refused attested key: pools and single thread agree', () => {
   it('honest ledger: the browser-like workers mark the attested keys, and the reports are equal', async () => {
     const before = marked;
-    const single = await report(source.bundle, sequentialVerifier(nodeBackend), 'stop');
+    const single = await reportOf(source.bundle, sequentialVerifier(nodeBackend), 'stop');
     expect(single.ok).toBe(true);
-    expect(await report(source.bundle, browserPool, 'stop', 37)).toEqual(single);
-    expect(await report(source.bundle, pool, 'stop', 37)).toEqual(single);
+    expect(await reportOf(source.bundle, browserPool, 'stop', 37)).toEqual(single);
+    expect(await reportOf(source.bundle, pool, 'stop', 37)).toEqual(single);
     const attests = [...source.bundle.envelopes()].filter((e) => e.type === 'aegis.attest').length;
     expect(marked - before).toBe(attests);
   });
@@ -144,12 +134,12 @@ describe('a refused attested key: pools and single thread agree', () => {
       const b = source.bundle.clone();
       const e = events[seq]!;
       b.setEnvelope(seq, resignEnvelope({ ...e, payload: { ...(e.payload as object), key: toBase64(key()) } } as Envelope, source.keys));
-      const single = await report(b, sequentialVerifier(nodeBackend), 'stop', 37);
+      const single = await reportOf(b, sequentialVerifier(nodeBackend), 'stop', 37);
       expect(single.failures[0]).toMatchObject({ code: 'aegis.invalid', seq });
-      for (const p of [browserPool, pool]) expect(await report(b, p, 'stop', 37)).toEqual(single);
-      const audit = await report(b, sequentialVerifier(nodeBackend), 'audit');
+      for (const p of [browserPool, pool]) expect(await reportOf(b, p, 'stop', 37)).toEqual(single);
+      const audit = await reportOf(b, sequentialVerifier(nodeBackend), 'audit');
       expect(audit.failures.some((f) => f.code === 'aegis.invalid' && f.seq === seq)).toBe(true);
-      for (const p of [browserPool, pool]) expect(await report(b, p, 'audit')).toEqual(audit);
+      for (const p of [browserPool, pool]) expect(await reportOf(b, p, 'audit')).toEqual(audit);
     });
   });
 });

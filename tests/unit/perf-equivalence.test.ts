@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { MemorySource } from '../../src/lib/core/bundle-source';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
-import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '../../src/lib/core/report';
+import { sequentialVerifier } from '../../src/lib/core/report';
 import { pureBackend, verify } from '../../src/lib/core/ed25519';
 import { inProcessWorker } from './in-process-worker';
 import { nodeBackend } from '../../src/cli/ed25519-node';
@@ -22,7 +22,8 @@ import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
 import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
 import { createWebCryptoBackend } from '../../src/lib/worker/ed25519-webcrypto';
 import { generateBundle } from '../../src/issuer/generate';
-import { BundleFiles, TAMPER_KINDS, TamperSource } from '../../src/issuer/tamper';
+import { TAMPER_KINDS, TamperSource } from '../../src/issuer/tamper';
+import { reportOf } from './bundle-report';
 
 const SEED = 'perf-equivalence';
 let dir = '';
@@ -56,16 +57,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function memory(b: BundleFiles): MemorySource {
-  const m = new Map<string, Uint8Array>();
-  for (const p of b.paths()) if (p !== 'trust.json') m.set(p, b.get(p));
-  return new MemorySource(m, { chunk: 4096 });
-}
-
-async function report(b: BundleFiles, signatures: SignatureVerifier, mode: 'stop' | 'audit', batch?: number): Promise<VerifyReport> {
-  const { report: r } = await verifyBundle(memory(b), { signatures, mode, ...(batch ? { batch } : {}) });
-  return r;
-}
 
 describe('parallel and single-thread verification agree', () => {
   it('the pools use the backends they claim', () => {
@@ -74,14 +65,14 @@ describe('parallel and single-thread verification agree', () => {
   });
 
   it('honest ledger: identical reports, ok, every signature verified (stop and audit, small and default batches)', async () => {
-    const single = await report(source.bundle, sequentialVerifier(nodeBackend), 'stop');
+    const single = await reportOf(source.bundle, sequentialVerifier(nodeBackend), 'stop');
     expect(single.ok).toBe(true);
     expect(single.events).toBe(600);
     for (const mode of ['stop', 'audit'] as const) {
-      for (const pool of [cliNative, browserPool]) expect(await report(source.bundle, pool, mode, mode === 'stop' ? 37 : undefined)).toEqual(single);
+      for (const pool of [cliNative, browserPool]) expect(await reportOf(source.bundle, pool, mode, mode === 'stop' ? 37 : undefined)).toEqual(single);
     }
-    expect(await report(source.bundle, cliPure, 'stop', 64)).toEqual(single);
-    expect(await report(source.bundle, sequentialVerifier(pureBackend), 'stop', 64)).toEqual(single);
+    expect(await reportOf(source.bundle, cliPure, 'stop', 64)).toEqual(single);
+    expect(await reportOf(source.bundle, sequentialVerifier(pureBackend), 'stop', 64)).toEqual(single);
   });
 
   // Each kind against one pool in both modes (alternating, to keep the suite short on 2 cores).
@@ -89,14 +80,14 @@ describe('parallel and single-thread verification agree', () => {
     const pool = () => (i % 2 === 0 ? cliNative : browserPool);
     it(`${kind}: the same first failure and the same audit findings (${i % 2 === 0 ? 'CLI' : 'browser'} pool)`, async () => {
       const t = source.tamper(kind, 1);
-      const stop = await report(t.bundle, sequentialVerifier(nodeBackend), 'stop', 37);
-      const audit = await report(t.bundle, sequentialVerifier(nodeBackend), 'audit', 37);
+      const stop = await reportOf(t.bundle, sequentialVerifier(nodeBackend), 'stop', 37);
+      const audit = await reportOf(t.bundle, sequentialVerifier(nodeBackend), 'audit', 37);
       expect(stop.ok).toBe(false);
       expect(stop.failures[0]).toEqual(audit.failures[0]);
       expect(stop.failures[0]!.seq).toBe(t.expected.seq);
       expect(stop.failures[0]!.code).toBe(t.expected.code);
-      expect(await report(t.bundle, pool(), 'stop', 37)).toEqual(stop);
-      expect(await report(t.bundle, pool(), 'audit', 37)).toEqual(audit);
+      expect(await reportOf(t.bundle, pool(), 'stop', 37)).toEqual(stop);
+      expect(await reportOf(t.bundle, pool(), 'audit', 37)).toEqual(audit);
     });
   });
 
@@ -120,8 +111,8 @@ describe('parallel and single-thread verification agree', () => {
 
   it('sig-bitflip with the pure-JS pool: the same report as single-thread pure and node:crypto', async () => {
     const t = source.tamper('sig-bitflip', 2);
-    const single = await report(t.bundle, sequentialVerifier(nodeBackend), 'audit', 64);
+    const single = await reportOf(t.bundle, sequentialVerifier(nodeBackend), 'audit', 64);
     expect(single.failures.some((f) => f.code === 'sig.invalid')).toBe(true);
-    expect(await report(t.bundle, cliPure, 'audit', 64)).toEqual(single);
+    expect(await reportOf(t.bundle, cliPure, 'audit', 64)).toEqual(single);
   });
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { connectSignaturePort, serveSignaturePort, type PoolRequest, type PoolResponse } from '../../src/lib/core/signature-port';
+import { connectSignaturePort, serveSignaturePort, type PoolRequest, type PoolResponse, type RemoteHasher } from '../../src/lib/core/signature-port';
 import { toHex } from '../../src/lib/core/bytes';
 
 const { port1, port2 } = new MessageChannel();
@@ -55,21 +55,26 @@ afterAll(() => {
   native.port2.close();
 });
 
+/** Two hash streams fed alternately through `c` give Node's SHA-256 of each one's chunks. */
+async function interleaved(c: { hasher(): RemoteHasher }, a: Uint8Array[], b: Uint8Array[]): Promise<void> {
+  const ha = c.hasher();
+  const hb = c.hasher();
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i]) ha.update(a[i]!);
+    if (b[i]) hb.update(b[i]!);
+  }
+  const want = (parts: Uint8Array[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
+  const [da, db] = await Promise.all([ha.digest(), hb.digest()]);
+  expect(toHex(da)).toBe(want(a));
+  expect(toHex(db)).toBe(want(b));
+}
+
 describe('RemoteHasher', () => {
   it('hashes chunks in order, streams interleaved', async () => {
     await conn.ready;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), async (a, b) => {
-        const ha = conn.hasher();
-        const hb = conn.hasher();
-        for (let i = 0; i < Math.max(a.length, b.length); i++) {
-          if (a[i]) ha.update(a[i]!);
-          if (b[i]) hb.update(b[i]!);
-        }
-        const want = (parts: Uint8Array[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
-        const [da, db] = await Promise.all([ha.digest(), hb.digest()]);
-        expect(toHex(da)).toBe(want(a));
-        expect(toHex(db)).toBe(want(b));
+        await interleaved(conn, a, b);
       }),
       { numRuns: 40 }
     );
@@ -95,16 +100,7 @@ describe('RemoteHasher with a native one-shot digest', () => {
     let small = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300, size: 'max' }), { maxLength: 8 }), fc.array(fc.uint8Array({ maxLength: 300, size: 'max' }), { maxLength: 8 }), async (a, b) => {
-        const ha = nativeConn.hasher();
-        const hb = nativeConn.hasher();
-        for (let i = 0; i < Math.max(a.length, b.length); i++) {
-          if (a[i]) ha.update(a[i]!);
-          if (b[i]) hb.update(b[i]!);
-        }
-        const want = (parts: Uint8Array[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
-        const [da, db] = await Promise.all([ha.digest(), hb.digest()]);
-        expect(toHex(da)).toBe(want(a));
-        expect(toHex(db)).toBe(want(b));
+        await interleaved(nativeConn, a, b);
         for (const parts of [a, b]) if (parts.reduce((n, p) => n + p.length, 0) <= 200) small++;
       }),
       { numRuns: 60 }

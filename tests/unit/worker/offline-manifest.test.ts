@@ -11,6 +11,7 @@ import { VerifierCache, type ManifestRecord } from '../../../src/lib/cache/store
 import { BundleSourceError } from '../../../src/lib/core/bundle-source';
 import { sha256Hex } from '../../../src/lib/core/hash';
 import { utf8 } from '../../../src/lib/core/bytes';
+import { brokenBody } from './broken-body';
 
 const URL_ = 'https://ledger.example/bundle/';
 const LIVE = '{"events":20}';
@@ -41,19 +42,6 @@ function serve(answer: () => Response | Error, probe: () => Response | Error = a
   return asked;
 }
 
-/** A 200 response whose body delivers a few bytes and then fails, as a dropped connection does. */
-function brokenBody(): Response {
-  let sent = false;
-  const body = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (!sent) {
-        sent = true;
-        c.enqueue(utf8('{"ev'));
-      } else c.error(new TypeError('network error'));
-    }
-  });
-  return new Response(body, { status: 200 });
-}
 
 const src = () => new HttpSource(URL_, URL_);
 

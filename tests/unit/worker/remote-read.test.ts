@@ -10,6 +10,7 @@ import { connectSignaturePort, serveSignaturePort, type PoolRequest, type PoolRe
 import { utf8 } from '../../../src/lib/core/bytes';
 import { SignaturePool, type WorkerLike } from '../../../src/lib/worker/pool/signature-pool';
 import { inProcessWorker } from '../in-process-worker';
+import { brokenBody } from './broken-body';
 
 const BASE = 'https://ledger.example/bundle/';
 
@@ -36,19 +37,6 @@ afterAll(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-/** A 200 response whose body delivers a few bytes and then fails, as a dropped connection does. */
-function brokenBody(): Response {
-  let sent = false;
-  const body = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (!sent) {
-        sent = true;
-        c.enqueue(utf8('{"ev'));
-      } else c.error(new TypeError('network error'));
-    }
-  });
-  return new Response(body, { status: 200 });
-}
 
 /** A body longer than it says (no content-length): the limit is found while reading. */
 function undeclared(n: number): Response {
