@@ -162,10 +162,11 @@ export class EventIndex {
     this.checkpoints.push({ path, size, root, note, cosigners });
   }
 
-  /** The newest checkpoint whose tree contains `seq`. */
-  newestCheckpointCovering(seq: number): CheckpointRecord | null {
-    const last = this.checkpoints[this.checkpoints.length - 1];
-    return last && last.size > seq ? last : null;
+  /** The newest checkpoint whose tree contains `seq` and that `usable` accepts (any, by default). */
+  newestCheckpointCovering(seq: number, usable: (cp: CheckpointRecord) => boolean = () => true): CheckpointRecord | null {
+    // Checkpoints are recorded in log order: once one does not contain seq, no older one does.
+    for (let i = this.checkpoints.length - 1; i >= 0 && this.checkpoints[i]!.size > seq; i--) if (usable(this.checkpoints[i]!)) return this.checkpoints[i]!;
+    return null;
   }
 
   entryLocation(seq: number): EntryLocation {

@@ -29,9 +29,7 @@ const isSignatureFinding = (f: Finding, seq: number): boolean => f.seq === seq &
 function newestVerifiedCheckpoint(src: EvidenceSource, seq: number): CheckpointRecord | null {
   const failed = new Set<string>();
   for (const f of src.failures) if (f.file !== undefined && (f.code.startsWith('checkpoint.') || f.code.startsWith('witness.'))) failed.add(f.file);
-  const cps = src.index.checkpoints;
-  for (let i = cps.length - 1; i >= 0 && cps[i]!.size > seq; i--) if (!failed.has(cps[i]!.path)) return cps[i]!;
-  return null;
+  return src.index.newestCheckpointCovering(seq, (cp) => !failed.has(cp.path));
 }
 
 /** Who the entry says signed it; empty when the entry cannot be read or parsed (the findings say why). */
