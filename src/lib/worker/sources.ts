@@ -33,7 +33,7 @@ export async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: numbe
   let total = 0;
   for await (const c of chunks) {
     total += c.length;
-    if (total > maxBytes) throw new BundleSourceError(path, 'io', `${path} is larger than the limit of ${maxBytes} bytes`);
+    if (total > maxBytes) throw tooLarge(path, maxBytes);
     parts.push(c);
   }
   const out = new Uint8Array(total);
@@ -57,6 +57,11 @@ export class NetworkError extends BundleSourceError {
     super(path, 'io', message);
   }
 }
+
+/** The errors a download of `path` raises, wherever it was fetched (HttpSource.stream, read, readVia). */
+const downloadFailed = (path: string, why: string): NetworkError => new NetworkError(path, `could not download ${path}: ${why}`);
+const httpFailed = (path: string, status: number): BundleSourceError => new BundleSourceError(path, status === 404 ? 'missing' : 'io', `could not download ${path}: HTTP ${status}`);
+const tooLarge = (path: string, maxBytes: number): BundleSourceError => new BundleSourceError(path, 'io', `${path} is larger than the limit of ${maxBytes} bytes`);
 
 /** The chunks of a byte stream as they arrive; the reader's lock is released however the loop ends. */
 async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -142,9 +147,9 @@ export class HttpSource implements ByteSource {
     try {
       res = await fetch(this.url(path), FETCH_INIT);
     } catch (e) {
-      throw new NetworkError(path, `could not download ${path}: ${(e as Error).message || 'network error'}`);
+      throw downloadFailed(path, (e as Error).message || 'network error');
     }
-    if (!res.ok || !res.body) throw new BundleSourceError(path, res.status === 404 ? 'missing' : 'io', `could not download ${path}: HTTP ${res.status}`);
+    if (!res.ok || !res.body) throw httpFailed(path, res.status);
     const body = res.body;
     try {
       for await (const chunk of chunks(body)) {
@@ -179,9 +184,9 @@ export class HttpSource implements ByteSource {
       this.#bytes += a.bytes.length;
       return a.bytes;
     }
-    if (a.kind === 'network') throw new NetworkError(path, `could not download ${path}: ${a.message}`);
-    if (a.kind === 'status') throw new BundleSourceError(path, a.status === 404 ? 'missing' : 'io', `could not download ${path}: HTTP ${a.status}`);
-    if (a.kind === 'limit') throw new BundleSourceError(path, 'io', `${path} is larger than the limit of ${maxBytes} bytes`);
+    if (a.kind === 'network') throw downloadFailed(path, a.message);
+    if (a.kind === 'status') throw httpFailed(path, a.status);
+    if (a.kind === 'limit') throw tooLarge(path, maxBytes);
     throw new TypeError(a.message); // the body stopped arriving: a reader's TypeError
   }
 
