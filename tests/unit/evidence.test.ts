@@ -2,10 +2,7 @@
 // audit mode: an honest event's signer and a proof that verifies on its own; a flipped signature
 // bit is not verified (and, its line being another leaf, no checkpoint after it vouches for it);
 // an event past the newest verified checkpoint has no inclusion.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { MemorySource } from '../../src/lib/core/bundle-source';
 import { fromHex } from '../../src/lib/core/bytes';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
@@ -14,20 +11,13 @@ import { verifyInclusion } from '../../src/lib/core/merkle';
 import { evidenceFor, withEvidence, type EvidenceSource } from '../../src/lib/core/evidence';
 import type { Replayer } from '../../src/lib/core/economy';
 import { nodeBackend } from '../../src/cli/ed25519-node';
-import { generateBundle } from '../../src/issuer/generate';
 import { BundleFiles, TamperSource } from '../../src/issuer/tamper';
 import { forgeLastCheckpoint } from './forged-last-checkpoint';
+import { useGeneratedLedger } from './generated-ledger';
 
 const SEED = 'evidence';
-let dir = '';
 let source: TamperSource;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'atlas-evidence-'));
-  await generateBundle({ out: join(dir, 'ledger'), events: 600, seed: SEED });
-  source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useGeneratedLedger(SEED, 600, (s) => (source = s));
 
 async function verified(b: BundleFiles): Promise<EvidenceSource & { replayer: Replayer; checkpointFindings: Array<{ code: string; file?: string }> }> {
   const m = new Map<string, Uint8Array>();

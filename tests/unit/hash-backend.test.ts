@@ -3,10 +3,7 @@
 // when streamed), one-shot and streamed, and
 // a whole verification (event ids, leaf hashes, Merkle roots, state roots, segment and content
 // hashes) gives the identical report under either backend, honest and tampered.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createSha256, pureSha256Backend, sha256, sha256Backend, useSha256Backend } from '../../src/lib/core/hash';
 import { toHex } from '../../src/lib/core/bytes';
@@ -15,19 +12,12 @@ import { MemorySource } from '../../src/lib/core/bundle-source';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
 import { sequentialVerifier, type VerifyReport } from '../../src/lib/core/report';
 import { nodeBackend } from '../../src/cli/ed25519-node';
-import { generateBundle } from '../../src/issuer/generate';
 import { BundleFiles, TamperSource } from '../../src/issuer/tamper';
+import { useGeneratedLedger } from './generated-ledger';
 
 const SEED = 'hash-backend';
-let dir = '';
 let source: TamperSource;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'atlas-hash-backend-'));
-  await generateBundle({ out: join(dir, 'ledger'), events: 400, seed: SEED });
-  source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useGeneratedLedger(SEED, 400, (s) => (source = s));
 afterEach(() => void useSha256Backend(null));
 
 async function report(b: BundleFiles): Promise<VerifyReport> {

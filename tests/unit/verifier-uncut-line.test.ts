@@ -4,16 +4,13 @@
 // line is checked from its parsed envelope on the ordered thread instead (bundle-verifier.ts
 // #uncut) and the report is exactly the one the cut would have given — never a crash. The cutter
 // is made to miss every fifth line here; honest and tampered ledgers, stop and audit mode.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { MemorySource } from '../../src/lib/core/bundle-source';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
 import { sequentialVerifier, type VerifyReport } from '../../src/lib/core/report';
 import { nodeBackend } from '../../src/cli/ed25519-node';
-import { generateBundle } from '../../src/issuer/generate';
 import { BundleFiles, TamperSource } from '../../src/issuer/tamper';
+import { useGeneratedLedger } from './generated-ledger';
 
 const miss = vi.hoisted(() => ({ every: 0, calls: 0, missed: 0 }));
 vi.mock('../../src/lib/core/envelope', async (importOriginal) => {
@@ -31,15 +28,8 @@ vi.mock('../../src/lib/core/envelope', async (importOriginal) => {
 });
 
 const SEED = 'uncut-line';
-let dir = '';
 let source: TamperSource;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'atlas-uncut-'));
-  await generateBundle({ out: join(dir, 'ledger'), events: 300, seed: SEED });
-  source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useGeneratedLedger(SEED, 300, (s) => (source = s));
 
 async function report(b: BundleFiles, mode: 'stop' | 'audit', every: number): Promise<VerifyReport> {
   Object.assign(miss, { every, calls: 0, missed: 0 });
