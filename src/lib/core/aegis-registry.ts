@@ -75,15 +75,19 @@ export class AegisRegistry implements IdentityView {
     return true;
   }
 
-  /** Apply an aegis.attest payload (already schema-checked) at `seq`. Returns a finding when refused. */
-  attest(seq: number, epoch: number, payload: Json): Finding | null {
+  /**
+   * Apply an aegis.attest payload (already schema-checked) at `seq`. Returns a finding when refused.
+   * `keyChecked`: its key already passed the subject key check of §9.3 where the event's signature
+   * was verified (a signature worker's ATTEST_KEY_OK), so it is not checked again here.
+   */
+  attest(seq: number, epoch: number, payload: Json, keyChecked = false): Finding | null {
     const p = payload as Obj;
     const subject = p['subject'] as string;
     const kind = p['kind'] as 'user' | 'node';
     const keyB64 = p['key'] as string;
     const key = fromBase64(keyB64);
     const bad = (message: string): Finding => ({ code: 'aegis.invalid', seq, epoch, message: `aegis.attest of ${subject}: ${message}` });
-    if (key === null || key.length !== 32 || !this.#keyOk(key, keyB64)) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not on the curve)');
+    if (key === null || key.length !== 32 || (!keyChecked && !this.#keyOk(key, keyB64))) return bad('the key is not an acceptable Ed25519 public key (non-canonical, small order or not on the curve)');
     const existing = this.#index.get(subject);
     if (existing !== undefined && KINDS[this.#kind[existing]!] !== kind) return bad(`it is already attested as a ${KINDS[this.#kind[existing]!]}`);
     const revoked = existing === undefined ? undefined : this.#revocations.get(existing);

@@ -12,7 +12,6 @@
 import { fromBase64, toHex } from './bytes';
 import { type BundleSource, BundleSourceError } from './bundle-source';
 import { AegisRegistry } from './aegis-registry';
-import { checkSubjectKey } from './ed25519';
 import { ATTEST_KEY_OK } from './signature-batch';
 import { ZERO_ID, isRole, parseEnvelope, signatureInputsOfLine, signedMessage } from './envelope';
 import { checkAuthorisation, checkPayload } from './event-payload';
@@ -138,25 +137,10 @@ class Verifier {
   #queue: Queued[] = [];
   /** The bytes of the lines in flight (see line-slabs.ts). */
   readonly #lines = new LineSlabs();
-  /** Set while the registry applies an aegis.attest whose subject key a worker already checked. */
-  #attestKeyOk = false;
 
   constructor(o: VerifyOptions) {
     this.#o = o;
     this.#audit = o.mode === 'audit';
-  }
-
-  /** The registry's key check with a pool: a worker's ATTEST_KEY_OK, else checkSubjectKey (memoised). */
-  #subjectKeyCheck(): (pub: Uint8Array) => boolean {
-    const accepted = new Set<string>();
-    return (pub) => {
-      if (this.#attestKeyOk) return true;
-      const k = String.fromCharCode(...pub);
-      if (accepted.has(k)) return true;
-      if (checkSubjectKey(pub) !== null) return false;
-      accepted.add(k);
-      return true;
-    };
   }
 
   #fail(f: Finding): void {
@@ -191,10 +175,9 @@ class Verifier {
       return empty(null, m);
     }
     const t = trust.trust;
-    // The subject key check of §9.3, memoised across runs; with a pool (verifyEvents) whose workers
-    // check each aegis.attest's key (ATTEST_KEY_OK), this thread checks only the keys they did not
-    // mark, memoised within the run.
-    const registry = typeof this.#o.signatures.verifyEvents === 'function' ? new AegisRegistry(this.#subjectKeyCheck()) : new AegisRegistry();
+    // The subject key check of §9.3, memoised across runs; a key a browser signature worker already
+    // checked (ATTEST_KEY_OK) is not checked again (#ordered).
+    const registry = new AegisRegistry();
     const replayer = this.#o.replayer(registry);
     const index = new EventIndex(m, registry, replayer);
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
@@ -543,9 +526,8 @@ class Verifier {
     }
     if (ok) {
       if (env.type === 'aegis.attest') {
-        this.#attestKeyOk = p.attestKeyOk;
-        const f = registry.attest(pos, env.epoch, env.payload);
-        this.#attestKeyOk = false;
+        // A key a signature worker already checked (ATTEST_KEY_OK) is not checked again here.
+        const f = registry.attest(pos, env.epoch, env.payload, p.attestKeyOk);
         if (f) fail(f);
       } else if (env.type === 'aegis.revoke') {
         const f = registry.revoke(pos, env.epoch, env.payload);
