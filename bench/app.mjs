@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from './ledgers.mjs';
 import { launchPage } from './browser.mjs';
+import { waitForQuiet } from './memory.mjs';
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -57,12 +58,15 @@ export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_0
       // The verdict is timed in the page, against its navigation start (performance.now()'s origin):
       // a 16 ms check of the overview's verdict element, installed before the app's own scripts.
       await chrome.send('Page.addScriptToEvaluateOnNewDocument', { source: VERDICT_WATCH }, page.sessionId);
+      // As a person opening the app in a browser that is already running: navigate once the freshly
+      // launched browser has finished its own start-up (bench/memory.mjs waitForQuiet).
+      const settle = await waitForQuiet(chrome.pid);
       const rss = sampleRenderer();
       await page.navigate(url);
       const verdict = JSON.parse(await page.waitFor('window.__verdict && JSON.stringify(window.__verdict)', { timeoutMs }));
       const { peakMB, cpuSeconds, threads } = rss.stop();
       const text = verdict.text.trim();
-      return { seconds: verdict.ms / 1000, ok: /Verified/.test(text) && errors.length === 0, verdict: text.replace(/\s+/g, ' ').slice(0, 80), error: errors.join('; ') || null, peakRssMB: peakMB, cpuSeconds, threadCpu: threads };
+      return { seconds: verdict.ms / 1000, ok: /Verified/.test(text) && errors.length === 0, verdict: text.replace(/\s+/g, ' ').slice(0, 80), error: errors.join('; ') || null, peakRssMB: peakMB, cpuSeconds, threadCpu: threads, settleMs: settle.waitedMs, settled: settle.settled };
     } finally {
       await close();
     }

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, CACHE } from './ledgers.mjs';
 import { serve } from './serve.mjs';
-import { samplePeakRss } from './memory.mjs';
+import { samplePeakRss, waitForQuiet } from './memory.mjs';
 import { launchChromium, openPage } from './cdp.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS } from './cdp.mjs';
@@ -46,20 +46,24 @@ export async function launchPage() {
 /** One end-to-end run: fresh browser, fresh page. Returns the page's result plus wall time and peak RSS. */
 export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', timeoutMs = 300_000, mode = 'pipeline' } = {}) {
   const server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
-  const { page, errors, sampleRenderer, close } = await launchPage();
+  const { chrome, page, errors, sampleRenderer, close } = await launchPage();
   try {
     const bundle = `/ledgers/${relative(CACHE, bundleDir)}/`;
     // keep=1: the page leaves its workers running after the result, so the last sample still sees
     // each thread's CPU time (closing the browser ends them).
-    const query = `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}&keep=1${mode === 'signatures' ? '&mode=signatures' : ''}`;
+    // wait=1: the page loads and waits; the run starts once the browser has finished starting up.
+    const query = `?bundle=${encodeURIComponent(bundle)}&threads=${threads}&backend=${backend}&keep=1&wait=1${mode === 'signatures' ? '&mode=signatures' : ''}`;
+    await page.navigate(`${server.url}/page/index.html${query}`);
+    await page.waitFor("typeof window.__start === 'function'");
+    const settle = await waitForQuiet(chrome.pid);
     const rss = sampleRenderer();
     // The page times itself, from creating its verifier worker to the result (bench/page/bench.ts).
-    await page.navigate(`${server.url}/page/index.html${query}`);
+    await page.evaluate('window.__start(), 1');
     const res = JSON.parse(await page.waitFor('window.__bench && JSON.stringify(window.__bench)', { timeoutMs }));
     const { peakMB, cpuSeconds, threads: threadCpu } = rss.stop();
     const [userAgent, hardwareConcurrency] = await page.evaluate('[navigator.userAgent, navigator.hardwareConcurrency]');
     if (errors.length && !res.error) res.error = errors.join('; ');
-    return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent, hardwareConcurrency };
+    return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent, hardwareConcurrency, settleMs: settle.waitedMs, settled: settle.settled };
   } finally {
     await close();
     await server.close();

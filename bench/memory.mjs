@@ -137,3 +137,37 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50, disco
     }
   };
 }
+
+/** CPU seconds (user + system) used so far by rootPid and all its descendants. */
+export function treeCpuSeconds(rootPid) {
+  let total = 0;
+  const todo = [rootPid];
+  while (todo.length) {
+    const p = todo.pop();
+    total += cpuSeconds(p);
+    todo.push(...children(p));
+  }
+  return total;
+}
+
+/**
+ * Wait until the process tree of rootPid is quiet: `quietMs` in a row in which it used less than
+ * `maxShare` of one core (checked every `everyMs`), or `timeoutMs` at most. A freshly launched
+ * Chromium keeps starting its own services (the GPU/network/storage processes, a spare renderer) for
+ * a second or more; a run started meanwhile shares the two cores with that start-up, which a person
+ * opening the app in a running browser never sees. Resolves to {waitedMs, settled}.
+ */
+export async function waitForQuiet(rootPid, { quietMs = 300, everyMs = 100, maxShare = 0.05, timeoutMs = 5000 } = {}) {
+  const t0 = performance.now();
+  let last = treeCpuSeconds(rootPid);
+  let quietSince = performance.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    const now = performance.now();
+    const cpu = treeCpuSeconds(rootPid);
+    if (cpu - last > (maxShare * everyMs) / 1000) quietSince = now;
+    last = cpu;
+    if (now - quietSince >= quietMs) return { waitedMs: now - t0, settled: true };
+    if (now - t0 >= timeoutMs) return { waitedMs: now - t0, settled: false };
+  }
+}

@@ -16,8 +16,15 @@ const req: BenchRequest & { mode: 'pipeline' | 'signatures' } = {
   ...(q.get('keep') ? { keepPool: true } : {})
 };
 const w = window as unknown as { __bench?: { wallMs: number } & Partial<BenchResponse> & { error?: string } };
-const t0 = performance.now();
-startWorker();
+// With ?wait=1 the harness starts the run itself (window.__start) once the browser has gone quiet
+// after its launch (bench/browser.mjs); otherwise the run starts on load.
+let t0 = performance.now();
+if (q.get('wait')) {
+  (window as unknown as { __start: () => void }).__start = () => {
+    t0 = performance.now();
+    startWorker();
+  };
+} else startWorker();
 
 function startWorker(): void {
   const worker = new Worker(new URL('./verify.worker.js', import.meta.url), { type: 'module', name: 'atlas-verifier' });
