@@ -7,7 +7,12 @@
 //   manifests    per bundle URL (since version 2): the manifest.json bytes of the last load from
 //                that URL that verified, and the hashes of the files it read that the manifest does
 //                not name by hash (checkpoint notes, content), so the URL can be verified again
-//                when the network is gone.
+//                when the network is gone;
+//   holdings     per manifest hash (since version 3): which blobs a checked bundle was read from,
+//                their sizes and when it was last verified here: the cache's byte budget evicts the
+//                blobs of the least recently verified bundles first (keep(), cacheBudget()). Never
+//                the bundle just verified, and never `checkpoints`: the rollback/fork anchor is a
+//                signed note per log, not a file, and survives any eviction or "clear cached files".
 // Every record is validated on load (and blob bytes re-hashed); anything malformed means the
 // *local cache* is corrupt, which is reported as such (CacheCorruptError → "local cache corrupt —
 // cleared"), never as ledger misbehaviour. Writes of client state happen in one transaction.
@@ -22,7 +27,7 @@ import { isHex } from '$lib/core/bytes';
 import { isBundlePath } from '$lib/core/manifest';
 
 export const DB_NAME = 'atlas-verifier';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export interface BlobRecord {
   hash: string;
@@ -69,11 +74,52 @@ export interface ManifestRecord {
   storedAt: string;
 }
 
+/** The blobs one checked bundle was read from (its segments, and the notes and content kept with them). */
+export interface HoldingRecord {
+  /** Hex SHA-256 of the manifest bytes. */
+  manifestHash: string;
+  /** Where it was loaded from ('demo', a URL, or 'files'), for display. */
+  source: string;
+  /** Blob hash → its size in bytes. */
+  files: Record<string, number>;
+  /** When it was last verified here (ms since 1970 from this browser's clock): the eviction order. */
+  lastVerified: number;
+}
+
+/** What the cache's files take now, against its budget (the figure the overview shows). */
+export interface CacheUsage {
+  /** Bytes of the blobs the remembered bundles were read from (each blob counted once). */
+  bytes: number;
+  /** Bundles whose files are kept. */
+  bundles: number;
+  /** The byte budget applied at the last keep(), or null when none was applied yet. */
+  budget: number | null;
+  /** Sources of the bundles whose files this keep() evicted, least recently verified first. */
+  evicted: string[];
+}
+
+/** Without a storage estimate: the budget of the cache's files. */
+export const DEFAULT_BUDGET = 256 * 2 ** 20;
+/** Never more than this for the cache's files, however large the origin's quota. */
+export const MAX_BUDGET = 1024 * 2 ** 20;
+
+/**
+ * The byte budget of the cache's files: half of the origin's quota (navigator.storage.estimate()),
+ * at most MAX_BUDGET; DEFAULT_BUDGET when the browser gives no estimate. The other half leaves room
+ * for a new bundle's files while it is verified (its blobs are written before the eviction that
+ * makes room for them) and for the service worker's copy of the app.
+ */
+export function cacheBudget(quota: number | undefined): number {
+  if (quota === undefined || !Number.isFinite(quota) || quota <= 0) return DEFAULT_BUDGET;
+  return Math.min(MAX_BUDGET, Math.floor(quota / 2));
+}
+
 interface AtlasDB extends DBSchema {
   blobs: { key: string; value: BlobRecord };
   bundles: { key: string; value: BundleRecord };
   checkpoints: { key: string; value: CheckpointRecord };
   manifests: { key: string; value: ManifestRecord };
+  holdings: { key: string; value: HoldingRecord };
 }
 
 /** The local cache is unreadable or inconsistent; it has been cleared. Not a ledger finding. */
@@ -126,6 +172,19 @@ function validManifest(v: unknown): v is ManifestRecord {
   );
 }
 
+function validHolding(v: unknown): v is HoldingRecord {
+  return (
+    isRecord(v) &&
+    typeof v.manifestHash === 'string' &&
+    isHex(v.manifestHash, 32) &&
+    typeof v.source === 'string' &&
+    isRecord(v.files) &&
+    Object.entries(v.files).every(([hash, size]) => isHex(hash, 32) && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) &&
+    typeof v.lastVerified === 'number' &&
+    Number.isFinite(v.lastVerified)
+  );
+}
+
 function validBundle(v: unknown): v is BundleRecord {
   return (
     isRecord(v) &&
@@ -136,6 +195,9 @@ function validBundle(v: unknown): v is BundleRecord {
     typeof v.report === 'string'
   );
 }
+
+/** A request inside a transaction whose failure tx.done reports (and fails the transaction with). */
+const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
 
 /** Queued blob bytes above which queueBlob's caller should wait (backlog()). */
 const BACKLOG_BYTES = 32 * 2 ** 20;
@@ -150,6 +212,8 @@ export class VerifierCache {
   #queuedBytes = 0;
   #writing: Promise<void> | null = null;
   #writeError: Error | null = null;
+  /** The budget of the last keep(), reported by usage(). */
+  #budget: number | null = null;
 
   constructor(name = DB_NAME) {
     this.#name = name;
@@ -174,6 +238,8 @@ export class VerifierCache {
           db.createObjectStore('checkpoints', { keyPath: 'origin' });
         }
         if (oldVersion < 2) db.createObjectStore('manifests', { keyPath: 'url' });
+        // Blobs stored before version 3 belong to no holding: the first eviction removes them first.
+        if (oldVersion < 3) db.createObjectStore('holdings', { keyPath: 'manifestHash' });
       },
       blocked: () => giveUp(new CacheUnavailableError('the local cache is held open by an older version of this app in another tab; close that tab to use it again')),
       // A newer version of the app (another tab) wants to upgrade: let it, and reopen on next use.
@@ -195,7 +261,7 @@ export class VerifierCache {
     return current;
   }
 
-  /** Delete everything (used after corruption, and by the "clear cache" button). */
+  /** Delete everything, the checkpoint anchors too (used after corruption only; see clearFiles()). */
   async clear(): Promise<void> {
     this.#queue = [];
     this.#queuedBytes = 0;
@@ -344,6 +410,100 @@ export class VerifierCache {
     await Promise.all([...writes, tx.done]);
   }
 
+  /**
+   * Remember which blobs `holding`'s bundle was read from (it was just checked here), then, while
+   * the blobs of all remembered bundles take more than `budget` bytes, evict: first blobs that no
+   * bundle holds (left by a cancelled load, or stored before version 3), then the bundles verified
+   * least recently, each with its blobs that no other remaining bundle holds, its report and the
+   * stored manifests of URLs that served it (without its files they could not be verified offline).
+   * The bundle of `holding` is never evicted, even when it alone is over budget, and checkpoint
+   * anchors are never touched. Queued blobs are written first; one transaction for the rest.
+   */
+  async keep(holding: HoldingRecord, budget: number): Promise<CacheUsage> {
+    if (!validHolding(holding)) throw new TypeError('keep: malformed holding record');
+    await this.settled();
+    const db = await this.#open();
+    const tx = db.transaction(['blobs', 'bundles', 'manifests', 'holdings'], 'readwrite');
+    const holdings = tx.objectStore('holdings');
+    quiet(holdings.put(holding));
+    const others: HoldingRecord[] = [];
+    for (const rec of (await holdings.getAll()) as unknown[]) {
+      if (!validHolding(rec)) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        return this.#corrupt('holding record malformed');
+      }
+      if (rec.manifestHash !== holding.manifestHash) others.push(rec);
+    }
+    // How many remembered bundles hold each blob, and the bytes of the blobs held at all.
+    const holders = new Map<string, number>();
+    const sizes = new Map<string, number>();
+    for (const h of [holding, ...others]) {
+      for (const [hash, size] of Object.entries(h.files)) {
+        holders.set(hash, (holders.get(hash) ?? 0) + 1);
+        sizes.set(hash, size);
+      }
+    }
+    let bytes = 0;
+    for (const size of sizes.values()) bytes += size;
+    const evicted: string[] = [];
+    if (bytes > budget) {
+      const blobs = tx.objectStore('blobs');
+      for (const key of await blobs.getAllKeys()) if (!holders.has(key)) quiet(blobs.delete(key));
+      others.sort((a, b) => a.lastVerified - b.lastVerified || (a.manifestHash < b.manifestHash ? -1 : 1));
+      const manifests = await tx.objectStore('manifests').getAll();
+      for (const old of others) {
+        if (bytes <= budget) break;
+        for (const hash of Object.keys(old.files)) {
+          const left = holders.get(hash)! - 1;
+          holders.set(hash, left);
+          if (left === 0) {
+            quiet(blobs.delete(hash));
+            bytes -= sizes.get(hash)!;
+          }
+        }
+        quiet(holdings.delete(old.manifestHash));
+        quiet(tx.objectStore('bundles').delete(old.manifestHash));
+        for (const m of manifests) if (m.manifestHash === old.manifestHash) quiet(tx.objectStore('manifests').delete(m.url));
+        evicted.push(old.source);
+      }
+    }
+    await tx.done;
+    this.#budget = budget;
+    return { bytes, bundles: others.length + 1 - evicted.length, budget, evicted };
+  }
+
+  /** What the remembered bundles' files take now (validated like every record). */
+  async usage(): Promise<CacheUsage> {
+    const db = await this.#open();
+    const sizes = new Map<string, number>();
+    let bundles = 0;
+    for (const rec of (await db.getAll('holdings')) as unknown[]) {
+      if (!validHolding(rec)) return this.#corrupt('holding record malformed');
+      bundles++;
+      for (const [hash, size] of Object.entries(rec.files)) sizes.set(hash, size);
+    }
+    let bytes = 0;
+    for (const size of sizes.values()) bytes += size;
+    return { bytes, bundles, budget: this.#budget, evicted: [] };
+  }
+
+  /**
+   * The user's "clear cached files": every blob, report, stored URL manifest and holding, in one
+   * transaction. The checkpoint anchors stay: forgetting them would silence the rollback/fork
+   * alarm, which only forgetOrigin() does, on its own explicit confirmation.
+   */
+  async clearFiles(): Promise<void> {
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    await this.#writing;
+    this.#unwritten.clear();
+    this.#writeError = null;
+    const db = await this.#open();
+    const tx = db.transaction(['blobs', 'bundles', 'manifests', 'holdings'], 'readwrite');
+    await Promise.all([tx.objectStore('blobs').clear(), tx.objectStore('bundles').clear(), tx.objectStore('manifests').clear(), tx.objectStore('holdings').clear(), tx.done]);
+  }
+
   /** Drop the stored checkpoint of an origin (an explicit user action after an alarm). */
   async forgetOrigin(origin: string): Promise<void> {
     const db = await this.#open();
@@ -351,7 +511,7 @@ export class VerifierCache {
   }
 
   /** Low-level write for tests that simulate a corrupted or tampered cache. */
-  async rawPut(store: 'blobs' | 'bundles' | 'checkpoints' | 'manifests', value: unknown): Promise<void> {
+  async rawPut(store: 'blobs' | 'bundles' | 'checkpoints' | 'manifests' | 'holdings', value: unknown): Promise<void> {
     const db = await this.#open();
     await db.put(store, value as never);
   }

@@ -8,6 +8,7 @@ import type { ResolvedPathname } from '$app/types';
 import { VerifierClient } from '$lib/worker/client';
 import type { VerifierApi } from '$lib/worker/verifier.worker';
 import type { LoadResult, SourceSpec } from '$lib/worker/protocol';
+import type { CacheUsage } from '$lib/cache/store';
 import type { WorkerProgress } from '$lib/worker/progress-meter';
 import { progressView } from './progress';
 
@@ -42,6 +43,8 @@ export class VerifierState {
   userTrust = $state.raw<{ name: string; value: unknown } | null>(null);
   /** Audit mode records every failure instead of stopping at the first. */
   auditMode = $state(true);
+  /** What this browser's cached bundle files take (after the last load, or after clearing them). */
+  cacheUsage = $state.raw<CacheUsage | null>(null);
   /** A problem with the request itself (bad ?bundle= URL), shown instead of loading. */
   requestError = $state<string | null>(null);
 
@@ -100,6 +103,7 @@ export class VerifierState {
         if (this.#abort !== abort) return;
         this.result = r;
         this.phase = r.status;
+        if (r.cache.status === 'ok' && r.cache.usage) this.cacheUsage = r.cache.usage;
         if (r.status === 'cancelled' || r.status === 'error') this.#loadedKey = null;
       });
     this.#loading = run;
@@ -126,6 +130,19 @@ export class VerifierState {
     if (!r) return 'superseded';
     if (!r.ok) return r.error;
     await this.reload();
+    return null;
+  }
+
+  /**
+   * Delete this browser's cached bundle files (not its checkpoint memory); the loaded bundle stays
+   * loaded. Returns an error message, or null.
+   */
+  async clearCachedFiles(): Promise<string | null> {
+    if (!browser || this.busy) return null;
+    const r = await this.#worker.query('cache', 'clearCachedFiles');
+    if (!r) return 'superseded';
+    if (!r.ok) return r.error;
+    this.cacheUsage = r.value;
     return null;
   }
 

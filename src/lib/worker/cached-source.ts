@@ -6,6 +6,8 @@
 // With remember(), files the manifest does not name by hash (checkpoint notes, content) are kept
 // too, under the hash of the bytes read, and `remembered` maps their paths to those hashes: what a
 // later offline load of the same URL needs besides the manifest (verifier.worker.ts).
+// `used` lists every blob this load was served from or stored, with its size: the bundle's holding,
+// which the cache's byte budget counts and evicts by (store.ts keep()).
 import { CacheCorruptError, type VerifierCache } from '$lib/cache/store';
 import { collect, READ_LIMIT, type ByteSource } from './sources';
 
@@ -24,6 +26,7 @@ export class CachedSource implements ByteSource {
   #fromCache = 0;
   #manifest: Uint8Array | null = null;
   #remembered: Map<string, string> | null = null;
+  readonly #used = new Map<string, number>();
   /** Set when the cache turned out corrupt (and was cleared); reading then falls back to the source. */
   corrupt: string | null = null;
   #unavailable: string | null = null;
@@ -58,6 +61,7 @@ export class CachedSource implements ByteSource {
         else this.#unavailable = (e as Error).message;
       }
       if (hit) {
+        this.#used.set(want, hit.length);
         this.stats.filesFromCache++;
         this.stats.bytesFromCache += hit.length;
         this.#fromCache += hit.length;
@@ -84,11 +88,11 @@ export class CachedSource implements ByteSource {
       // Written behind the load (store.ts queueBlob): the next file does not wait for this one's commit.
       if (want) {
         // Only bytes that match the manifest are worth keeping.
-        this.#cache!.queueBlob(bytes, want);
+        if (this.#cache!.queueBlob(bytes, want) !== null) this.#used.set(want, total);
       } else if (this.#remembered) {
         // Not named by hash: kept as read, and checked again like any download when used (notes by
         // their signatures and the log root, content against its cid).
-        this.#remembered.set(path, this.#cache!.queueBlob(bytes)!);
+        this.#keep(path, bytes);
       }
       await this.#cache!.backlog();
     }
@@ -124,10 +128,21 @@ export class CachedSource implements ByteSource {
     this.stats.filesDownloaded++;
     const bytes = await this.#inner.read(path, maxBytes);
     if (this.#remembered && this.#usable && bytes.length <= this.#maxCached) {
-      this.#remembered.set(path, this.#cache!.queueBlob(bytes)!);
+      this.#keep(path, bytes);
       await this.#cache!.backlog();
     }
     return bytes;
+  }
+
+  #keep(path: string, bytes: Uint8Array): void {
+    const hash = this.#cache!.queueBlob(bytes)!;
+    this.#remembered!.set(path, hash);
+    this.#used.set(hash, bytes.length);
+  }
+
+  /** Hex SHA-256 → size of every blob this load was served from the cache or stored in it. */
+  get used(): ReadonlyMap<string, number> {
+    return this.#used;
   }
 
   /** Serve manifest bytes already read (the caller needed them to know which hashes apply). */

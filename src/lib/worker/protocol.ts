@@ -2,6 +2,7 @@
 // classes, no functions, no bigint). The API itself is `VerifierApi` in verifier.worker.ts.
 import type { VerifyReport } from '$lib/core/report';
 import type { DriftItem, EpochDrift } from '$lib/core/economy/drift';
+import type { CacheUsage } from '$lib/cache/store';
 
 /** Where the bundle comes from. `demo` is static/demo/ under the app's base URL. */
 export type SourceSpec = { kind: 'demo' } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
@@ -16,7 +17,7 @@ export interface LoadOptions {
 }
 
 export type CacheStatus =
-  | { status: 'ok'; filesFromCache?: number; bytesFromCache?: number; filesDownloaded?: number }
+  | { status: 'ok'; filesFromCache?: number; bytesFromCache?: number; filesDownloaded?: number; usage?: CacheUsage }
   /** The local cache was unreadable or inconsistent and has been cleared: not a ledger finding. */
   | { status: 'corrupt-cleared'; message: string }
   /** IndexedDB is not available (private mode, blocked): verification works, nothing is remembered. */

@@ -19,7 +19,7 @@ import { sha256Hex } from '$lib/core/hash';
 import { fromUtf8, toBase64, toHex } from '$lib/core/bytes';
 import { verifyQfsSet } from '$lib/core/qfs/verify';
 import type { QfsSetReport } from '$lib/core/qfs/report';
-import { CacheCorruptError, VerifierCache } from '$lib/cache/store';
+import { cacheBudget, CacheCorruptError, VerifierCache, type CacheUsage } from '$lib/cache/store';
 import { decideCheckpoint } from '$lib/cache/checkpoint-guard';
 import { detectWebCryptoBackend } from './ed25519-webcrypto';
 import { SignaturePool } from './pool/signature-pool';
@@ -169,6 +169,15 @@ async function explained<T extends { seq: number | null; evidence: Evidence | nu
   return withEvidence(x, { failures: s.report.failures, index, entry: (seq) => index.entry(s.source, seq) });
 }
 
+/** The cache's byte budget from this origin's storage quota (store.ts cacheBudget). */
+async function budget(): Promise<number> {
+  try {
+    return cacheBudget((await navigator.storage?.estimate?.())?.quota);
+  } catch {
+    return cacheBudget(undefined);
+  }
+}
+
 const REFUSALS = new Set(['trust.mismatch', 'trust.invalid', 'manifest.invalid']);
 
 const api = {
@@ -262,6 +271,7 @@ const api = {
 
     session = { report, index, replayer, manifest: parsed.ok ? parsed.manifest : null, manifestHash, source, trust: trustView, drift };
     let anchor: AnchorView | null = null;
+    let usage: CacheUsage | null = null;
     if (c && index) {
       try {
         const a = await checkAnchor(c, report, index);
@@ -272,11 +282,17 @@ const api = {
           const forUrl = url !== null && !stored ? { url, bytes: manifestBytes, manifestHash, files: Object.fromEntries(cached.remembered), storedAt: new Date().toISOString() } : null;
           await c.commitVerified({ manifestHash, origin: report.origin ?? '', source: src.label, report: api.exportReport() }, a.accept, forUrl);
         }
+        // The files this load was read from are this bundle's holding, now the most recently
+        // verified; older bundles' files are evicted while the cache is over its budget.
+        if (!cached.corrupt && !cached.unavailable) {
+          usage = await c.keep({ manifestHash, source: src.label, files: Object.fromEntries(cached.used), lastVerified: Date.now() }, await budget());
+        }
       } catch (e) {
         if (e instanceof CacheCorruptError) cacheStatus = { status: 'corrupt-cleared', message: e.message };
         else cacheStatus = { status: 'unavailable', message: (e as Error).message };
       }
     }
+    if (usage && cacheStatus.status === 'ok') cacheStatus = { ...cacheStatus, usage };
     onProgress?.(meter.update({ stage: 'done', eventsDone: report.events, eventsTotal: report.events, bytesDone: source.bytesRead, bytesTotal: source.bytesRead }, true)!);
     const offline = stored ? { offline: { storedAt: stored.storedAt, reason: stored.reason } } : {};
     return { status, message, report, cache: cacheStatus, anchor, manifestHash, trust: trustView, sourceLabel: src.label, drift, ...offline };
@@ -463,6 +479,33 @@ const api = {
       return { ok: true, value: { origin } };
     } catch (e) {
       return { ok: false, error: `the stored checkpoint could not be forgotten: ${(e as Error).message}` };
+    }
+  },
+
+  /** What the cached files of remembered bundles take, against the budget. */
+  async cacheUsage(): Promise<Answer<CacheUsage>> {
+    const c = openCache();
+    if (!c) return { ok: false, error: 'this browser keeps no cached files (IndexedDB is unavailable)' };
+    try {
+      return { ok: true, value: await c.usage() };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  },
+
+  /**
+   * The user's "clear cached files": every stored file, report and URL manifest. The checkpoint
+   * memory (rollback/fork alarm) is kept. The loaded bundle stays loaded; a later revisit downloads
+   * again.
+   */
+  async clearCachedFiles(): Promise<Answer<CacheUsage>> {
+    const c = openCache();
+    if (!c) return { ok: false, error: 'this browser keeps no cached files (IndexedDB is unavailable)' };
+    try {
+      await c.clearFiles();
+      return { ok: true, value: await c.usage() };
+    } catch (e) {
+      return { ok: false, error: `the cached files could not be cleared: ${(e as Error).message}` };
     }
   },
 

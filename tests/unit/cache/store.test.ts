@@ -2,7 +2,7 @@
 // commits, validation on load, and corruption reported as a cache problem (and cleared).
 import 'fake-indexeddb/auto';
 import { describe, expect, it, beforeEach } from 'vitest';
-import { VerifierCache, CacheCorruptError, CacheUnavailableError, DB_VERSION, type CheckpointRecord, type ManifestRecord } from '../../../src/lib/cache/store';
+import { VerifierCache, CacheCorruptError, CacheUnavailableError, DB_VERSION, DEFAULT_BUDGET, MAX_BUDGET, cacheBudget, type CheckpointRecord, type HoldingRecord, type ManifestRecord } from '../../../src/lib/cache/store';
 import { sha256Hex } from '../../../src/lib/core/hash';
 import { utf8 } from '../../../src/lib/core/bytes';
 
@@ -161,7 +161,7 @@ describe('VerifierCache manifests (per bundle URL, for offline use)', () => {
       };
     });
     expect(version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(2);
+    expect(DB_VERSION).toBe(3);
   });
 });
 
@@ -249,7 +249,165 @@ describe('VerifierCache upgrade while another tab holds the database', () => {
       req.onsuccess = () => resolve(req.result);
     });
     expect(newer.version).toBe(DB_VERSION + 1);
-    expect([...newer.objectStoreNames].sort()).toEqual(['blobs', 'bundles', 'checkpoints', 'manifests']);
+    expect([...newer.objectStoreNames].sort()).toEqual(['blobs', 'bundles', 'checkpoints', 'holdings', 'manifests']);
     newer.close();
+  });
+});
+
+describe('VerifierCache byte budget (holdings, least-recently-verified eviction)', () => {
+  /** A bundle "read from" `blobs`: stores them and returns its holding, verified at time `t`. */
+  async function verified(c: VerifierCache, name: string, blobs: Uint8Array[], t: number): Promise<HoldingRecord> {
+    const files: Record<string, number> = {};
+    for (const b of blobs) files[c.queueBlob(b)!] = b.length;
+    const manifestHash = sha256Hex(utf8(`manifest of ${name}`));
+    await c.commitVerified({ manifestHash, origin: 'example.org/log', source: name, report: '{}' }, cp(t));
+    return { manifestHash, source: name, files, lastVerified: t };
+  }
+  const blob = (tag: string, size: number) => utf8(tag.padEnd(size, '.'));
+
+  it('derives the budget from the quota: half of it, at most 1 GiB, 256 MiB without an estimate', () => {
+    expect(cacheBudget(100 * 2 ** 20)).toBe(50 * 2 ** 20);
+    expect(cacheBudget(500 * 2 ** 30)).toBe(MAX_BUDGET);
+    expect(MAX_BUDGET).toBe(2 ** 30);
+    for (const q of [undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) expect(cacheBudget(q)).toBe(DEFAULT_BUDGET);
+    expect(DEFAULT_BUDGET).toBe(256 * 2 ** 20);
+  });
+
+  it('counts each blob once however many bundles hold it, and evicts nothing within the budget', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    const shared = blob('shared', 100);
+    const a = await verified(c, 'a', [shared, blob('a', 50)], 1);
+    const b = await verified(c, 'b', [shared, blob('b', 30)], 2);
+    expect(await c.keep(a, 1000)).toEqual({ bytes: 150, bundles: 1, budget: 1000, evicted: [] });
+    expect(await c.keep(b, 1000)).toEqual({ bytes: 180, bundles: 2, budget: 1000, evicted: [] });
+    expect(await c.usage()).toEqual({ bytes: 180, bundles: 2, budget: 1000, evicted: [] });
+    for (const h of [...Object.keys(a.files), ...Object.keys(b.files)]) expect(await c.hasBlob(h)).toBe(true);
+  });
+
+  it('over budget, evicts the least recently verified bundles first, keeping blobs a remaining bundle still holds', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    const shared = blob('shared', 100);
+    const onlyA = blob('a', 50);
+    const onlyB = blob('b', 60);
+    const onlyC = blob('c', 70);
+    const a = await verified(c, 'https://a.example/', [shared, onlyA], 1);
+    const b = await verified(c, 'https://b.example/', [onlyB], 2);
+    await c.keep(a, 10_000);
+    await c.keep(b, 10_000);
+    // Verifying a again makes it the most recent: b is now the oldest.
+    await c.keep({ ...a, lastVerified: 3 }, 10_000);
+    const bundleC = await verified(c, 'https://c.example/', [shared, onlyC], 4);
+    // 100 + 50 + 60 + 70 = 280 > 200: b goes (210 left), then a (its own 50; shared stays for c).
+    const u = await c.keep(bundleC, 200);
+    expect(u).toEqual({ bytes: 170, bundles: 1, budget: 200, evicted: ['https://b.example/', 'https://a.example/'] });
+    expect(await c.hasBlob(sha256Hex(onlyB))).toBe(false);
+    expect(await c.hasBlob(sha256Hex(onlyA))).toBe(false);
+    expect(await c.hasBlob(sha256Hex(shared))).toBe(true);
+    expect(await c.hasBlob(sha256Hex(onlyC))).toBe(true);
+    expect(await c.getBundle(a.manifestHash)).toBeNull();
+    expect(await c.getBundle(bundleC.manifestHash)).not.toBeNull();
+    expect(await c.usage()).toMatchObject({ bytes: 170, bundles: 1 });
+  });
+
+  it('stops evicting as soon as the files fit', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    const a = await verified(c, 'a', [blob('a', 100)], 1);
+    const b = await verified(c, 'b', [blob('b', 100)], 2);
+    const d = await verified(c, 'd', [blob('d', 100)], 3);
+    for (const h of [a, b]) await c.keep(h, 10_000);
+    expect(await c.keep(d, 250)).toEqual({ bytes: 200, bundles: 2, budget: 250, evicted: ['a'] });
+    expect(await c.hasBlob(Object.keys(b.files)[0]!)).toBe(true);
+  });
+
+  it('never evicts the bundle just verified, even alone over budget, and never a checkpoint anchor', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    const old = await verified(c, 'old', [blob('old', 10)], 1);
+    await c.keep(old, 10_000);
+    const big = await verified(c, 'big', [blob('big', 500)], 2);
+    expect(await c.keep(big, 100)).toEqual({ bytes: 500, bundles: 1, budget: 100, evicted: ['old'] });
+    expect(await c.hasBlob(Object.keys(big.files)[0]!)).toBe(true);
+    // The rollback/fork anchor survives: it is a signed checkpoint, not a file.
+    expect(await c.getCheckpoint('example.org/log')).toEqual(cp(2));
+  });
+
+  it('drops the stored manifest of a URL whose bundle is evicted (its files could no longer be verified offline)', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    const bytes = utf8('{"manifest":"a"}');
+    const url = 'https://a.example/bundle/';
+    const segA = blob('a', 100);
+    const files: Record<string, number> = { [c.queueBlob(segA)!]: 100 };
+    const a: HoldingRecord = { manifestHash: sha256Hex(bytes), source: url, files, lastVerified: 1 };
+    await c.commitVerified(bundle(a.manifestHash), cp(1), { url, bytes, manifestHash: a.manifestHash, files: {}, storedAt: '2026-11-26T12:00:00.000Z' });
+    await c.keep(a, 10_000);
+    const otherBytes = utf8('{"manifest":"b"}');
+    await c.commitVerified(bundle(sha256Hex(otherBytes)), null, { url: 'https://b.example/', bytes: otherBytes, manifestHash: sha256Hex(otherBytes), files: {}, storedAt: '2026-11-26T12:00:00.000Z' });
+    const b = await verified(c, 'b', [blob('b', 100)], 2);
+    expect((await c.keep(b, 150)).evicted).toEqual([url]);
+    expect(await c.getManifest(url)).toBeNull();
+    expect(await c.getManifest('https://b.example/')).not.toBeNull();
+  });
+
+  it('over budget, first removes blobs no bundle holds (a cancelled load, or stored before version 3)', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    const stray = await c.putBlob(blob('stray', 40));
+    const a = await verified(c, 'a', [blob('a', 100)], 1);
+    await c.keep(a, 10_000);
+    expect(await c.hasBlob(stray)).toBe(true); // within the budget nothing is touched
+    const b = await verified(c, 'b', [blob('b', 100)], 2);
+    const bStray = await c.putBlob(blob('stray-2', 40));
+    expect(await c.keep(b, 150)).toMatchObject({ bytes: 100, evicted: ['a'] });
+    expect(await c.hasBlob(stray)).toBe(false);
+    expect(await c.hasBlob(bStray)).toBe(false);
+  });
+
+  it('a malformed holding record is local cache corruption', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    await c.rawPut('holdings', { manifestHash: 'ab'.repeat(32), source: 'x', files: { nothex: 5 }, lastVerified: 1 });
+    await expect(c.usage()).rejects.toBeInstanceOf(CacheCorruptError);
+    await c.rawPut('holdings', { manifestHash: 'ab'.repeat(32), source: 'x', files: {}, lastVerified: 'yesterday' });
+    const a = await verified(c, 'a', [blob('a', 10)], 1);
+    await expect(c.keep(a, 100)).rejects.toBeInstanceOf(CacheCorruptError);
+    await expect(c.keep({ ...a, files: { [sha256Hex(utf8('x'))]: -1 } }, 100)).rejects.toThrow(TypeError);
+  });
+
+  it('"clear cached files" removes every file, report, URL manifest and holding, and keeps the checkpoint anchors', async () => {
+    const c = new VerifierCache(`budget-${n++}`);
+    const url = 'https://a.example/';
+    const bytes = utf8('{"m":1}');
+    const a = await verified(c, 'a', [blob('a', 100)], 7);
+    await c.commitVerified(bundle(a.manifestHash), null, { url, bytes, manifestHash: sha256Hex(bytes), files: {}, storedAt: '2026-11-26T12:00:00.000Z' });
+    await c.keep(a, 10_000);
+    c.queueBlob(blob('queued', 10));
+    await c.clearFiles();
+    expect(await c.usage()).toMatchObject({ bytes: 0, bundles: 0 });
+    expect(await c.hasBlob(Object.keys(a.files)[0]!)).toBe(false);
+    expect(await c.hasBlob(sha256Hex(blob('queued', 10)))).toBe(false);
+    expect(await c.getBundle(a.manifestHash)).toBeNull();
+    expect(await c.getManifest(url)).toBeNull();
+    expect(await c.getCheckpoint('example.org/log')).toEqual(cp(7));
+  });
+
+  it('upgrades a version 2 database in place: everything is kept, and its blobs are held by no bundle yet', async () => {
+    const name = `v2-${n++}`;
+    const seg = utf8('{"seq":0}\n');
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open(name, 2);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        db.createObjectStore('blobs', { keyPath: 'hash' }).put({ hash: sha256Hex(seg), bytes: seg });
+        db.createObjectStore('bundles', { keyPath: 'manifestHash' });
+        db.createObjectStore('checkpoints', { keyPath: 'origin' }).put(cp(5));
+        db.createObjectStore('manifests', { keyPath: 'url' });
+      };
+      req.onsuccess = () => {
+        req.result.close();
+        resolve();
+      };
+      req.onerror = () => reject(req.error);
+    });
+    const c = new VerifierCache(name);
+    expect(await c.getBlob(sha256Hex(seg))).toEqual(seg);
+    expect(await c.getCheckpoint('example.org/log')).toEqual(cp(5));
+    expect(await c.usage()).toEqual({ bytes: 0, bundles: 0, budget: null, evicted: [] });
   });
 });

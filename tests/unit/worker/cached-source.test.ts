@@ -143,6 +143,31 @@ describe('CachedSource', () => {
     expect(await new VerifierCache(name).getBlob(sha256Hex(note))).toEqual(note); // written, not only queued
   });
 
+  it('lists every blob a load was served from or stored (its holding), and none it did not keep', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const note = utf8('example.org/log\n2\nroot\n');
+    const more = new Map([...files(), ['checkpoints/000000002.note', note], ['content/x', utf8('not kept')]]);
+    const first = new CachedSource(new CountingSource(more), cache, hashOf);
+    await first.read('content/x'); // before remember(): not kept, not listed
+    first.remember();
+    await first.read('segments/000000.ndjson');
+    await first.read('checkpoints/000000002.note');
+    expect([...first.used]).toEqual([
+      [sha256Hex(seg), seg.length],
+      [sha256Hex(note), note.length]
+    ]);
+    // Served from the cache on a revisit: listed too.
+    const second = new CachedSource(new CountingSource(files()), cache, hashOf);
+    await second.read('segments/000000.ndjson');
+    expect([...second.used]).toEqual([[sha256Hex(seg), seg.length]]);
+    // Bytes that do not match the manifest are not stored, so not listed.
+    const bad = files();
+    bad.set('segments/000000.ndjson', utf8('{"seq":9}\n'));
+    const third = new CachedSource(new CountingSource(bad), new VerifierCache(`cs-${n++}`), hashOf);
+    await third.read('segments/000000.ndjson');
+    expect(third.used.size).toBe(0);
+  });
+
   it('serves the manifest it was given instead of reading it again', async () => {
     const src = new CountingSource(files());
     const c = new CachedSource(src, null, hashOf);
