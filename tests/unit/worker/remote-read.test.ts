@@ -87,7 +87,7 @@ describe('HttpSource.readVia', () => {
       // the same request, for the same URL under the prefix
       expect(asked).toHaveLength(2);
       expect(asked[1]).toBe(asked[0]);
-      expect(asked[0]).toBe(`${BASE}checkpoints/000000010.note omit follow no-cache`);
+      expect(asked[0]).toBe(`${BASE}checkpoints/000000010.note omit follow no-store`);
       // progress counts a file read through another thread once it has arrived whole
       if ('text' in (want as object)) expect(there.bytesRead).toBe(here.bytesRead);
       else expect(there.bytesRead).toBe(0);
