@@ -2,7 +2,7 @@
 // inversion, fixed-window tables with signed digits, and the [s]B − [k]A encoding on edge scalars.
 import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { BX, BY, D, P, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
+import { BX, BY, D, P, combTable, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
 import { L } from '../../src/lib/core/ed25519';
 
 const Point = ed25519.Point;
@@ -58,20 +58,23 @@ describe('edwards25519 (pure backend arithmetic)', () => {
     }
   });
 
-  it('[s]B − [k]A equals noble on random and edge scalars, with and without a key table', () => {
+  it('[s]B − [k]A equals noble on random and edge scalars, with a fixed-window table, a comb table and neither', () => {
     const edge = [0n, 1n, 2n, 15n, 16n, 31n, 32n, L - 1n, L - 2n, (1n << 252n) - 1n, 1n << 252n];
     const scalars = [...edge, ...Array.from({ length: 12 }, () => rand256() % L)];
     for (let t = 0; t < 4; t++) {
       const A = Point.BASE.multiply((rand256() % (L - 1n)) + 1n);
       const { x, y } = A.toAffine();
-      const cold: VerifyKey = { x, y, table: null, window: 0 };
-      const hot: VerifyKey = { x, y, table: fixedWindowTable(x, y, 6, windowsFor(6)), window: 6 };
+      const cold: VerifyKey = { x, y, table: null, window: 0, comb: null };
+      const hot: VerifyKey = { x, y, table: fixedWindowTable(x, y, 6, windowsFor(6)), window: 6, comb: null };
+      const combed: VerifyKey = { x, y, table: null, window: 0, comb: combTable(x, y) };
       for (let i = 0; i < scalars.length; i++) {
         const s = scalars[i]!;
         const k = scalars[(i * 7 + t) % scalars.length]!;
         const want = expected(s, k, A);
         expect(sBminuskA(le32(s), le32(k), cold)).toEqual(want);
         expect(sBminuskA(le32(s), le32(k), hot)).toEqual(want);
+      expect(sBminuskA(le32(s), le32(k), combed)).toEqual(want);
+        expect(sBminuskA(le32(s), le32(k), combed)).toEqual(want);
       }
     }
   });
@@ -81,14 +84,16 @@ describe('edwards25519 (pure backend arithmetic)', () => {
     const T8 = Point.fromBytes(Uint8Array.from(Buffer.from('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', 'hex')));
     const A = Point.BASE.multiply(987654321n).add(T8);
     const { x, y } = A.toAffine();
-    const cold: VerifyKey = { x, y, table: null, window: 0 };
-    const hot: VerifyKey = { x, y, table: fixedWindowTable(x, y, 6, windowsFor(6)), window: 6 };
+    const cold: VerifyKey = { x, y, table: null, window: 0, comb: null };
+    const hot: VerifyKey = { x, y, table: fixedWindowTable(x, y, 6, windowsFor(6)), window: 6, comb: null };
+    const combed: VerifyKey = { x, y, table: null, window: 0, comb: combTable(x, y) };
     for (let i = 0; i < 10; i++) {
       const s = rand256() % L;
       const k = rand256() % L;
       const want = expected(s, k, A);
       expect(sBminuskA(le32(s), le32(k), cold)).toEqual(want);
       expect(sBminuskA(le32(s), le32(k), hot)).toEqual(want);
+      expect(sBminuskA(le32(s), le32(k), combed)).toEqual(want);
     }
   });
 });

@@ -17,7 +17,7 @@ import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import { isOnCurve } from './curve-membership';
-import { encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
+import { combTable, encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
 
 const Point = ed25519.Point;
 
@@ -173,6 +173,8 @@ const HOT_AFTER_USES = 16;
 const HOT_MAX = 64;
 const DECODED_MAX = 8192;
 const WINDOW = 6;
+/** Comb tables kept at most (256 bigints, ~15 kB each): the least recently used loses its table. */
+const COMB_MAX = 1024;
 
 interface KeyEntry {
   key: VerifyKey | null; // null: not a valid point
@@ -200,6 +202,8 @@ function bytes32LE(n: bigint): Uint8Array {
 class KeyCache {
   #entries = new Map<string, KeyEntry>();
   #hot: string[] = [];
+  /** Keys that have a comb table, least recently used first. */
+  #combs = new Map<string, true>();
 
   get(pub: Uint8Array): VerifyKey | null {
     const id = toHex(pub);
@@ -210,7 +214,7 @@ class KeyCache {
       let key: VerifyKey | null = null;
       try {
         const { x, y } = Point.fromBytes(pub, false).toAffine();
-        key = { x, y, table: null, window: 0 };
+        key = { x, y, table: null, window: 0, comb: null };
       } catch {
         key = null;
       }
@@ -219,8 +223,27 @@ class KeyCache {
     }
     this.#entries.set(id, e);
     e.uses++;
-    if (e.key && e.key.table === null && e.uses >= HOT_AFTER_USES) this.#promote(id, e.key);
+    if (e.key && e.key.table === null) {
+      if (e.uses >= HOT_AFTER_USES) this.#promote(id, e.key);
+      else this.#useComb(id, e.key);
+    }
     return e.key;
+  }
+
+  /** Give the key a comb table (built now if it has none) and mark it most recently used. */
+  #useComb(id: string, key: VerifyKey): void {
+    if (key.comb !== null) {
+      this.#combs.delete(id);
+    } else {
+      if (this.#combs.size >= COMB_MAX) {
+        const old = this.#combs.keys().next().value as string;
+        this.#combs.delete(old);
+        const oe = this.#entries.get(old);
+        if (oe && oe.key) oe.key.comb = null;
+      }
+      key.comb = combTable(key.x, key.y);
+    }
+    this.#combs.set(id, true);
   }
 
   #promote(id: string, key: VerifyKey): void {
@@ -235,18 +258,24 @@ class KeyCache {
     key.table = fixedWindowTable(key.x, key.y, WINDOW, windowsFor(WINDOW));
     key.window = WINDOW;
     this.#hot.push(id);
+    if (key.comb !== null) {
+      key.comb = null;
+      this.#combs.delete(id);
+    }
   }
 
   #evictOldest(): void {
     const first = this.#entries.keys().next();
     if (first.done) return;
     this.#entries.delete(first.value);
+    this.#combs.delete(first.value);
     const i = this.#hot.indexOf(first.value);
     if (i >= 0) this.#hot.splice(i, 1);
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#combs.clear();
     this.#hot = [];
   }
 }
