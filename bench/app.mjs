@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from './ledgers.mjs';
 import { launchPage } from './browser.mjs';
-import { waitForQuiet } from './memory.mjs';
+import { treeCpuSeconds, waitForQuiet } from './memory.mjs';
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -62,11 +62,13 @@ export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_0
       // launched browser has finished its own start-up (bench/memory.mjs waitForQuiet).
       const settle = await waitForQuiet(chrome.pid);
       const rss = sampleRenderer();
+      const browserCpu0 = treeCpuSeconds(chrome.pid);
       await page.navigate(url);
       const verdict = JSON.parse(await page.waitFor('window.__verdict && JSON.stringify(window.__verdict)', { timeoutMs }));
       const { peakMB, cpuSeconds, threads } = rss.stop();
+      const browserCpuSeconds = treeCpuSeconds(chrome.pid) - browserCpu0 - cpuSeconds;
       const text = verdict.text.trim();
-      return { seconds: verdict.ms / 1000, ok: /Verified/.test(text) && errors.length === 0, verdict: text.replace(/\s+/g, ' ').slice(0, 80), error: errors.join('; ') || null, peakRssMB: peakMB, cpuSeconds, threadCpu: threads, settleMs: settle.waitedMs, settled: settle.settled };
+      return { seconds: verdict.ms / 1000, ok: /Verified/.test(text) && errors.length === 0, verdict: text.replace(/\s+/g, ' ').slice(0, 80), error: errors.join('; ') || null, peakRssMB: peakMB, cpuSeconds, threadCpu: threads, settleMs: settle.waitedMs, settled: settle.settled, browserCpuSeconds };
     } finally {
       await close();
     }

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, CACHE } from './ledgers.mjs';
 import { serve } from './serve.mjs';
-import { samplePeakRss, waitForQuiet } from './memory.mjs';
+import { samplePeakRss, treeCpuSeconds, waitForQuiet } from './memory.mjs';
 import { launchChromium, openPage } from './cdp.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS } from './cdp.mjs';
@@ -57,13 +57,16 @@ export async function runInChromium(bundleDir, { threads = 2, backend = 'auto', 
     await page.waitFor("typeof window.__start === 'function'");
     const settle = await waitForQuiet(chrome.pid);
     const rss = sampleRenderer();
+    const browserCpu0 = treeCpuSeconds(chrome.pid);
     // The page times itself, from creating its verifier worker to the result (bench/page/bench.ts).
     await page.evaluate('window.__start(), 1');
     const res = JSON.parse(await page.waitFor('window.__bench && JSON.stringify(window.__bench)', { timeoutMs }));
     const { peakMB, cpuSeconds, threads: threadCpu } = rss.stop();
+    // The rest of the browser (its own process, the network service, ...) on the same cores.
+    const browserCpuSeconds = treeCpuSeconds(chrome.pid) - browserCpu0 - cpuSeconds;
     const [userAgent, hardwareConcurrency] = await page.evaluate('[navigator.userAgent, navigator.hardwareConcurrency]');
     if (errors.length && !res.error) res.error = errors.join('; ');
-    return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent, hardwareConcurrency, settleMs: settle.waitedMs, settled: settle.settled };
+    return { ...res, peakRssMB: peakMB, cpuSeconds, threadCpu, userAgent, hardwareConcurrency, settleMs: settle.waitedMs, settled: settle.settled, browserCpuSeconds };
   } finally {
     await close();
     await server.close();
