@@ -434,8 +434,10 @@ class Verifier {
             line: p.line,
             env: r.ok ? r.value : null,
             finding: r.ok ? null : r.finding,
-            id: dg !== null && p.slot >= 0 ? dg.slice(at, at + 32) : p.id,
-            leaf: dg !== null && p.slot >= 0 ? dg.slice(at + 32, at + 64) : null,
+            // views, not copies (two array buffers fewer per event): only the next event reads the id
+            // and the log copies the leaf, so they hold the batch's answer a little longer at most
+            id: dg !== null && p.slot >= 0 ? dg.subarray(at, at + 32) : p.id,
+            leaf: dg !== null && p.slot >= 0 ? dg.subarray(at + 32, at + 64) : null,
             sigOk: p.slot >= 0 && verdicts[p.slot] === true,
             attestKeyOk: flags !== null && p.slot >= 0 && (flags[p.slot]! & ATTEST_KEY_OK) !== 0
           };
