@@ -50,6 +50,10 @@ sw.addEventListener('install', (event) => {
       .then(async (cache) => {
         await cache.addAll(ASSETS);
         await precacheWorkers(cache);
+        // The SPA shell (adapter-static's fallback, written after this list is made): a page of a
+        // dynamic route (/content/<cid>/, /account/<id>/, …) opened offline is this shell, not
+        // the browser's network error page. Missing in `vite dev`, which needs no shell.
+        await cache.add(new URL('404.html', scope)).catch(() => undefined);
       })
       .then(() => sw.skipWaiting())
   );

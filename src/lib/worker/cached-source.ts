@@ -145,6 +145,26 @@ export class CachedSource implements ByteSource {
     return this.#used;
   }
 
+  /**
+   * A whole file again, after the load: the very bytes this load read for `path`, from the cache,
+   * when it kept them (remember(): a URL's notes and content), so a page can re-hash them with the
+   * network gone; otherwise read() as usual (for the demo the service worker holds a copy). Never
+   * bytes stored for the same hash by another load: a tampered bundle's file must stay its own.
+   */
+  async readAgain(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
+    const kept = this.#remembered?.get(path);
+    if (kept !== undefined && this.#usable) {
+      try {
+        const hit = await this.#cache!.getBlob(kept);
+        if (hit && hit.length <= maxBytes) return hit;
+      } catch (e) {
+        if (e instanceof CacheCorruptError) this.corrupt = e.message;
+        else this.#unavailable = (e as Error).message;
+      }
+    }
+    return this.read(path, maxBytes);
+  }
+
   /** Serve manifest bytes already read (the caller needed them to know which hashes apply). */
   useManifest(bytes: Uint8Array): void {
     this.#manifest = bytes;

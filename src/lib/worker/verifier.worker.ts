@@ -23,7 +23,7 @@ import { cacheBudget, CacheCorruptError, VerifierCache, type CacheUsage } from '
 import { decideCheckpoint } from '$lib/cache/checkpoint-guard';
 import { detectWebCryptoBackend } from './ed25519-webcrypto';
 import { SignaturePool } from './pool/signature-pool';
-import { HttpSource, FileSource, READ_LIMIT, type ByteSource } from './sources';
+import { HttpSource, FileSource, NetworkError, READ_LIMIT, type ByteSource } from './sources';
 import { CachedSource } from './cached-source';
 import { loadManifest } from './offline-manifest';
 import { ProgressMeter, type WorkerProgress } from './progress-meter';
@@ -374,12 +374,26 @@ const api = {
   },
 
   /** Re-hash a content item's real bytes from the bundle and check its fragments. */
-  async checkContentBytes(cid: string): Promise<Answer<{ bytes: number; sha256: string; matchesCid: boolean; findings: VerifyReport['failures']; fragments: ContentFragments | null }>> {
+  async checkContentBytes(cid: string): Promise<ContentBytesAnswer> {
     const s = session;
     const ref = s?.manifest?.content.find((c) => c.cid === cid);
     if (!s || !ref) return { ok: false, error: 'the bundle does not include the bytes of this content' };
+    let bytes: Uint8Array;
     try {
-      const bytes = await s.source.read(ref.path, READ_LIMIT);
+      // The bytes this load read, from this browser's cache when it kept them (or, offline, from
+      // the files stored with the URL's manifest), else downloaded again; re-hashed below.
+      bytes = await s.source.readAgain(ref.path, READ_LIMIT);
+    } catch (e) {
+      if (!(e instanceof NetworkError)) return { ok: false, error: (e as Error).message };
+      return {
+        ok: false,
+        offline: true,
+        error:
+          `The bytes of this content are not stored in this browser, and ${s.source.label} cannot be reached to download them (${e.message}). ` +
+          'Everything else on this page comes from the verification and needs no network; re-hashing needs the bytes, so try again once online.'
+      };
+    }
+    try {
       const sha = sha256Hex(bytes);
       // Re-derive the fragments from the bytes under the placement's policy (BUNDLE_FORMAT.md
       // §10.4) so the page can show each recomputed fragment hash and root beside the recorded ones.
@@ -548,6 +562,11 @@ const api = {
     }
   }
 };
+
+/** A content item's bytes re-hashed; `offline` when they could not be read because the network is gone. */
+export type ContentBytesAnswer =
+  | { ok: true; value: { bytes: number; sha256: string; matchesCid: boolean; findings: VerifyReport['failures']; fragments: ContentFragments | null } }
+  | { ok: false; error: string; offline?: true };
 
 /** Fragment hashes and root recorded by `storage.place` and re-derived from the shipped bytes (hex). */
 export interface ContentFragments {

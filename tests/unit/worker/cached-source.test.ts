@@ -168,6 +168,34 @@ describe('CachedSource', () => {
     expect(third.used.size).toBe(0);
   });
 
+  it('readAgain: the bytes this load kept for a path come from the cache, so the network is not needed again', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const content = utf8('the content bytes');
+    const inner = new CountingSource(new Map([['content/x', content]]));
+    const c = new CachedSource(inner, cache, hashOf);
+    c.remember();
+    expect(await c.read('content/x')).toEqual(content);
+    inner.files.clear(); // the network is gone
+    inner.reads = [];
+    expect(await c.readAgain('content/x')).toEqual(content);
+    expect(inner.reads).toEqual([]);
+  });
+
+  it('readAgain never serves bytes another load stored under the same hash: a file this load did not keep is read from the source', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const honest = utf8('honest content');
+    const earlier = new CachedSource(new CountingSource(new Map([['content/x', honest]])), cache, hashOf);
+    earlier.remember();
+    await earlier.read('content/x');
+    // A later load without remember() (the demo, local files): its own file, even if the cache has one.
+    const tampered = utf8('tampered content');
+    const inner = new CountingSource(new Map([['content/x', tampered]]));
+    const later = new CachedSource(inner, cache, hashOf);
+    expect(await later.read('content/x')).toEqual(tampered);
+    expect(await later.readAgain('content/x')).toEqual(tampered);
+    expect(inner.reads).toEqual(['content/x', 'content/x']);
+  });
+
   it('serves the manifest it was given instead of reading it again', async () => {
     const src = new CountingSource(files());
     const c = new CachedSource(src, null, hashOf);

@@ -1,0 +1,121 @@
+// The verifier worker and this browser's cache (fake-indexeddb), through the real comlink protocol:
+// a load reports what the cached files take against the budget; "clear cached files" empties them
+// and keeps the checkpoint memory; and a content item's bytes can be re-hashed with the network
+// gone when this load kept them, or the answer says plainly (offline) why they cannot be.
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { MessageChannel } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter';
+import type { VerifierApi } from '../../../src/lib/worker/verifier.worker';
+import { DEFAULT_BUDGET } from '../../../src/lib/cache/store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateBundle } from '../../../src/issuer/generate';
+import { TamperSource } from '../../../src/issuer/tamper';
+
+const SEED = 'worker-cache';
+let source: TamperSource;
+let trust: unknown;
+let server: Server;
+let base = '';
+/** The network is gone: every request's connection is dropped (fetch rejects, as offline). */
+let offline = false;
+let remote: Comlink.Remote<VerifierApi>;
+let channel: MessageChannel;
+
+let dir = '';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'atlas-worker-cache-'));
+  trust = (await generateBundle({ out: join(dir, 'ledger'), events: 400, seed: SEED })).trust;
+  source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
+  // /url/<file> and /site/demo/<file> both serve the generated bundle.
+  server = createServer((req, res) => {
+    if (offline) return void req.socket.destroy();
+    const parts = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).split('/').slice(1);
+    const path = (parts[0] === 'site' && parts[1] === 'demo' ? parts.slice(2) : parts.slice(1)).join('/');
+    if (!source.bundle.paths().includes(path)) return void res.writeHead(404).end();
+    const bytes = source.bundle.get(path);
+    res.writeHead(200, { 'content-length': bytes.length, 'access-control-allow-origin': '*' }).end(bytes);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  channel = new MessageChannel();
+  const ep = nodeEndpoint(channel.port2 as never);
+  Object.assign(globalThis, { addEventListener: ep.addEventListener, removeEventListener: ep.removeEventListener, postMessage: ep.postMessage });
+  await import('../../../src/lib/worker/verifier.worker');
+  remote = Comlink.wrap<VerifierApi>(nodeEndpoint(channel.port1 as never));
+}, 300_000);
+afterAll(() => {
+  channel?.port1.close();
+  channel?.port2.close();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const loadUrl = () => remote.load({ kind: 'url', url: `${base}url/` }, { trust, audit: false, base: `${base}site/` });
+const loadDemo = () => remote.load({ kind: 'demo' }, { trust, audit: false, base: `${base}site/` });
+
+async function shippedContent(): Promise<string> {
+  const item = (await remote.contentList()).find((c) => c.bytesInBundle);
+  expect(item).toBeDefined();
+  return item!.cid;
+}
+
+describe('verifier worker and the cache', () => {
+  it('reports what the cached files take after a load, against the budget', async () => {
+    offline = false;
+    const r = await loadUrl();
+    expect(r.status).toBe('verified');
+    expect(r.cache.status).toBe('ok');
+    const usage = r.cache.status === 'ok' ? r.cache.usage : undefined;
+    // Every segment is held, and the notes and content this URL load kept (for offline use).
+    const segments = source.bundle.paths().filter((p) => p.startsWith('segments/'));
+    const segmentBytes = segments.reduce((s, p) => s + source.bundle.get(p).length, 0);
+    expect(usage).toMatchObject({ bundles: 1, budget: DEFAULT_BUDGET, evicted: [] });
+    expect(usage!.bytes).toBeGreaterThan(segmentBytes);
+    expect(await remote.cacheUsage()).toEqual({ ok: true, value: { ...usage, evicted: [] } });
+  });
+
+  it('re-hashes a content item with the network gone: the bytes this load kept come from the cache', async () => {
+    offline = false;
+    expect((await loadUrl()).status).toBe('verified');
+    const cid = await shippedContent();
+    offline = true;
+    const r = await remote.checkContentBytes(cid);
+    offline = false;
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.value.matchesCid).toBe(true);
+  });
+
+  it('says plainly, as an offline answer, when the bytes were not kept and the network is gone', async () => {
+    offline = false;
+    expect((await loadDemo()).status).toBe('verified');
+    const cid = await shippedContent();
+    offline = true;
+    const r = await remote.checkContentBytes(cid);
+    offline = false;
+    expect(r).toMatchObject({ ok: false, offline: true });
+    expect(!r.ok && r.error).toMatch(/^The bytes of this content are not stored in this browser, and demo cannot be reached to download them \(could not download content\//);
+    expect(!r.ok && r.error).toMatch(/try again once online\.$/);
+    // Online again, the same question is answered as before.
+    const again = await remote.checkContentBytes(cid);
+    expect(again.ok && again.value.matchesCid).toBe(true);
+  });
+
+  it('"clear cached files" empties the files and keeps the checkpoint memory', async () => {
+    offline = false;
+    expect((await loadUrl()).status).toBe('verified');
+    const cleared = await remote.clearCachedFiles();
+    expect(cleared).toMatchObject({ ok: true, value: { bytes: 0, bundles: 0 } });
+    const r = await loadUrl();
+    expect(r.status).toBe('verified');
+    // Downloaded again (nothing from the cache), but the log's checkpoint is still remembered.
+    expect(r.cache).toMatchObject({ status: 'ok', filesFromCache: 0 });
+    expect(r.anchor?.kind).toBe('same');
+  });
+});
