@@ -54,6 +54,49 @@ describe('AccountBook state root', () => {
       { numRuns: 300 }
     );
   });
+  it('equals the from-scratch MTH over closes as the replay makes them: batches of new ids anywhere, a prospective root, its commit', () => {
+    // Deeper trees than above (up to ~700 leaves): new ids appended or inserted before others in
+    // batches, so that several levels grow and shift between two roots.
+    const close = fc.record({
+      added: fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 120 }),
+      active: fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 60 }),
+      flipped: fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 5 }),
+      commit: fc.boolean()
+    });
+    fc.assert(
+      fc.property(fc.array(close, { minLength: 1, maxLength: 12 }), (closes) => {
+        const book = new AccountBook();
+        const revoked = new Set<string>();
+        const status = (id: string): string => (revoked.has(id) ? 'revoked' : 'verified');
+        const name = (i: number): string => `u-${String(i).padStart(6, '0')}`;
+        let epoch = 0;
+        for (const c of closes) {
+          epoch++;
+          for (const i of c.added) book.ensure(name(i));
+          const ids = book.ids();
+          const changed = new Set<string>();
+          for (const i of c.flipped) {
+            const id = ids[i % ids.length];
+            if (!id) continue;
+            if (revoked.has(id)) revoked.delete(id);
+            else revoked.add(id);
+            changed.add(id);
+          }
+          const over = new Map<string, AccountState>();
+          for (const i of c.active) {
+            const id = ids[i % ids.length];
+            if (!id) continue;
+            const cur = book.get(id)!;
+            over.set(id, { ...cur, streak: cur.lastActive === epoch - 1 ? cur.streak + 1 : 1, lastActive: epoch, rewards: cur.rewards + (i % 2), balance: cur.balance + BigInt(i) });
+          }
+          expect(book.root(status, changed, over)).toBe(fullRoot(book, status, over));
+          if (c.commit) for (const [id, s] of over) book.set(id, s);
+        }
+        expect(book.root(status, [])).toBe(fullRoot(book, status));
+      }),
+      { numRuns: 150 }
+    );
+  });
 });
 
 describe('stateLeaf', () => {

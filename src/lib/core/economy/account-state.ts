@@ -16,7 +16,7 @@ import { add, formatAmount } from '../amount';
 import { canonicalBytes, compareCodePoints, quoteString, type Json } from '../canonical-json';
 import { resized, toHex } from '../bytes';
 import { sha256 } from '../hash';
-import { EMPTY_ROOT, leafHash, nodeHash } from '../merkle';
+import { EMPTY_ROOT, leafHash } from '../merkle';
 
 export const TREASURY = 'treasury';
 
@@ -33,6 +33,11 @@ export const emptyAccount = (): AccountState => ({ balance: 0n, rewards: 0, stre
 export function stateJson(account: string, s: AccountState, status: string): Json {
   return { account, balance: formatAmount(s.balance), lastActive: s.lastActive, published: s.published, rewards: s.rewards, status, streak: s.streak };
 }
+
+/** 0x01 ‖ left ‖ right of an interior node (RFC 9162 §2.1.1), filled in place. */
+const NODE_INPUT = new Uint8Array(65);
+NODE_INPUT[0] = 1;
+const NONE = 0x7fffffff;
 
 const safe = (x: number): boolean => Number.isSafeInteger(x);
 /** 0x00 ‖ canonical state, built in place (grown when an id is long). */
@@ -106,8 +111,11 @@ class HashedStates {
 }
 
 export class AccountBook {
-  readonly #states = new Map<string, AccountState>();
+  /** Account id → its position in id order, as last known: checked against `#ids` (ids are unique), re-found by binary search after an insertion before it. */
+  readonly #at = new Map<string, number>();
   readonly #ids: string[] = [];
+  /** The states in id order (aligned with `#ids`). */
+  readonly #states: AccountState[] = [];
   /** Per position: the state its leaf was computed from. */
   readonly #hashed = new HashedStates();
   /**
@@ -119,16 +127,31 @@ export class AccountBook {
   /** Leaf positions from here on moved (an insertion): their ancestors must be rebuilt. */
   #movedFrom = Infinity;
   /** Accounts that must be (re-)evaluated at the next root(): new ones, and those last hashed from a prospective state. */
-  readonly #pending = new Set<string>();
+  #pending = new Set<string>();
+  /** Per position: the root() call that last visited it (a visit per account and call). */
+  #visited = new Int32Array(0);
+  #visit = 0;
 
   get(account: string): AccountState | undefined {
-    return this.#states.get(account);
+    const at = this.#find(account);
+    return at < 0 ? undefined : this.#states[at];
   }
 
   ids(): readonly string[] {
     return this.#ids;
   }
 
+  /** Position of a known account, −1 for an unknown one. */
+  #find(account: string): number {
+    const at = this.#at.get(account);
+    if (at === undefined) return -1;
+    if (this.#ids[at] === account) return at;
+    const p = this.#position(account);
+    this.#at.set(account, p);
+    return p;
+  }
+
+  /** Where `account` is or would be inserted in id order (code point order). */
   #position(account: string): number {
     let lo = 0;
     let hi = this.#ids.length;
@@ -153,18 +176,28 @@ export class AccountBook {
 
   /** Add an account (no-op when known), keeping the id list sorted by code point. */
   ensure(account: string): AccountState {
-    let s = this.#states.get(account);
-    if (s) return s;
-    s = emptyAccount();
-    this.#states.set(account, s);
-    const at = this.#position(account);
+    const known = this.#find(account);
+    if (known >= 0) return this.#states[known]!;
+    const s = emptyAccount();
     const n = this.#ids.length;
-    this.#ids.splice(at, 0, account);
+    // New users append (zero-padded ids): check the end before searching.
+    const at = n === 0 || compareCodePoints(this.#ids[n - 1]!, account) < 0 ? n : this.#position(account);
+    this.#at.set(account, at);
+    if (at === n) {
+      this.#ids.push(account);
+      this.#states.push(s);
+    } else {
+      this.#ids.splice(at, 0, account);
+      this.#states.splice(at, 0, s);
+    }
     const leaves = this.#level(0, n + 1);
     leaves.copyWithin((at + 1) * 32, at * 32, n * 32);
     leaves.fill(0, at * 32, at * 32 + 32);
     this.#sizes[0] = n + 1;
     this.#hashed.insert(at);
+    if (n + 1 > this.#visited.length) this.#visited = resized(this.#visited, Math.max(64, Math.ceil((n + 1) * 1.25)));
+    this.#visited.copyWithin(at + 1, at, n);
+    this.#visited[at] = 0;
     if (at < n) this.#movedFrom = Math.min(this.#movedFrom, at);
     this.#pending.add(account);
     return s;
@@ -178,7 +211,12 @@ export class AccountBook {
 
   /** Commit a state (e.g. the prospective one of a closed epoch). */
   set(account: string, state: AccountState): void {
-    Object.assign(this.ensure(account), state);
+    const s = this.ensure(account);
+    s.balance = state.balance;
+    s.rewards = state.rewards;
+    s.streak = state.streak;
+    s.lastActive = state.lastActive;
+    s.published = state.published;
     this.#pending.add(account);
   }
 
@@ -189,57 +227,75 @@ export class AccountBook {
    */
   root(statusOf: (account: string) => string, changed: Iterable<string>, overrides?: ReadonlyMap<string, AccountState>): string {
     const leaves = this.#levels[0]!;
+    const visited = this.#visited;
+    const visit = ++this.#visit;
     const dirty: number[] = [];
-    const visit = (id: string, prospective: boolean): void => {
-      const s = overrides?.get(id) ?? this.#states.get(id);
-      if (!s) return;
+    // Each account once, overrides first (their state is the prospective one), then the pending and changed ones.
+    const once = (id: string, over: AccountState | undefined): void => {
+      const pos = this.#find(id);
+      if (pos < 0 || visited[pos] === visit) return;
+      visited[pos] = visit;
+      const s = over ?? this.#states[pos]!;
       const status = id === TREASURY ? 'treasury' : statusOf(id);
-      const pos = this.#position(id);
-      if (prospective) this.#pending.add(id);
       if (this.#hashed.same(pos, s, status)) return;
       leaves.set(stateLeaf(id, s, status), pos * 32);
       dirty.push(pos);
     };
-    const seen = new Set<string>();
-    const pending = [...this.#pending];
-    this.#pending.clear();
-    const once = (id: string, prospective: boolean): void => {
-      if (seen.has(id)) return;
-      seen.add(id);
-      visit(id, prospective);
-    };
-    for (const id of overrides?.keys() ?? []) once(id, true);
-    for (const id of pending) once(id, false);
-    for (const id of changed) once(id, false);
+    const pending = this.#pending;
+    this.#pending = new Set();
+    if (overrides) {
+      for (const [id, s] of overrides) {
+        // Hashed from a prospective state: re-evaluated at the next root() (it may not be committed).
+        this.#pending.add(id);
+        once(id, s);
+      }
+    }
+    for (const id of pending) once(id, undefined);
+    for (const id of changed) once(id, undefined);
     return toHex(this.#rebuild(dirty));
   }
 
+  /**
+   * Re-hash the ancestors of the changed leaves, level by level: per level the changed nodes are
+   * a sorted list below `from` and every node from `from` on (positions moved by an insertion, or
+   * new to the level).
+   */
   #rebuild(dirtyLeaves: number[]): Uint8Array {
     const n = this.#ids.length;
     if (n === 0) return EMPTY_ROOT;
-    let from = this.#movedFrom;
+    // NONE: no suffix (nothing moved); NONE >> 1 stays above any level's size.
+    let from = Number.isFinite(this.#movedFrom) ? this.#movedFrom : NONE;
     this.#movedFrom = Infinity;
-    let dirty = new Set(dirtyLeaves);
+    const dirty = Int32Array.from(dirtyLeaves).sort();
+    let count = dirty.length;
     let level = 0;
     let size = n;
+    const input = NODE_INPUT;
     while (size > 1) {
       const below = this.#levels[level]!;
-      const upSize = Math.ceil(size / 2);
+      const upSize = (size + 1) >> 1;
       const had = this.#sizes[level + 1] ?? 0;
       const up = this.#level(level + 1, upSize);
-      const next = new Set<number>();
-      for (const i of dirty) next.add(i >> 1);
-      const start = Number.isFinite(from) ? from >> 1 : upSize;
-      for (let j = start; j < upSize; j++) next.add(j);
-      // Nodes new to this level (it grew): their children changed or appeared.
-      for (let j = had; j < upSize; j++) next.add(j);
-      for (const j of next) {
-        const l = below.subarray(64 * j, 64 * j + 32);
-        up.set(2 * j + 1 < size ? nodeHash(l, below.subarray(64 * j + 32, 64 * j + 64)) : l, 32 * j);
+      // Nodes new to this level (it grew) and those above moved leaves: every one from `lo` on.
+      const lo = Math.min(from >> 1, had, upSize);
+      let k = 0;
+      let last = -1;
+      for (let i = 0; i < count; i++) {
+        const j = dirty[i]! >> 1;
+        if (j >= lo) break;
+        if (j !== last) dirty[k++] = last = j;
+      }
+      count = k;
+      for (let t = 0; t < count + upSize - lo; t++) {
+        const j = t < count ? dirty[t]! : lo + t - count;
+        const o = 64 * j;
+        if (2 * j + 1 < size) {
+          for (let b = 0; b < 64; b++) input[b + 1] = below[o + b]!;
+          up.set(sha256(input), 32 * j);
+        } else for (let b = 0; b < 32; b++) up[32 * j + b] = below[o + b]!;
       }
       this.#sizes[level + 1] = upSize;
-      dirty = next;
-      from = Number.isFinite(from) ? from >> 1 : Infinity;
+      from = lo < upSize ? lo : NONE;
       level++;
       size = upSize;
     }
