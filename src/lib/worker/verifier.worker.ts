@@ -10,7 +10,7 @@ import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '$lib/core/report';
 import { pureBackend } from '$lib/core/ed25519';
 import { Replayer } from '$lib/core/economy/replayer';
-import type { Evidence } from '$lib/core/economy/explain';
+import type { Evidence, RewardExplanation } from '$lib/core/economy/explain';
 import { withEvidence } from '$lib/core/evidence';
 import { encodeFragments } from '$lib/core/economy/erasure';
 import { fragmentHashes, fragmentRoot } from '$lib/core/economy/storage-proof';
@@ -27,7 +27,7 @@ import { HttpSource, FileSource, NetworkError, READ_LIMIT, type ByteSource } fro
 import { CachedSource } from './cached-source';
 import { loadManifest } from './offline-manifest';
 import { ProgressMeter, type WorkerProgress } from './progress-meter';
-import { noteView, type NoteView } from './note-view';
+import { noteView, type NoteSignatureView, type NoteView } from './note-view';
 import { stableJson } from './report-json';
 import { diffPolicies, type FieldChange } from './policy-diff';
 import type { AnchorView, Answer, CacheStatus, CheckpointEvidence, DriftSummary, LoadOptions, LoadResult, SourceSpec, TrustView } from './protocol';
@@ -155,6 +155,13 @@ function cosignerKeyNames(report: VerifyReport, policyNames: readonly string[]):
     if (name && vkey) byPolicy.set(name, vkey.split('+')[0]!);
   }
   return policyNames.map((n) => byPolicy.get(n) ?? n);
+}
+
+/** A checkpoint's signed note laid out, each signature marked with core's verdict (proof and audit pages). */
+function checkpointNote(s: Session, cp: EventIndex['checkpoints'][number]): NoteView {
+  const text = fromUtf8(cp.note) ?? '';
+  const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
+  return noteView(text, logOk, cosignerKeyNames(s.report, cp.cosigners));
 }
 
 /**
@@ -336,6 +343,19 @@ const api = {
     return out;
   },
 
+  /**
+   * What the account page shows for one epoch, in one answer: the reward's Explain-This (exactly
+   * explainReward's) and the witness cosignatures of the checkpoint the proof view shows for its
+   * recorded event (the newest covering it), null when there is no recorded event or checkpoint.
+   */
+  async explainRewardView(account: string, epoch: number): Promise<{ explanation: RewardExplanation | null; witnesses: NoteSignatureView[] | null }> {
+    const explanation = await api.explainReward(account, epoch);
+    const s = session;
+    const seq = explanation?.recorded?.seq ?? null;
+    const cp = s?.index && seq !== null && Number.isSafeInteger(seq) && seq >= 0 && seq < s.index.size ? s.index.newestCheckpointCovering(seq) : null;
+    return { explanation, witnesses: s && cp ? checkpointNote(s, cp).signatures.filter((sig) => sig.kind === 'witness') : null };
+  },
+
   explainRanking(cid: string, epoch: number) {
     return explained(session?.replayer?.explainRanking(cid, epoch) ?? null);
   },
@@ -423,9 +443,8 @@ const api = {
     const path = rootFromInclusionProof(seq, cp.size, leaf, hashes);
     if (!path) return { ok: false, error: 'the inclusion proof could not be recomputed' };
     const entry = await s.index.entry(s.source, seq);
-    const noteText = fromUtf8(cp.note) ?? '';
-    const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
-    const note = noteView(noteText, logOk, cosignerKeyNames(s.report, cp.cosigners));
+    const note = checkpointNote(s, cp);
+    const noteText = note.text;
     const tlogProof = ['c2sp.org/tlog-proof@v1', `index ${seq}`, ...hashes.map((h) => toBase64(h)), ''].join('\n') + '\n' + noteText;
     return {
       ok: true,
@@ -466,10 +485,8 @@ const api = {
     if (!s) return null;
     const origin = s.report.origin ?? '';
     const checkpoints = (s.index?.checkpoints ?? []).map((cp) => {
-      const text = fromUtf8(cp.note) ?? '';
-      const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
       const failures = s.report.failures.filter((f) => f.file === cp.path);
-      return { path: cp.path, origin, size: cp.size, root: toHex(cp.root), note: noteView(text, logOk, cosignerKeyNames(s.report, cp.cosigners)), ok: failures.length === 0, failures };
+      return { path: cp.path, origin, size: cp.size, root: toHex(cp.root), note: checkpointNote(s, cp), ok: failures.length === 0, failures };
     });
     const entries = s.replayer?.registry.entries() ?? [];
     const policies = entries.map((e, i) => ({

@@ -112,6 +112,32 @@ describe('verifier worker: explanations carry their evidence', () => {
     expect(ranks).toEqual(want);
   }, 300_000);
 
+  /** The account page's one answer against the two it replaces: explainReward, then proof() for the witnesses. */
+  async function viewMatchesTwoRoundTrips(account: string, epoch: number): Promise<boolean> {
+    const view = await remote.explainRewardView(account, epoch);
+    const x = await remote.explainReward(account, epoch);
+    expect(JSON.stringify(view.explanation)).toBe(JSON.stringify(x));
+    const seq = x?.recorded?.seq ?? null;
+    const p = seq === null ? null : await remote.proof(seq);
+    expect(view.witnesses).toEqual(p && p.ok ? p.value.checkpoint.signatures.filter((sig) => sig.kind === 'witness') : null);
+    return (view.witnesses?.length ?? 0) > 0;
+  }
+
+  it('the account page\'s one answer (explainRewardView) shows what explainReward and proof() showed together', async () => {
+    expect((await load('honest', source.bundle, false)).status).toBe('verified');
+    let withWitnesses = 0;
+    for (const a of (await remote.accounts('u-', 50)).slice(0, 6)) {
+      for (const row of await remote.rewardsOf(a.account)) if (await viewMatchesTwoRoundTrips(a.account, row.epoch)) withWitnesses++;
+    }
+    expect(withWitnesses).toBeGreaterThan(0);
+    // Nothing to explain: no witnesses either.
+    expect(await remote.explainRewardView('no-such-account', 0)).toEqual({ explanation: null, witnesses: null });
+    // Past the newest verified checkpoint: the proof view's checkpoint (the forged one) all the same.
+    const t = forgeLastCheckpoint(source);
+    await load('forged-last-checkpoint', t.bundle, true);
+    for (const a of (await remote.accounts('u-', 50)).slice(0, 6)) await viewMatchesTwoRoundTrips(a.account, (t.bundle.manifest().epochs as number) - 1);
+  }, 300_000);
+
   it('a reward whose amount was changed without re-signing is no evidence: the replay never took it', async () => {
     const t = source.tamper('amount-stale-sig', 1);
     const env = t.bundle.envelope(t.expected.seq!);
