@@ -61,7 +61,8 @@ describe('AccountBook state root', () => {
       added: fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 120 }),
       active: fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 60 }),
       flipped: fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 5 }),
-      commit: fc.boolean()
+      // Commit the prospective states (as the close does), none, or other states than the hashed ones.
+      commit: fc.constantFrom('prospective', 'none', 'other')
     });
     fc.assert(
       fc.property(fc.array(close, { minLength: 1, maxLength: 12 }), (closes) => {
@@ -90,7 +91,8 @@ describe('AccountBook state root', () => {
             over.set(id, { ...cur, streak: cur.lastActive === epoch - 1 ? cur.streak + 1 : 1, lastActive: epoch, rewards: cur.rewards + (i % 2), balance: cur.balance + BigInt(i) });
           }
           expect(book.root(status, changed, over)).toBe(fullRoot(book, status, over));
-          if (c.commit) for (const [id, s] of over) book.set(id, s);
+          if (c.commit === 'prospective') for (const [id, s] of over) book.set(id, s);
+          else if (c.commit === 'other') for (const [id, s] of over) book.set(id, { ...s, published: s.published + 1 });
         }
         expect(book.root(status, [])).toBe(fullRoot(book, status));
       }),

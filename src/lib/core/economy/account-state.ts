@@ -91,6 +91,14 @@ class HashedStates {
     this.#n++;
   }
 
+  /** Whether the leaf at `pos` was hashed from a state with exactly these fields (whatever its status). */
+  sameFields(pos: number, s: AccountState): boolean {
+    const i = pos * 4;
+    const ints = this.#ints;
+    const last = s.lastActive === null ? -1 : s.lastActive;
+    return this.#has[pos] === 1 && this.#balance[pos] === s.balance && ints[i] === s.rewards && ints[i + 1] === s.streak && ints[i + 2] === last && ints[i + 3] === s.published;
+  }
+
   /** Whether the leaf at `pos` was hashed from exactly this state; records it when not. */
   same(pos: number, s: AccountState, status: string): boolean {
     const code = STATUSES.indexOf(status);
@@ -176,8 +184,13 @@ export class AccountBook {
 
   /** Add an account (no-op when known), keeping the id list sorted by code point. */
   ensure(account: string): AccountState {
+    return this.#states[this.#ensure(account)]!;
+  }
+
+  /** ensure(), returning the account's position. */
+  #ensure(account: string): number {
     const known = this.#find(account);
-    if (known >= 0) return this.#states[known]!;
+    if (known >= 0) return known;
     const s = emptyAccount();
     const n = this.#ids.length;
     // New users append (zero-padded ids): check the end before searching.
@@ -200,7 +213,7 @@ export class AccountBook {
     this.#visited[at] = 0;
     if (at < n) this.#movedFrom = Math.min(this.#movedFrom, at);
     this.#pending.add(account);
-    return s;
+    return at;
   }
 
   credit(account: string, amount: bigint): void {
@@ -211,13 +224,17 @@ export class AccountBook {
 
   /** Commit a state (e.g. the prospective one of a closed epoch). */
   set(account: string, state: AccountState): void {
-    const s = this.ensure(account);
+    const pos = this.#ensure(account);
+    const s = this.#states[pos]!;
     s.balance = state.balance;
     s.rewards = state.rewards;
     s.streak = state.streak;
     s.lastActive = state.lastActive;
     s.published = state.published;
-    this.#pending.add(account);
+    // Committing the prospective state its leaf was just hashed from (the close): the leaf stands,
+    // as every unchanged account's does (a status change names the account in root()'s `changed`).
+    if (this.#hashed.sameFields(pos, s)) this.#pending.delete(account);
+    else this.#pending.add(account);
   }
 
   /**

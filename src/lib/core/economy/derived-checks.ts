@@ -257,7 +257,7 @@ function checkClose(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
   }
   if (p.stateRoot === root) r.drift.compare(e, 'state-root');
   else add({ code: 'state-root.mismatch', seq, epoch: e, message: `state root at the close of epoch ${e}: recorded ${p.stateRoot}, recomputed ${root}`, recorded: p.stateRoot, recomputed: root }, 'state-root', 'epoch');
-  r.closes.set(e, { epoch: e, seq, stateRoot: p.stateRoot, recomputedRoot: root, pool: String(p.pool), distributed: String(p.distributed), remainder: String(p.remainder), balanced, redundancy: r.redundancy.close(e, r.identity.nodes(), (n) => r.identity.status(n, e)) });
+  r.closes.set(e, { epoch: e, seq, stateRoot: p.stateRoot, recomputedRoot: root, pool: String(p.pool), distributed: String(p.distributed), remainder: String(p.remainder), balanced, redundancy: r.redundancy.close(e, r.identity.nodes(), (n) => r.nodeStatus(n, e)) });
   r.invalidate();
   return out;
 }

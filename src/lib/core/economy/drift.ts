@@ -58,7 +58,6 @@ export class DriftTracker {
       d.byKind[kind].differing++;
       this.#items.push({ epoch, kind, ...diff });
     }
-    d.percent = percent(d.differing, d.compared);
   }
 
   /** Make sure an epoch appears in the report even when nothing was compared in it. */
@@ -67,7 +66,8 @@ export class DriftTracker {
   }
 
   epochs(): EpochDrift[] {
-    return [...this.#epochs.values()].sort((a, b) => a.epoch - b.epoch).map((d) => ({ ...d, byKind: structuredCloneKinds(d.byKind) }));
+    // The percentage is computed here, not at every compare (bigint arithmetic per compared value: issue 7).
+    return [...this.#epochs.values()].sort((a, b) => a.epoch - b.epoch).map((d) => ({ ...d, percent: percent(d.differing, d.compared), byKind: structuredCloneKinds(d.byKind) }));
   }
 
   items(): DriftItem[] {

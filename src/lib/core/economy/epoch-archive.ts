@@ -115,6 +115,7 @@ export class RewardArchive {
 }
 
 const STATUSES: readonly IdentityStatus[] = ['verified', 'revoked', 'expired', 'pending', 'unknown'];
+const seqFits = (x: number | null): boolean => x === null || (Number.isInteger(x) && x >= 0 && x <= 0x7fffffff);
 const ABSENT = 255;
 
 /**
@@ -142,8 +143,7 @@ class PackedSnapshots {
 
   /** Whether every value fits (status known, seqs in Int32 range), so that at() gives it back exactly. */
   static fits(s: IdentitySummary): boolean {
-    const seq = (x: number | null): boolean => x === null || (Number.isInteger(x) && x >= 0 && x <= 0x7fffffff);
-    return STATUSES.includes(s.status) && seq(s.attestationSeq) && seq(s.revocationSeq);
+    return STATUSES.includes(s.status) && seqFits(s.attestationSeq) && seqFits(s.revocationSeq);
   }
 
   at(i: number, subject: string): IdentitySummary | undefined {
@@ -161,8 +161,17 @@ class PackedSnapshots {
  * increasing epoch order: per subject only the epochs where its snapshot changed (ABSENT: not
  * looked at). At 1M events a full list per epoch was ~22 KB (1,294 nodes) in ~1,200 epochs.
  */
+interface Timeline {
+  epochs: number[];
+  status: number[];
+  attestation: number[];
+  revocation: number[];
+  /** The snapshot object last appended (the replay reuses a node's while its standing holds): equal values, nothing to compare. */
+  last: IdentitySummary | null;
+}
+
 class SnapshotTimeline {
-  readonly #subjects = new Map<string, { epochs: number[]; status: number[]; attestation: number[]; revocation: number[] }>();
+  readonly #subjects = new Map<string, Timeline>();
   #last = -1;
 
   /** Whether epoch e comes after every epoch appended so far. */
@@ -174,18 +183,22 @@ class SnapshotTimeline {
   append(e: number, others: ReadonlyMap<string, IdentitySummary>): void {
     for (const [k, s] of others) {
       let t = this.#subjects.get(k);
-      if (!t) this.#subjects.set(k, (t = { epochs: [], status: [], attestation: [], revocation: [] }));
+      if (!t) this.#subjects.set(k, (t = { epochs: [], status: [], attestation: [], revocation: [], last: null }));
+      if (t.last === s) continue;
+      t.last = s;
       const code = STATUSES.indexOf(s.status);
       const a = s.attestationSeq ?? -1;
       const r = s.revocationSeq ?? -1;
       const n = t.epochs.length;
       if (n === 0 || t.status[n - 1] !== code || t.attestation[n - 1] !== a || t.revocation[n - 1] !== r) this.#push(t, e, code, a, r);
     }
-    for (const [k, t] of this.#subjects) if (!others.has(k) && t.status[t.status.length - 1] !== ABSENT) this.#push(t, e, ABSENT, -1, -1);
+    // Every subject is in `others` when the sizes agree (its keys are subjects now): nothing went absent.
+    if (others.size !== this.#subjects.size) for (const [k, t] of this.#subjects) if (!others.has(k) && t.status[t.status.length - 1] !== ABSENT) this.#push(t, e, ABSENT, -1, -1);
     this.#last = e;
   }
 
-  #push(t: { epochs: number[]; status: number[]; attestation: number[]; revocation: number[] }, e: number, code: number, a: number, r: number): void {
+  #push(t: Timeline, e: number, code: number, a: number, r: number): void {
+    if (code === ABSENT) t.last = null;
     t.epochs.push(e);
     t.status.push(code);
     t.attestation.push(a);

@@ -9,7 +9,7 @@ import { add, formatAmount } from '../amount';
 import type { Json } from '../canonical-json';
 import { toHex } from '../bytes';
 import { sha256 } from '../hash';
-import type { Envelope, EventType, Finding, IdentityView } from '../types';
+import type { Envelope, EventType, Finding, IdentityStatus, IdentityView } from '../types';
 import { AccountBook, TREASURY, type AccountState } from './account-state';
 import { DriftTracker, percent, type EpochDrift, type DriftItem } from './drift';
 import { encodeFragments } from './erasure';
@@ -96,6 +96,15 @@ export interface Computation {
 export type { EpochRecorded, EpochTotals } from './epoch-archive';
 
 type Obj = { [k: string]: Json };
+
+/** A storage node's AEGIS snapshot, the same at every epoch in [lo, hi) until an AEGIS event about it. */
+interface NodeStanding {
+  snap: IdentitySummary;
+  lo: number;
+  hi: number;
+  first: number | undefined;
+  node: PlacementNode;
+}
 const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class Replayer {
@@ -135,6 +144,11 @@ export class Replayer {
   #lastEpoch = -1;
   readonly #statusDirty = new Set<string>();
   readonly #statusAt = new Map<number, string[]>();
+  /** Per storage node: every epoch where an AEGIS event about it may change its standing (validFrom, validUntil + 1, a revocation's from). */
+  readonly #nodeBounds = new Map<string, number[]>();
+  /** Per storage node: its standing as last evaluated (eligibleNodes), dropped at an AEGIS event about it. */
+  readonly #nodeStanding = new Map<string, NodeStanding>();
+  #lastNodes: PlacementNode[] | null = null;
   #events = 0;
   #findings = 0;
 
@@ -174,11 +188,11 @@ export class Replayer {
         if (isObj(p) && typeof p.subject === 'string' && typeof p.validFrom === 'number' && typeof p.validUntil === 'number') {
           if (!this.firstValidFrom.has(p.subject)) this.firstValidFrom.set(p.subject, p.validFrom);
           if (p.kind === 'user') this.book.ensure(p.subject);
-          this.#watch(p.subject, [p.validFrom, p.validUntil + 1]);
+          this.#watch(p.subject, [p.validFrom, p.validUntil + 1], p.kind === 'node');
         }
         return [];
       case 'aegis.revoke':
-        if (isObj(p) && typeof p.subject === 'string' && typeof p.from === 'number') this.#watch(p.subject, [p.from]);
+        if (isObj(p) && typeof p.subject === 'string' && typeof p.from === 'number') this.#watch(p.subject, [p.from], this.#nodeBounds.has(p.subject));
         return [];
       case 'policy.activate':
         return this.registry.activate(p, e, seq);
@@ -198,8 +212,16 @@ export class Replayer {
    * attestation starts (validFrom), lapses (validUntil + 1) or a revocation takes effect (from).
    * The state root re-evaluates exactly those subjects (§10.6), not every account at every close.
    */
-  #watch(subject: string, epochs: number[]): void {
+  #watch(subject: string, epochs: number[], node: boolean): void {
     this.#statusDirty.add(subject);
+    // A node's standing (eligibleNodes): its epochs kept for good (a node is attested only as a
+    // node, and a revocation needs an attestation before it).
+    this.#nodeStanding.delete(subject);
+    if (node) {
+      let b = this.#nodeBounds.get(subject);
+      if (!b) this.#nodeBounds.set(subject, (b = []));
+      b.push(...epochs);
+    }
     for (const at of epochs) {
       let list = this.#statusAt.get(at);
       if (!list) this.#statusAt.set(at, (list = []));
@@ -301,10 +323,48 @@ export class Replayer {
     return snap.status === 'verified' && first !== undefined && e - first >= policy.aegis.minAttestationAge;
   }
 
-  eligibleNodes(e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): Array<{ id: string; zone: string | null }> {
-    const out: Array<{ id: string; zone: string | null }> = [];
-    for (const id of this.identity.nodes()) if (this.#passes(id, e, policy, record)) out.push({ id, zone: this.identity.zone(id) });
+  eligibleNodes(e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): PlacementNode[] {
+    const out: PlacementNode[] = [];
+    const age = policy.aegis.minAttestationAge;
+    // The #passes test on each node's standing, reused while no AEGIS event or epoch boundary of the node intervenes.
+    for (const id of this.identity.nodes()) {
+      const x = this.#standingOf(id, e);
+      record?.set(id, x.snap);
+      if (x.snap.status === 'verified' && x.first !== undefined && e - x.first >= age) out.push(x.node);
+    }
+    // The previous list when it holds the same nodes: placement's per-list preparation is reused.
+    const last = this.#lastNodes;
+    if (last && last.length === out.length && last.every((x, i) => x === out[i])) return last;
+    this.#lastNodes = out;
     return out;
+  }
+
+  /** @internal A storage node's status at e, from its standing (the redundancy of a close looks at every node). */
+  nodeStatus(id: string, e: number): IdentityStatus {
+    return this.#standingOf(id, e).snap.status;
+  }
+
+  /**
+   * A storage node's snapshot at e (as #passes takes it), its first validFrom and its zone. Its
+   * status and seqs change only at the epochs #watch saw for it, so the result holds from the last
+   * such epoch ≤ e to the next one, until the next AEGIS event about it (#watch drops it then).
+   */
+  #standingOf(id: string, e: number): NodeStanding {
+    const c = this.#nodeStanding.get(id);
+    if (c && e >= c.lo && e < c.hi) return c;
+    const snap: IdentitySummary = { subject: id, status: this.identity.status(id, e), attestationSeq: this.identity.attestationSeq(id, e), revocationSeq: this.identity.revocationSeq(id, e) };
+    const x: NodeStanding = { snap, lo: e, hi: e, first: this.firstValidFrom.get(id), node: { id, zone: this.identity.zone(id) } };
+    const bounds = this.#nodeBounds.get(id);
+    // A node no AEGIS event was applied for (not through this Replayer): evaluated every time.
+    if (!bounds) return x;
+    x.lo = -Infinity;
+    x.hi = Infinity;
+    for (const b of bounds) {
+      if (b <= e) x.lo = Math.max(x.lo, b);
+      else x.hi = Math.min(x.hi, b);
+    }
+    this.#nodeStanding.set(id, x);
+    return x;
   }
 
   /** @internal The recomputation of epoch e from the inputs so far (cached until an input arrives). */
