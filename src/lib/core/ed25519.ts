@@ -17,6 +17,7 @@ import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import { isOnCurve } from './curve-membership';
+import { reduce512ModL } from './scalar25519';
 import { combTable, encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
 
 const Point = ed25519.Point;
@@ -181,23 +182,6 @@ interface KeyEntry {
   uses: number;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** Little-endian bytes as a bigint (through one hex parse, not a shift per byte). */
-function bigLE(b: Uint8Array): bigint {
-  let h = '0x';
-  for (let i = b.length - 1; i >= 0; i--) h += HEX[b[i]!]!;
-  return BigInt(h);
-}
-
-/** n < 2^256 as 32 little-endian bytes. */
-function bytes32LE(n: bigint): Uint8Array {
-  const hex = n.toString(16).padStart(64, '0');
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(62 - 2 * i, 64 - 2 * i), 16);
-  return out;
-}
-
 /** Decoded-key cache with a small hot tier of keys that have a fixed-window table, both LRU (Map order). */
 class KeyCache {
   #entries = new Map<string, KeyEntry>();
@@ -282,6 +266,9 @@ class KeyCache {
 
 const keys = new KeyCache();
 
+/** k = SHA-512(R || A || M) mod L, rewritten by each pureEquation (sBminuskAProjective does not keep it). */
+const kScratch = new Uint8Array(32);
+
 /** R' = [S]B − [k]A for a signature whose S < L and whose key decodes; null otherwise. */
 function pureEquation(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projective | null {
   if (pub.length !== 32 || sig.length !== 64) return null;
@@ -293,8 +280,7 @@ function pureEquation(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projec
   h.update(sig.subarray(0, 32));
   h.update(pub);
   h.update(msg);
-  const k = bytes32LE(bigLE(h.digest()) % L);
-  return sBminuskAProjective(s, k, A);
+  return sBminuskAProjective(s, reduce512ModL(h.digest(), kScratch), A);
 }
 
 /**
