@@ -1,8 +1,9 @@
 // The pure backend's variable-time arithmetic (src/lib/core/edwards25519.ts) against @noble/curves:
 // inversion, fixed-window tables with signed digits, and the [s]B − [k]A encoding on edge scalars.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { BX, BY, D, P, combTable, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
+import { BX, BY, D, P, combTable, encode, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
 import { L } from '../../src/lib/core/ed25519';
 
 const Point = ed25519.Point;
@@ -95,5 +96,83 @@ describe('edwards25519 (pure backend arithmetic)', () => {
       expect(sBminuskA(le32(s), le32(k), hot)).toEqual(want);
       expect(sBminuskA(le32(s), le32(k), combed)).toEqual(want);
     }
+  });
+});
+
+describe('edwards25519 property tests (fast-check, against @noble/curves)', () => {
+  // keys: multiples of B, optionally plus a point of order 2, 4 or 8 (mixed order, as a subject key may be)
+  const TORSION = [
+    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8
+    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // order 2
+    '0000000000000000000000000000000000000000000000000000000000000080' // order 4
+  ].map((h) => Point.fromBytes(Uint8Array.from(Buffer.from(h, 'hex'))));
+  const scalar = fc.oneof(
+    fc.bigInt({ min: 0n, max: L - 1n }),
+    fc.constantFrom(0n, 1n, 2n, 15n, 16n, 17n, 127n, 128n, 129n, 255n, 256n, L - 1n, L - 2n, (1n << 252n) - 1n, 1n << 252n, (1n << 32n) - 1n, 1n << 32n),
+    // sparse scalars: a few set bits, so that long runs of zero digits and carries into the next base are exercised
+    fc.array(fc.nat(252), { minLength: 1, maxLength: 6 }).map((bits) => bits.reduce((n, b) => n | (1n << BigInt(b)), 0n) % L),
+    // dense scalars: runs of ones (carries through many windows)
+    fc.tuple(fc.nat(252), fc.nat(252)).map(([a, b]) => ((1n << BigInt(Math.max(a, b) + 1)) - (1n << BigInt(Math.min(a, b)))) % L)
+  );
+  const key = fc.tuple(fc.bigInt({ min: 1n, max: L - 1n }), fc.nat(TORSION.length)).map(([a, t]) => {
+    const A = t === TORSION.length ? Point.BASE.multiply(a) : Point.BASE.multiply(a).add(TORSION[t]!);
+    return A;
+  });
+
+  it('[s]B − [k]A through the comb table equals noble', () => {
+    fc.assert(
+      fc.property(key, fc.array(fc.tuple(scalar, scalar), { minLength: 1, maxLength: 4 }), (A, pairs) => {
+        const { x, y } = A.toAffine();
+        const combed: VerifyKey = { x, y, table: null, window: 0, comb: combTable(x, y) };
+        for (const [s, k] of pairs) expect(sBminuskA(le32(s), le32(k), combed)).toEqual(expected(s, k, A));
+      }),
+      { numRuns: 60 }
+    );
+  });
+
+  it('[s]B − [k]A through sliding windows (no table) equals noble', () => {
+    fc.assert(
+      fc.property(key, scalar, scalar, (A, s, k) => {
+        const { x, y } = A.toAffine();
+        expect(sBminuskA(le32(s), le32(k), { x, y, table: null, window: 0, comb: null })).toEqual(expected(s, k, A));
+      }),
+      { numRuns: 60 }
+    );
+  });
+
+  it('[s]B − [k]A through a fixed-window key table equals noble', () => {
+    const A = Point.BASE.multiply(0x1234567890abcdefn).add(TORSION[0]!);
+    const { x, y } = A.toAffine();
+    const hot: VerifyKey = { x, y, table: fixedWindowTable(x, y, 6, windowsFor(6)), window: 6, comb: null };
+    fc.assert(
+      fc.property(scalar, scalar, (s, k) => {
+        expect(sBminuskA(le32(s), le32(k), hot)).toEqual(expected(s, k, A));
+      }),
+      { numRuns: 200 }
+    );
+  });
+});
+
+describe('edwards25519 encode', () => {
+  it('encodes points whose y has few hex digits, or is close to p, as noble does', () => {
+    const ys = [...Array.from({ length: 64 }, (_, i) => BigInt(i)), ...Array.from({ length: 64 }, (_, i) => 1n << BigInt(4 * i + 1)), ...Array.from({ length: 40 }, (_, i) => P - 1n - BigInt(i))];
+    let checked = 0;
+    for (const y of ys) {
+      for (const sign of [0, 0x80]) {
+        const b = le32(y);
+        b[31]! |= sign;
+        let A: InstanceType<typeof Point>;
+        try {
+          A = Point.fromBytes(b);
+        } catch {
+          continue; // not a point, or x = 0 with the sign bit set
+        }
+        const { x, y: ay } = A.toAffine();
+        // (X : Y : Z) = (3x : 3y : 3), so that encode has to divide
+        expect(encode({ X: (3n * x) % P, Y: (3n * ay) % P, Z: 3n })).toEqual(A.toBytes());
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });

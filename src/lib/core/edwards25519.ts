@@ -285,11 +285,18 @@ function encodeWith(p: Projective, zi: bigint): Uint8Array {
   const x = mod(p.X * zi);
   const y = mod(p.Y * zi);
   const out = new Uint8Array(32);
-  const hex = y.toString(16).padStart(64, '0');
-  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(62 - 2 * i, 64 - 2 * i), 16);
+  // y < p: at most 64 hex digits, read from the least significant end (missing ones are 0)
+  const hex = y.toString(16);
+  for (let i = 0, at = hex.length; i < 32 && at > 0; i++) {
+    const lo = HEX_VALUE[hex.charCodeAt(--at)]!;
+    out[i] = at > 0 ? lo | (HEX_VALUE[hex.charCodeAt(--at)]! << 4) : lo;
+  }
   if (x & 1n) out[31]! |= 0x80;
   return out;
 }
+
+/** The value of each lowercase hex digit by character code. */
+const HEX_VALUE = Uint8Array.from({ length: 128 }, (_, c) => (c >= 97 ? c - 87 : c - 48) & 0xff);
 
 export function encode(p: Projective): Uint8Array {
   return encodeWith(p, invert(p.Z));
