@@ -663,7 +663,9 @@ interface Preopened extends AsyncIterable<Uint8Array> {
 }
 
 function preopen(source: BundleSource, path: string): Preopened {
-  const it = source.stream(path)[Symbol.asyncIterator]();
+  // #segment copies what it keeps of a chunk (lines into slabs, the partial line, the hashed bytes)
+  // before it asks for the next, so the source may reuse a chunk's memory
+  const it = (source.streamTransient ? source.streamTransient(path) : source.stream(path))[Symbol.asyncIterator]();
   const first = it.next();
   first.catch(() => undefined); // reported where the stream is read, if it ever is
   let used = false;
