@@ -418,6 +418,8 @@ export class VerifierCache {
    * stored manifests of URLs that served it (without its files they could not be verified offline).
    * The bundle of `holding` is never evicted, even when it alone is over budget, and checkpoint
    * anchors are never touched. Queued blobs are written first; one transaction for the rest.
+   * A load running in another tab at that moment holds nothing yet: if its files are removed as
+   * unheld, it reads them from its source again (a cache miss, never a wrong byte: all re-hashed).
    */
   async keep(holding: HoldingRecord, budget: number): Promise<CacheUsage> {
     if (!validHolding(holding)) throw new TypeError('keep: malformed holding record');
