@@ -2,15 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   L,
+  PURE_CACHE_LIMITS,
   SMALL_ORDER_ENCODINGS,
   checkKey,
+  createPureVerifier,
   isCanonicalPoint,
   precheck,
   probeBackend,
   pureBackend,
   verify,
   verifyAllPure,
-  type Ed25519Backend
+  type Ed25519Backend,
+  type PureCacheLimits,
+  type PureVerifier
 } from '../../src/lib/core/ed25519';
 import { createNodeBackend } from '../../src/cli/ed25519-node';
 import { createWebCryptoBackend, detectWebCryptoBackend, type SubtleEd25519 } from '../../src/lib/worker/ed25519-webcrypto';
@@ -157,23 +161,43 @@ describe('backends', () => {
     expect(imports).toBe(4);
   });
 
-  it('the pure backend stays correct while its key cache promotes and evicts (80 signers round robin)', () => {
-    pureBackend.clearCache();
-    const signers = Array.from({ length: 80 }, (_, i) => {
+  it('the pure backend stays correct while its key cache promotes and evicts (40 signers round robin)', () => {
+    const signers = Array.from({ length: 40 }, (_, i) => {
       const s = new Uint8Array(32).fill(i + 1);
       return { s, p: ed25519.getPublicKey(s) };
     });
-    let ok = 0;
-    // 10 rounds: 20 uses per key, past HOT_AFTER_USES (16), so all 80 are promoted and 16 evicted
-    for (let round = 0; round < 10; round++)
-      for (const [i, k] of signers.entries()) {
+    // 6 rounds: each key signs 6 times and is the wrong key for another 6
+    const uses = Array.from({ length: 6 }, (_, round) =>
+      signers.map((k, i) => {
         const m = Uint8Array.of(round, i);
-        const sg = ed25519.sign(m, k.s);
-        if (verify(pureBackend, k.p, m, sg) === true) ok++;
-        const other = signers[(i + 1) % signers.length]!.p;
-        expect(verify(pureBackend, other, m, sg)).toBe(false);
+        return { m, sg: ed25519.sign(m, k.s), p: k.p, other: signers[(i + 1) % signers.length]!.p };
+      })
+    ).flat();
+    const variants: { name: string; verifier: PureVerifier; bounds: PureCacheLimits; promoted: boolean }[] = [
+      { name: 'default limits (comb tables only: 12 uses < hotAfterUses)', verifier: createPureVerifier(), bounds: PURE_CACHE_LIMITS, promoted: false },
+      // all 40 keys promoted at their 5th use, 24 of them evicted from the hot tier again; 40 comb tables for 24 slots
+      { name: 'small tiers', verifier: createPureVerifier({ hotAfterUses: 5, hotMax: 16, combMax: 24, decodedMax: 8192 }), bounds: { hotAfterUses: 5, hotMax: 16, combMax: 24, decodedMax: 8192 }, promoted: true },
+      // decoded keys evicted too (round robin over more keys than the cache holds: every use decodes again)
+      { name: 'small decoded cache', verifier: createPureVerifier({ hotAfterUses: 3, hotMax: 4, combMax: 8, decodedMax: 32 }), bounds: { hotAfterUses: 3, hotMax: 4, combMax: 8, decodedMax: 32 }, promoted: false }
+    ];
+    for (const { name, verifier, bounds, promoted } of variants) {
+      let ok = 0;
+      let sawHot = false;
+      for (const u of uses) {
+        if (verify(verifier.backend, u.p, u.m, u.sg) === true) ok++;
+        expect(verify(verifier.backend, u.other, u.m, u.sg), name).toBe(false);
+        const sizes = verifier.cacheSizes();
+        expect(sizes.hot, name).toBeLessThanOrEqual(bounds.hotMax);
+        expect(sizes.comb, name).toBeLessThanOrEqual(bounds.combMax);
+        expect(sizes.decoded, name).toBeLessThanOrEqual(bounds.decodedMax);
+        if (sizes.hot > 0) sawHot = true;
       }
-    expect(ok).toBe(800);
+      expect(ok, name).toBe(240);
+      expect(sawHot, name).toBe(promoted);
+      // the batch path over the same uses, through a fresh cache with the same limits
+      const batch = createPureVerifier(bounds).verifyAll(uses.length, (i) => ({ key: uses[i]!.p, msg: uses[i]!.m, sig: uses[i]!.sg }));
+      expect(batch.reduce((a, b) => a + b, 0), name).toBe(240);
+    }
   });
 });
 

@@ -166,28 +166,40 @@ export function verify(backend: Ed25519Backend, pub: Uint8Array, msg: Uint8Array
 // edwards25519.ts (variable-time, verification only).
 
 /**
- * Keys seen this often get a fixed-window table (W = 6: 1,376 points, ~2.5 ms to build in
- * Chromium, then [k]A is at most 43 additions, ~40 µs, instead of ~250 doublings and ~42
- * additions, ~180 µs): it pays for itself after about 18 uses.
+ * The pure backend's key cache limits. Every decoded key gets a comb table on its first use
+ * (about one sliding-window multiplication to build; then [k]A is ~31 doublings and ~43
+ * additions, ~570 field multiplications, instead of ~2,100). A key used `hotAfterUses` times gets
+ * a fixed-window table instead (W = 6: 1,376 points, ~20,000 multiplications to build; then [k]A
+ * is ~43 additions, ~300 multiplications): against the comb it pays for itself after ~70 more
+ * uses. 48 (was 16 before the comb tier): a cost model over the signer sequences of the 10k demo
+ * and the 100k ledger put 32–64 within 1 % of the best and 16 about 5 % above it (issue 7).
  */
-const HOT_AFTER_USES = 16;
-const HOT_MAX = 64;
-const DECODED_MAX = 8192;
+export interface PureCacheLimits {
+  hotAfterUses: number;
+  /** Keys with a fixed-window table (~200 kB each), first promoted first out. */
+  hotMax: number;
+  /** Keys with a comb table (~15 kB each), least recently used first out. */
+  combMax: number;
+  /** Decoded keys, least recently used first out. */
+  decodedMax: number;
+}
+
+export const PURE_CACHE_LIMITS: Readonly<PureCacheLimits> = { hotAfterUses: 48, hotMax: 64, combMax: 1024, decodedMax: 8192 };
 const WINDOW = 6;
-/** Comb tables kept at most (256 bigints, ~15 kB each): the least recently used loses its table. */
-const COMB_MAX = 1024;
 
 interface KeyEntry {
   key: VerifyKey | null; // null: not a valid point
   uses: number;
 }
 
-/** Decoded-key cache with a small hot tier of keys that have a fixed-window table, both LRU (Map order). */
+/** Decoded-key cache with a tier of keys that have a fixed-window table and one of keys with a comb table. */
 class KeyCache {
   #entries = new Map<string, KeyEntry>();
   #hot: string[] = [];
   /** Keys that have a comb table, least recently used first. */
   #combs = new Map<string, true>();
+
+  constructor(readonly limits: Readonly<PureCacheLimits>) {}
 
   get(pub: Uint8Array): VerifyKey | null {
     const id = toHex(pub);
@@ -203,12 +215,12 @@ class KeyCache {
         key = null;
       }
       e = { key, uses: 0 };
-      if (this.#entries.size >= DECODED_MAX) this.#evictOldest();
+      if (this.#entries.size >= this.limits.decodedMax) this.#evictOldest();
     }
     this.#entries.set(id, e);
     e.uses++;
     if (e.key && e.key.table === null) {
-      if (e.uses >= HOT_AFTER_USES) this.#promote(id, e.key);
+      if (e.uses >= this.limits.hotAfterUses) this.#promote(id, e.key);
       else this.#useComb(id, e.key);
     }
     return e.key;
@@ -219,7 +231,7 @@ class KeyCache {
     if (key.comb !== null) {
       this.#combs.delete(id);
     } else {
-      if (this.#combs.size >= COMB_MAX) {
+      if (this.#combs.size >= this.limits.combMax) {
         const old = this.#combs.keys().next().value as string;
         this.#combs.delete(old);
         const oe = this.#entries.get(old);
@@ -231,7 +243,7 @@ class KeyCache {
   }
 
   #promote(id: string, key: VerifyKey): void {
-    if (this.#hot.length >= HOT_MAX) {
+    if (this.#hot.length >= this.limits.hotMax) {
       const old = this.#hot.shift()!;
       const oe = this.#entries.get(old);
       if (oe && oe.key) {
@@ -257,6 +269,17 @@ class KeyCache {
     if (i >= 0) this.#hot.splice(i, 1);
   }
 
+  /** How many keys are decoded, hold a fixed-window table, hold a comb table (counted on the keys themselves; for tests). */
+  sizes(): { decoded: number; hot: number; comb: number } {
+    let hot = 0;
+    let comb = 0;
+    for (const e of this.#entries.values()) {
+      if (e.key?.table) hot++;
+      if (e.key?.comb) comb++;
+    }
+    return { decoded: this.#entries.size, hot, comb };
+  }
+
   clear(): void {
     this.#entries.clear();
     this.#combs.clear();
@@ -264,13 +287,11 @@ class KeyCache {
   }
 }
 
-const keys = new KeyCache();
-
 /** k = SHA-512(R || A || M) mod L, rewritten by each pureEquation (sBminuskAProjective does not keep it). */
 const kScratch = new Uint8Array(32);
 
 /** R' = [S]B − [k]A for a signature whose S < L and whose key decodes; null otherwise. */
-function pureEquation(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projective | null {
+function pureEquation(keys: KeyCache, pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projective | null {
   if (pub.length !== 32 || sig.length !== 64) return null;
   const s = sig.subarray(32);
   if (!isReducedScalar(s)) return null;
@@ -283,23 +304,60 @@ function pureEquation(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projec
   return sBminuskAProjective(s, reduce512ModL(h.digest(), kScratch), A);
 }
 
+/** One (key, message, signature) triple; null stands for an item that fails the length check. */
+export type SignatureTriple = { key: Uint8Array; msg: Uint8Array; sig: Uint8Array } | null;
+
+/** A pure backend with its own key cache (`pureBackend` and `verifyAllPure` share the default one). */
+export interface PureVerifier {
+  backend: Ed25519Backend & { clearCache(): void };
+  verifyAll(count: number, item: (i: number) => SignatureTriple): Uint8Array;
+  cacheSizes(): { decoded: number; hot: number; comb: number };
+}
+
+export function createPureVerifier(limits: Readonly<PureCacheLimits> = PURE_CACHE_LIMITS): PureVerifier {
+  const keys = new KeyCache(limits);
+  return {
+    backend: {
+      name: 'pure',
+      verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
+        const R = pureEquation(keys, pub, msg, sig);
+        return R !== null && bytesEqual(encode(R), sig.subarray(0, 32));
+      },
+      clearCache(): void {
+        keys.clear();
+      }
+    },
+    verifyAll(count: number, item: (i: number) => SignatureTriple): Uint8Array {
+      const out = new Uint8Array(count);
+      const at: number[] = [];
+      const points: Projective[] = [];
+      const rs: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) {
+        const t = item(i);
+        if (t === null) continue;
+        assertBytes(t.msg, 'message');
+        if (precheck(t.key, t.sig) !== null) continue;
+        const R = pureEquation(keys, t.key, t.msg, t.sig);
+        if (R === null) continue;
+        at.push(i);
+        points.push(R);
+        rs.push(t.sig.subarray(0, 32));
+      }
+      const enc = encodeAll(points);
+      for (let j = 0; j < at.length; j++) if (bytesEqual(enc[j]!, rs[j]!)) out[at[j]!] = 1;
+      return out;
+    },
+    cacheSizes: () => keys.sizes()
+  };
+}
+
+const defaultPure = createPureVerifier();
+
 /**
  * Pure-JS cofactorless verify: R' = [S]B − [k]A computed and encoded, accepted iff it equals the
  * 32 bytes of R (as libsodium does). Rejects S ≥ L and keys that do not decode strictly.
  */
-export const pureBackend: Ed25519Backend & { clearCache(): void } = {
-  name: 'pure',
-  verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
-    const R = pureEquation(pub, msg, sig);
-    return R !== null && bytesEqual(encode(R), sig.subarray(0, 32));
-  },
-  clearCache(): void {
-    keys.clear();
-  }
-};
-
-/** One (key, message, signature) triple; null stands for an item that fails the length check. */
-export type SignatureTriple = { key: Uint8Array; msg: Uint8Array; sig: Uint8Array } | null;
+export const pureBackend: Ed25519Backend & { clearCache(): void } = defaultPure.backend;
 
 /**
  * `verify(pureBackend, …)` over many signatures at once, one verdict byte each (1 valid): the
@@ -307,24 +365,7 @@ export type SignatureTriple = { key: Uint8Array; msg: Uint8Array; sig: Uint8Arra
  * field inversion instead of one per signature (about a tenth of a pure verify, issue 7).
  */
 export function verifyAllPure(count: number, item: (i: number) => SignatureTriple): Uint8Array {
-  const out = new Uint8Array(count);
-  const at: number[] = [];
-  const points: Projective[] = [];
-  const rs: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const t = item(i);
-    if (t === null) continue;
-    assertBytes(t.msg, 'message');
-    if (precheck(t.key, t.sig) !== null) continue;
-    const R = pureEquation(t.key, t.msg, t.sig);
-    if (R === null) continue;
-    at.push(i);
-    points.push(R);
-    rs.push(t.sig.subarray(0, 32));
-  }
-  const enc = encodeAll(points);
-  for (let j = 0; j < at.length; j++) if (bytesEqual(enc[j]!, rs[j]!)) out[at[j]!] = 1;
-  return out;
+  return defaultPure.verifyAll(count, item);
 }
 
 // RFC 8032 §7.1 TEST 1 (empty message), the known answer used to feature-detect backends.
