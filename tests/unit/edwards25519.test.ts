@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { BX, BY, D, P, combTable, encode, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
+import { BX, BY, D, P, combTable, decodePoint, encode, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
 import { L } from '../../src/lib/core/ed25519';
 
 const Point = ed25519.Point;
@@ -174,5 +174,51 @@ describe('edwards25519 encode', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+});
+
+describe('edwards25519 decodePoint (strict RFC 8032 §5.1.3) against noble fromBytes(b, false)', () => {
+  function nobleDecode(b: Uint8Array): { x: bigint; y: bigint } | null {
+    try {
+      return Point.fromBytes(b, false).toAffine();
+    } catch {
+      return null;
+    }
+  }
+  const check = (b: Uint8Array): void => {
+    expect(decodePoint(b), Buffer.from(b).toString('hex')).toEqual(nobleDecode(b));
+  };
+
+  it('agrees on edge encodings: y = 0, ±1, p − 1, p, p + k, 2^255 − 1, small-order points, both sign bits', () => {
+    const ys = [0n, 1n, 2n, P - 2n, P - 1n, P, P + 1n, P + 18n, (1n << 255n) - 1n, ...Array.from({ length: 30 }, (_, i) => BigInt(i + 3))];
+    for (const y of ys)
+      for (const sign of [0, 0x80]) {
+        const b = le32(y);
+        b[31]! |= sign;
+        check(b);
+      }
+    for (const h of [
+      '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+      'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+      '0000000000000000000000000000000000000000000000000000000000000080'
+    ])
+      check(Uint8Array.from(Buffer.from(h, 'hex')));
+    expect(decodePoint(new Uint8Array(31))).toBeNull();
+  });
+
+  it('agrees on random 32-byte strings (about half are not points) and on encodings of random points', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => {
+        check(b);
+      }),
+      { numRuns: 3000 }
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: L - 1n }), fc.boolean(), (a, mixed) => {
+        const A = mixed ? Point.BASE.multiply(a).add(Point.fromBytes(Uint8Array.from(Buffer.from('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', 'hex')))) : Point.BASE.multiply(a);
+        check(A.toBytes());
+      }),
+      { numRuns: 300 }
+    );
   });
 });

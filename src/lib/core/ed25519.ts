@@ -18,7 +18,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import { isOnCurve } from './curve-membership';
 import { reduce512ModL } from './scalar25519';
-import { combTable, encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
+import { combTable, decodePoint, encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
 
 const Point = ed25519.Point;
 
@@ -162,8 +162,8 @@ export function verify(backend: Ed25519Backend, pub: Uint8Array, msg: Uint8Array
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pure backend: keys decoded by @noble/curves (strict RFC 8032 §5.1.3 decoding), the equation in
-// edwards25519.ts (variable-time, verification only).
+// Pure backend: keys decoded strictly (RFC 8032 §5.1.3, edwards25519.ts decodePoint, tested
+// against @noble/curves), the equation in edwards25519.ts (variable-time, verification only).
 
 /**
  * The pure backend's key cache limits. Every decoded key gets a comb table on its first use
@@ -207,14 +207,8 @@ class KeyCache {
     if (e) {
       this.#entries.delete(id);
     } else {
-      let key: VerifyKey | null = null;
-      try {
-        const { x, y } = Point.fromBytes(pub, false).toAffine();
-        key = { x, y, table: null, window: 0, comb: null };
-      } catch {
-        key = null;
-      }
-      e = { key, uses: 0 };
+      const xy = decodePoint(pub); // strict RFC 8032 §5.1.3, as Point.fromBytes(pub, false)
+      e = { key: xy === null ? null : { x: xy.x, y: xy.y, table: null, window: 0, comb: null }, uses: 0 };
       if (this.#entries.size >= this.limits.decodedMax) this.#evictOldest();
     }
     this.#entries.set(id, e);

@@ -46,6 +46,12 @@ function pow2k(x: bigint, k: number): bigint {
 /** x^(p−2) = 1/x mod p (Fermat), by ref10's addition chain: 254 squarings, 11 multiplications. */
 export function invert(x: bigint): bigint {
   const z = mod(x);
+  const [z2_250_0, z11] = pow2_250_1(z);
+  return (pow2k(z2_250_0, 5) * z11) % P;
+}
+
+/** z^(2^250 − 1) and z^11 for z in [0, p): the common part of ref10's inversion and pow22523. */
+function pow2_250_1(z: bigint): [bigint, bigint] {
   const z2 = (z * z) % P;
   const z9 = (pow2k(z2, 2) * z) % P;
   const z11 = (z9 * z2) % P;
@@ -56,9 +62,45 @@ export function invert(x: bigint): bigint {
   const z2_50_0 = (pow2k(z2_40_0, 10) * z2_10_0) % P;
   const z2_100_0 = (pow2k(z2_50_0, 50) * z2_50_0) % P;
   const z2_200_0 = (pow2k(z2_100_0, 100) * z2_100_0) % P;
-  const z2_250_0 = (pow2k(z2_200_0, 50) * z2_50_0) % P;
-  return (pow2k(z2_250_0, 5) * z11) % P;
+  return [(pow2k(z2_200_0, 50) * z2_50_0) % P, z11];
 }
+
+/** sqrt(−1) = 2^((p − 1) / 4) mod p (RFC 8032 §5.1.3). */
+const SQRT_M1 = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
+
+/**
+ * Strict decoding of a point encoding (RFC 8032 §5.1.3): null unless |b| = 32, y < p, the
+ * encoding is a point, and not x = 0 with the sign bit set; else the affine (x, y), x and y in
+ * [0, p). The same verdicts and values as @noble/curves' `Point.fromBytes(b, false)` (zip215
+ * off) followed by `toAffine()`, without its inversion (issue 7: a decode per new key).
+ */
+export function decodePoint(b: Uint8Array): { x: bigint; y: bigint } | null {
+  if (b.length !== 32) return null;
+  let h = '0x';
+  for (let i = 31; i >= 0; i--) h += HEX2[i === 31 ? b[i]! & 0x7f : b[i]!]!;
+  const y = BigInt(h);
+  const sign = b[31]! >> 7;
+  if (y >= P) return null;
+  // x² = u / v, u = y² − 1, v = d·y² + 1; candidate x = u·v³·(u·v⁷)^((p − 5) / 8)
+  const yy = (y * y) % P;
+  const u = mod(yy - 1n);
+  const v = (D * yy + 1n) % P;
+  const v3 = (((v * v) % P) * v) % P;
+  const uv7 = (((u * v3) % P) * ((v3 * v) % P)) % P;
+  const [t250] = pow2_250_1(uv7);
+  const pow = (pow2k(t250, 2) * uv7) % P; // (u·v⁷)^(2^252 − 3)
+  let x = (((u * v3) % P) * pow) % P;
+  const vxx = (v * ((x * x) % P)) % P;
+  if (vxx !== u) {
+    if (vxx !== mod(-u)) return null; // u / v is not a square
+    x = (x * SQRT_M1) % P;
+  }
+  if (x === 0n && sign === 1) return null;
+  if (Number(x & 1n) !== sign) x = P - x;
+  return { x, y };
+}
+
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** An extended point (X : Y : Z : T), x = X/Z, y = Y/Z, x·y = T/Z; coordinates unreduced. */
 export interface Extended {
