@@ -43,7 +43,7 @@ export async function runPipeline(req: BenchRequest): Promise<BenchResponse> {
   const source = new HttpSource(new URL(req.bundle, self.location.href), 'bench');
   const manifest = source.manifest();
   manifest.catch(() => undefined);
-  const early: BundleSource = { label: source.label, manifest: () => manifest, stream: (p) => source.stream(p), streamTransient: (p) => source.streamTransient(p), read: (p) => source.read(p) };
+  const early: BundleSource = { label: source.label, manifest: () => manifest, stream: (p) => source.stream(p), read: (p) => source.read(p) };
   if (req.threads > 0) {
     pool = await SignaturePool.start({
       threads: req.threads,

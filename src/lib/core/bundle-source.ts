@@ -7,12 +7,6 @@ export interface BundleSource {
   manifest(): Promise<Uint8Array>;
   /** A segment file as chunks, in order, as they arrive. */
   stream(path: string): AsyncIterable<Uint8Array>;
-  /**
-   * The same chunks, each valid only until the next one is asked for: the source may read the next
-   * into the same memory (issue 7: a fresh buffer per network chunk was ~485 MB of array buffers at
-   * 1M events). For a reader that copies whatever it keeps (the ordered pass); optional.
-   */
-  streamTransient?(path: string): AsyncIterable<Uint8Array>;
   /** A whole small file (checkpoint notes, content). */
   read(path: string): Promise<Uint8Array>;
   /** Human name of the bundle's location, for messages. */

@@ -434,10 +434,8 @@ class Verifier {
             line: p.line,
             env: r.ok ? r.value : null,
             finding: r.ok ? null : r.finding,
-            // views, not copies (two array buffers fewer per event): only the next event reads the id
-            // and the log copies the leaf, so they hold the batch's answer a little longer at most
-            id: dg !== null && p.slot >= 0 ? dg.subarray(at, at + 32) : p.id,
-            leaf: dg !== null && p.slot >= 0 ? dg.subarray(at + 32, at + 64) : null,
+            id: dg !== null && p.slot >= 0 ? dg.slice(at, at + 32) : p.id,
+            leaf: dg !== null && p.slot >= 0 ? dg.slice(at + 32, at + 64) : null,
             sigOk: p.slot >= 0 && verdicts[p.slot] === true,
             attestKeyOk: flags !== null && p.slot >= 0 && (flags[p.slot]! & ATTEST_KEY_OK) !== 0
           };
@@ -663,9 +661,7 @@ interface Preopened extends AsyncIterable<Uint8Array> {
 }
 
 function preopen(source: BundleSource, path: string): Preopened {
-  // #segment copies what it keeps of a chunk (lines into slabs, the partial line, the hashed bytes)
-  // before it asks for the next, so the source may reuse a chunk's memory
-  const it = (source.streamTransient ? source.streamTransient(path) : source.stream(path))[Symbol.asyncIterator]();
+  const it = source.stream(path)[Symbol.asyncIterator]();
   const first = it.next();
   first.catch(() => undefined); // reported where the stream is read, if it ever is
   let used = false;

@@ -122,90 +122,25 @@ function keyString(key: Uint8Array): string {
   return s;
 }
 
-/**
- * ArrayBuffers kept for reuse (issue 7: Chromium 1M peak memory). A batch's packed buffers, its
- * answer and a segment hash's pieces are each made on one thread and transferred to another, where
- * they died young and waited for that isolate's next GC: ~1.5 KB per event of array buffers made
- * and dropped, 20+ MB of them pending at a time in each signature worker. Instead each side gives
- * the buffers it is done with back to the other (signature-port.ts: `spare`), which packs or
- * answers into them. Only sizes change hands: every user writes every byte it sends (or zeroes it).
- */
-export class BufferStock {
-  readonly #free: ArrayBuffer[] = [];
-  readonly #keep: number;
-
-  /** `keep`: buffers held at most; more given back are dropped. */
-  constructor(keep = 64) {
-    if (!Number.isInteger(keep) || keep < 0) throw new RangeError('BufferStock: keep must be a non-negative integer');
-    this.#keep = keep;
-  }
-
-  /** Buffers held now. */
-  get size(): number {
-    return this.#free.length;
-  }
-
-  /**
-   * A buffer of at least `bytes` (contents unspecified): the smallest held one that fits and is not
-   * more than 4 times what is asked, else a new one rounded up to a power of two (so that sizes recur).
-   */
-  take(bytes: number): ArrayBuffer {
-    const want = roundUp(bytes);
-    let best = -1;
-    for (let i = 0; i < this.#free.length; i++) {
-      const n = this.#free[i]!.byteLength;
-      if (n >= bytes && n <= 4 * want && (best < 0 || n < this.#free[best]!.byteLength)) best = i;
-    }
-    if (best < 0) return new ArrayBuffer(want);
-    const b = this.#free[best]!;
-    this.#free[best] = this.#free[this.#free.length - 1]!;
-    this.#free.pop();
-    return b;
-  }
-
-  /** A buffer nobody reads or writes any more (a detached one is ignored). */
-  give(b: ArrayBuffer): void {
-    if (b.byteLength > 0 && this.#free.length < this.#keep) this.#free.push(b);
-  }
-}
-
-/** The next power of two at or above n (at least 64). */
-function roundUp(n: number): number {
-  let p = 64;
-  while (p < n) p *= 2;
-  return p;
-}
-
-/** n bytes (or n 32-bit words) from `stock`, or fresh. */
-function bytesOf(n: number, stock: BufferStock | undefined): Uint8Array {
-  return stock ? new Uint8Array(stock.take(n), 0, n) : new Uint8Array(n);
-}
-function wordsOf(n: number, stock: BufferStock | undefined): Uint32Array {
-  return stock ? new Uint32Array(stock.take(4 * n), 0, n) : new Uint32Array(n);
-}
-
-/** Pack items[start, end) into transferable buffers (from `stock` when given); with `withLines`, each item's line as well. */
-export function packSignatures(items: readonly SignatureItem[], start = 0, end = items.length, withLines = false, stock?: BufferStock): PackedSignatures {
+/** Pack items[start, end) into transferable buffers; with `withLines`, each item's line as well. */
+export function packSignatures(items: readonly SignatureItem[], start = 0, end = items.length, withLines = false): PackedSignatures {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > items.length || start > end) {
     throw new RangeError(`packSignatures: bad range [${start}, ${end}) of ${items.length}`);
   }
   const at = new Uint32Array(end - start);
   for (let j = 0; j < at.length; j++) at[j] = start + j;
-  return packAt(items, at, withLines, stock);
+  return packAt(items, at, withLines);
 }
 
-/**
- * Pack the items at the given indices, in that order (a key-affine chunk: SignatureScheduler), into
- * buffers from `stock` when given (each a view of exactly its length; every byte written).
- */
-function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boolean, stock?: BufferStock): PackedSignatures {
+/** Pack the items at the given indices, in that order (a key-affine chunk: SignatureScheduler). */
+function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boolean): PackedSignatures {
   const count = at.length;
   let msgBytes = 0;
   for (let j = 0; j < count; j++) msgBytes += items[at[j]!]!.msg.length;
-  const keyIndex = wordsOf(count, stock);
-  const sigs = bytesOf(64 * count, stock);
-  const msgEnds = wordsOf(count, stock);
-  const msgs = bytesOf(msgBytes, stock);
+  const keyIndex = new Uint32Array(count);
+  const sigs = new Uint8Array(64 * count);
+  const msgEnds = new Uint32Array(count);
+  const msgs = new Uint8Array(msgBytes);
   // Dedup by the 6-byte prefix, confirmed on all 32 bytes; keys sharing a prefix fall back to a
   // string map (exact either way; a per-item string was a visible cost on the ordered pass).
   const byPrefix = new Map<number, number>();
@@ -234,13 +169,12 @@ function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boo
       sigs.set(it.sig, 64 * j);
     } else {
       keyIndex[j] = MALFORMED;
-      sigs.fill(0, 64 * j, 64 * j + 64);
     }
     msgs.set(it.msg, off);
     off += it.msg.length;
     msgEnds[j] = off;
   }
-  const keys = bytesOf(32 * keyList.length, stock);
+  const keys = new Uint8Array(32 * keyList.length);
   keyList.forEach((k, i) => keys.set(k, 32 * i));
   if (!withLines) return { count, keys, keyIndex, sigs, msgEnds, msgs };
   let lineBytes = 0;
@@ -249,8 +183,8 @@ function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boo
     if (!(line instanceof Uint8Array)) throw new TypeError('packSignatures: an event batch needs every item\'s line');
     lineBytes += line.length;
   }
-  const lines = bytesOf(lineBytes, stock);
-  const lineEnds = wordsOf(count, stock);
+  const lines = new Uint8Array(lineBytes);
+  const lineEnds = new Uint32Array(count);
   let lo = 0;
   for (let j = 0; j < count; j++) {
     const line = (items[at[j]!] as EventSignatureItem).line;
@@ -301,12 +235,10 @@ export function assertPacked(p: PackedSignatures): void {
  * verdict of a valid aegis.attest also carries ATTEST_KEY_OK when its subject key passes the key
  * check (a worker whose pool is not the slower side: the browser's, WorkerHost.attestKeys).
  */
-export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKeys = false, into?: ArrayBuffer): Uint8Array {
+export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKeys = false): Uint8Array {
   if (verdicts.length !== p.count) throw new TypeError('answerPacked: one verdict per item');
   if (!p.lines || !p.lineEnds) return verdicts;
-  // `into` (a buffer the pool sent along for the answer) when it is large enough: every byte is written
-  const n = p.count * (1 + DIGEST_BYTES);
-  const out = into !== undefined && into.byteLength >= n ? new Uint8Array(into, 0, n) : new Uint8Array(n);
+  const out = new Uint8Array(p.count * (1 + DIGEST_BYTES));
   out.set(verdicts, 0);
   let m0 = 0;
   let l0 = 0;
@@ -370,11 +302,6 @@ export function verifyPackedAll(p: PackedSignatures, all: VerifyAll): Uint8Array
 /** Something that verifies packed batches elsewhere (a worker). Its answer is answerPacked's. */
 export interface SignatureEndpoint {
   verify(p: PackedSignatures): Promise<Uint8Array>;
-  /**
-   * Buffers its worker handed back (connectSignaturePort): batches for it are packed into them, and
-   * each answer is given back to it once copied. Without one, every batch is packed fresh.
-   */
-  readonly stock?: BufferStock;
 }
 
 export interface SchedulerOptions {
@@ -532,7 +459,7 @@ export class SignatureScheduler {
     for (const [e, at] of chunks) {
       if (at.length === 0) continue;
       this.#load[e]! += at.length;
-      jobs.push(this.#send(e, at, packAt(items, at, events, this.#endpoints[e]!.stock), out, events));
+      jobs.push(this.#send(e, at, packAt(items, at, events), out, events));
     }
     return Promise.all(jobs).then(() => out);
   }
@@ -554,7 +481,6 @@ export class SignatureScheduler {
           if (events) out.set(answer.subarray(k + DIGEST_BYTES * j, k + DIGEST_BYTES * r), n + DIGEST_BYTES * i);
           j = r;
         }
-        this.#endpoints[e]!.stock?.give(answer.buffer as ArrayBuffer); // copied: its endpoint may reuse it
       },
       (err: unknown) => {
         this.#load[e]! -= k;

@@ -3,32 +3,29 @@
 // sides are written against a minimal port (post + subscribe), so this module stays pure.
 //
 //   pool → worker  {t:'init', backend}            worker → pool  {t:'ready', backend} | {t:'error', message}
-//   pool → worker  {t:'verify', id, batch, into?}  worker → pool  {t:'verdicts', id, verdicts, spare?} | {t:'error', id, message}
-//   (for a batch with lines, `verdicts` is followed by each item's event id and leaf hash: answerPacked,
-//   written into `into` when that is large enough)
+//   pool → worker  {t:'verify', id, batch}        worker → pool  {t:'verdicts', id, verdicts} | {t:'error', id, message}
+//   (for a batch with lines, `verdicts` is followed by each item's event id and leaf hash: answerPacked)
 //   pool → worker  {t:'hash', id, stream, chunk}  a segment's bytes, in order, hashed in the worker;
-//                  chunk null ends the stream       worker → pool  {t:'digest', id, digest, spare?} | {t:'error', id, message}
-//   `spare`: buffers the worker is done with (the batch's, hash pieces), for the pool to pack into again
-//   (BufferStock, issue 7: fewer array buffers made and dropped on either side)
+//                  chunk null ends the stream       worker → pool  {t:'digest', id, digest} | {t:'error', id, message}
 //   pool → worker  {t:'read', id, url, maxBytes}  a whole small file fetched in the worker (browser);
 //                                                  worker → pool  {t:'file', id, answer}
 
 import { createSha256, type Sha256Hasher } from './hash';
 import { LIMITS } from './types';
-import { BufferStock, DIGEST_BYTES, answerPacked, transferables, verifyPacked, verifyPackedAll, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
+import { answerPacked, transferables, verifyPacked, verifyPackedAll, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
 export type BackendChoice = 'auto' | 'native' | 'pure';
 
 export type PoolRequest =
   | { t: 'init'; backend: BackendChoice }
-  | { t: 'verify'; id: number; batch: PackedSignatures; into?: ArrayBuffer }
+  | { t: 'verify'; id: number; batch: PackedSignatures }
   | { t: 'hash'; id: number; stream: number; chunk: Uint8Array | null }
   | { t: 'read'; id: number; url: string; maxBytes: number };
 export type PoolResponse =
   | { t: 'ready'; backend: string }
-  | { t: 'verdicts'; id: number; verdicts: Uint8Array; spare?: ArrayBuffer[] }
-  | { t: 'digest'; id: number; digest: Uint8Array; spare?: ArrayBuffer[] }
+  | { t: 'verdicts'; id: number; verdicts: Uint8Array }
+  | { t: 'digest'; id: number; digest: Uint8Array }
   | { t: 'file'; id: number; answer: FileAnswer }
   | { t: 'error'; id?: number; message: string };
 
@@ -75,8 +72,8 @@ export interface WorkerHost {
   attestKeys?: boolean;
 }
 
-/** A hash stream in a worker: its bytes kept (in `acc`) for a native one-shot digest, or an incremental hasher. */
-type HashStream = { acc: Uint8Array<ArrayBuffer>; bytes: number } | Sha256Hasher | Error;
+/** A hash stream in a worker: chunks kept for a native one-shot digest, or an incremental hasher. */
+type HashStream = { parts: Uint8Array[]; bytes: number } | Sha256Hasher | Error;
 
 /** Bytes of a hash stream sent to the worker per message (RemoteHasher). */
 const HASH_POST_BYTES = 1 << 20;
@@ -115,17 +112,6 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
   let verifier: Promise<WorkerVerifier> | null = null;
   let queue: Promise<void> = Promise.resolve();
   const streams = new Map<number, HashStream>();
-  /** Buffers whose bytes were taken (hash pieces), handed back to the pool with the next answer. */
-  let giveBack: ArrayBuffer[] = [];
-  /** The bytes buffer of the last native digest's stream, once that digest settled: the next stream's. */
-  let spareAcc: ArrayBuffer | null = null;
-  /** What goes back to the pool with an answer, each buffer once, none of `except`. */
-  const spareWith = (mine: readonly ArrayBuffer[], except: ArrayBufferLike): ArrayBuffer[] => {
-    const out = new Set<ArrayBuffer>();
-    for (const b of [...mine, ...giveBack]) if (b !== except && b.byteLength > 0) out.add(b);
-    giveBack = [];
-    return [...out];
-  };
   port.subscribe(
     (msg) => {
       if (msg.t === 'init') {
@@ -152,47 +138,34 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
           let h = streams.get(stream);
           try {
             if (h instanceof Error) throw h;
-            if (!h) {
-              h = nativeDigest ? { acc: new Uint8Array(spareAcc ?? new ArrayBuffer(HASH_POST_BYTES)), bytes: 0 } : createSha256();
-              if (nativeDigest) spareAcc = null;
-              streams.set(stream, h);
-            }
+            if (!h) streams.set(stream, (h = nativeDigest ? { parts: [], bytes: 0 } : createSha256()));
             if (chunk) {
-              // a copy made for this worker (RemoteHasher.update): its bytes are taken now, the buffer goes back
-              if (!('acc' in h)) h.update(chunk);
-              else if (h.bytes + chunk.length > digestMax) {
+              if (!('parts' in h)) return void h.update(chunk);
+              h.parts.push(chunk); // a copy made for this worker (RemoteHasher.update)
+              h.bytes += chunk.length;
+              if (h.bytes > digestMax) {
                 const inc = createSha256();
-                inc.update(h.acc.subarray(0, h.bytes));
-                inc.update(chunk);
+                for (const p of h.parts) inc.update(p);
                 streams.set(stream, inc);
-              } else {
-                if (h.acc.length < h.bytes + chunk.length) {
-                  const grown = new Uint8Array(Math.max(2 * h.acc.length, h.bytes + chunk.length));
-                  grown.set(h.acc.subarray(0, h.bytes));
-                  h.acc = grown;
-                }
-                h.acc.set(chunk, h.bytes);
-                h.bytes += chunk.length;
               }
-              giveBack.push(chunk.buffer as ArrayBuffer);
               return;
             }
             streams.delete(stream);
-            if ('acc' in h) {
-              const acc = h.acc;
-              nativeDigest!(acc.subarray(0, h.bytes)).then(
-                (digest) => {
-                  if (spareAcc === null || spareAcc.byteLength < acc.buffer.byteLength) spareAcc = acc.buffer;
-                  const spare = spareWith([], digest.buffer);
-                  port.post({ t: 'digest', id, digest, spare }, [digest.buffer as ArrayBuffer, ...spare]);
-                },
+            if ('parts' in h) {
+              const whole = new Uint8Array(h.bytes);
+              let at = 0;
+              for (const p of h.parts) {
+                whole.set(p, at);
+                at += p.length;
+              }
+              nativeDigest!(whole).then(
+                (digest) => port.post({ t: 'digest', id, digest }, [digest.buffer as ArrayBuffer]),
                 (e: unknown) => port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) })
               );
               return;
             }
             const digest = h.digest();
-            const spare = spareWith([], digest.buffer);
-            port.post({ t: 'digest', id, digest, spare }, [digest.buffer as ArrayBuffer, ...spare]);
+            port.post({ t: 'digest', id, digest }, [digest.buffer as ArrayBuffer]);
           } catch (e) {
             const err = e instanceof Error ? e : new Error(String(e));
             if (chunk) streams.set(stream, err); // reported at the stream's digest
@@ -204,16 +177,14 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
         });
         return;
       }
-      const { id, batch, into } = msg;
+      const { id, batch } = msg;
       queue = queue.then(async () => {
         try {
           if (!verifier) throw new TypeError('verify before init');
           const v = await verifier;
           if (v.prepareKeys) await v.prepareKeys(keyViews(batch));
-          const verdicts = answerPacked(batch, v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne), host.attestKeys === true, into);
-          // the batch has been read (keys imported by copy, every verify settled): its buffers go back
-          const spare = spareWith(into ? [...transferables(batch), into] : transferables(batch), verdicts.buffer);
-          port.post({ t: 'verdicts', id, verdicts, spare }, [verdicts.buffer as ArrayBuffer, ...spare]);
+          const verdicts = answerPacked(batch, v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne), host.attestKeys === true);
+          port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
         } catch (e) {
           port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) });
         }
@@ -242,8 +213,6 @@ export function connectSignaturePort(
     rejectReady = rej;
   });
   let dead: Error | null = null;
-  /** Buffers the worker handed back: the next batches are packed, and the hash pieces cut, into them. */
-  const stock = new BufferStock();
   const failAll = (err: Error): void => {
     dead = err;
     rejectReady(err);
@@ -260,7 +229,6 @@ export function connectSignaturePort(
       return r?.resolve(msg.answer);
     }
     if (msg.t === 'verdicts' || msg.t === 'digest') {
-      if (msg.spare) for (const b of msg.spare) stock.give(b);
       const p = pending.get(msg.id);
       pending.delete(msg.id);
       return p?.resolve(msg.t === 'verdicts' ? msg.verdicts : msg.digest);
@@ -272,16 +240,12 @@ export function connectSignaturePort(
   }, failAll);
   port.post({ t: 'init', backend });
   const endpoint: SignatureEndpoint = {
-    stock,
     verify(batch: PackedSignatures): Promise<Uint8Array> {
       if (dead) return Promise.reject(dead);
       const id = nextId++;
       return new Promise<Uint8Array>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        if (!batch.lines) return port.post({ t: 'verify', id, batch }, transferables(batch));
-        // an event batch's answer is written into a buffer sent along (the scheduler gives it back once copied)
-        const into = stock.take(batch.count * (1 + DIGEST_BYTES));
-        port.post({ t: 'verify', id, batch, into }, [...transferables(batch), into]);
+        port.post({ t: 'verify', id, batch }, transferables(batch));
       });
     }
   };
@@ -294,7 +258,7 @@ export function connectSignaturePort(
     let used = 0;
     const flush = (): void => {
       if (!piece || used === 0) return;
-      const out = used === piece.length ? piece : piece.subarray(0, used);
+      const out = used === piece.length ? piece : piece.slice(0, used);
       piece = null;
       used = 0;
       port.post({ t: 'hash', id: 0, stream, chunk: out }, [out.buffer as ArrayBuffer]);
@@ -304,7 +268,7 @@ export function connectSignaturePort(
         if (ended) throw new TypeError('RemoteHasher: update() after digest()');
         if (dead) return; // digest() reports the failure
         for (let off = 0; off < chunk.length; ) {
-          piece ??= new Uint8Array(stock.take(HASH_POST_BYTES), 0, HASH_POST_BYTES);
+          piece ??= new Uint8Array(HASH_POST_BYTES);
           const n = Math.min(chunk.length - off, piece.length - used);
           piece.set(chunk.subarray(off, off + n), used);
           used += n;

@@ -77,9 +77,6 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
-/** Bytes per read of a transient stream (HttpSource.streamTransient): Chromium fills what has arrived. */
-const TRANSIENT_CHUNK = 1 << 18;
-
 /**
  * The fetch options of every bundle file. `no-store`: the browser's HTTP cache is neither read nor
  * written. The app keeps what it verified in its own store (cached-source.ts, by content hash), so
@@ -126,8 +123,6 @@ export class HttpSource implements ByteSource {
   readonly #base: URL;
   #bytes = 0;
   #via: FileReader | null = null;
-  /** Buffers of ended transient streams, for the next ones (a segment's opens while the one before is read). */
-  readonly #spare: ArrayBuffer[] = [];
 
   constructor(base: string | URL, label: string) {
     const u = new URL(base);
@@ -154,7 +149,14 @@ export class HttpSource implements ByteSource {
   }
 
   async *stream(path: string): AsyncIterable<Uint8Array> {
-    const body = await this.#body(path);
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), FETCH_INIT);
+    } catch (e) {
+      throw downloadFailed(path, (e as Error).message || 'network error');
+    }
+    if (!res.ok || !res.body) throw httpFailed(path, res.status);
+    const body = res.body;
     try {
       for await (const chunk of chunks(body)) {
         this.#bytes += chunk.length;
@@ -163,58 +165,6 @@ export class HttpSource implements ByteSource {
     } finally {
       void body.cancel().catch(() => undefined);
     }
-  }
-
-  /**
-   * The same request and chunks as `stream`, read into one buffer reused from chunk to chunk (a
-   * BYOB reader, where the engine's fetch body supports one: Chromium's does), so each chunk is valid
-   * only until the next is asked for (BundleSource.streamTransient). Otherwise as `stream`.
-   */
-  async *streamTransient(path: string): AsyncIterable<Uint8Array> {
-    const body = await this.#body(path);
-    let reader: ReadableStreamBYOBReader;
-    try {
-      reader = body.getReader({ mode: 'byob' });
-    } catch {
-      // not a byte stream: fresh chunks, as `stream`
-      try {
-        for await (const chunk of chunks(body)) {
-          this.#bytes += chunk.length;
-          yield chunk;
-        }
-      } finally {
-        void body.cancel().catch(() => undefined);
-      }
-      return;
-    }
-    let buf: ArrayBuffer | null = this.#spare.pop() ?? new ArrayBuffer(TRANSIENT_CHUNK);
-    try {
-      for (;;) {
-        const into: Uint8Array<ArrayBuffer> = new Uint8Array(buf ?? new ArrayBuffer(TRANSIENT_CHUNK));
-        const r: ReadableStreamReadResult<Uint8Array<ArrayBuffer>> = await reader.read(into);
-        // the same memory, handed back by the read (none when the stream was cancelled)
-        buf = r.value ? r.value.buffer : null;
-        if (r.done) return;
-        this.#bytes += r.value.length;
-        yield r.value;
-      }
-    } finally {
-      reader.releaseLock();
-      void body.cancel().catch(() => undefined);
-      if (buf !== null && buf.byteLength === TRANSIENT_CHUNK && this.#spare.length < 2) this.#spare.push(buf);
-    }
-  }
-
-  /** A file's response body, or the error its download raises. */
-  async #body(path: string): Promise<ReadableStream<Uint8Array>> {
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), FETCH_INIT);
-    } catch (e) {
-      throw downloadFailed(path, (e as Error).message || 'network error');
-    }
-    if (!res.ok || !res.body) throw httpFailed(path, res.status);
-    return res.body;
   }
 
   /**

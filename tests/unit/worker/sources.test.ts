@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileSource, HttpSource, collect, safeRelativePath } from '../../../src/lib/worker/sources';
 import { BundleSourceError } from '../../../src/lib/core/bundle-source';
 
@@ -55,59 +55,5 @@ describe('collect', () => {
     }
     await expect(collect(chunks(), 15, 'x')).rejects.toThrow(/larger than the limit/);
     expect((await collect(chunks(), 20, 'x')).length).toBe(20);
-  });
-});
-
-describe('HttpSource.streamTransient', () => {
-  afterEach(() => void vi.unstubAllGlobals());
-  const bytes = new Uint8Array(700_000);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 9)) & 255;
-  /** A body arriving in uneven pieces, as a byte stream (a BYOB reader works) or a default one (it does not). */
-  const body = (type: 'bytes' | undefined): ReadableStream<Uint8Array> => {
-    const start = (c: { enqueue(chunk: Uint8Array<ArrayBuffer>): void; close(): void }) => {
-      for (let o = 0, n = 1000; o < bytes.length; o += n, n = (n * 3) % 300_001) c.enqueue(bytes.slice(o, o + n));
-      c.close();
-    };
-    return type ? new ReadableStream({ type, start }) : new ReadableStream<Uint8Array>({ start });
-  };
-
-  it('gives the bytes stream gives, counted, each chunk read into the memory of the one before (byte streams)', async () => {
-    for (const type of ['bytes', undefined] as const) {
-      vi.stubGlobal('fetch', async () => new Response(body(type), { status: 200 }));
-      const s = new HttpSource('https://ledger.example/b/', 'x');
-      const got = new Uint8Array(bytes.length);
-      let at = 0;
-      let previous: Uint8Array | null = null;
-      let reused = 0;
-      for await (const c of s.streamTransient('segments/000000.ndjson')) {
-        if (previous !== null && previous.byteLength === 0) reused++; // its memory went to this read
-        got.set(c, at);
-        at += c.length;
-        previous = c;
-      }
-      expect(at, String(type)).toBe(bytes.length);
-      expect(Buffer.compare(got, bytes)).toBe(0);
-      expect(s.bytesRead).toBe(bytes.length);
-      if (type === 'bytes') expect(reused).toBeGreaterThan(1);
-      else expect(reused).toBe(0);
-    }
-  });
-
-  it('fails as stream fails: the same error class, kind and message', async () => {
-    const errorOf = async (it: AsyncIterable<Uint8Array>) => {
-      try {
-        for await (const _ of it) void _;
-      } catch (e) {
-        return { cls: (e as Error).constructor.name, kind: (e as BundleSourceError).kind, message: (e as Error).message };
-      }
-      return null;
-    };
-    for (const answer of [() => new Response('gone', { status: 404 }), () => new Response('x', { status: 503 }), () => Promise.reject(new TypeError('Failed to fetch'))]) {
-      vi.stubGlobal('fetch', async () => answer());
-      const s = new HttpSource('https://ledger.example/b/', 'x');
-      const want = await errorOf(s.stream('segments/000001.ndjson'));
-      expect(want).not.toBeNull();
-      expect(await errorOf(s.streamTransient('segments/000001.ndjson'))).toEqual(want);
-    }
   });
 });
