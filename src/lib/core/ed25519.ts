@@ -176,9 +176,9 @@ export function verify(backend: Ed25519Backend, pub: Uint8Array, msg: Uint8Array
  */
 export interface PureCacheLimits {
   hotAfterUses: number;
-  /** Keys with a fixed-window table (~200 kB each), first promoted first out. */
+  /** Keys with a fixed-window table (~440 kB of heap each in Node 20), first promoted first out. */
   hotMax: number;
-  /** Keys with a comb table (~15 kB each), least recently used first out. */
+  /** Keys with a comb table (~15 kB of heap each in Node 20), least recently used first out. */
   combMax: number;
   /** Decoded keys, least recently used first out. */
   decodedMax: number;
