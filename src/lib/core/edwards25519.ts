@@ -553,9 +553,9 @@ const kDigitsByWindow = new Map<number, Int16Array>();
 /**
  * The encoding of [s]B − [k]A for scalars s, k < L (32 bytes little-endian each): the value a
  * cofactorless verifier compares with R. [s]B uses a fixed-window table of B (W = 8, 4,096 points,
- * ~850 kB of heap in Node 20, built on first use: 32 additions per [s]B instead of 43 with W = 6); [k]A uses the
- * key's fixed-window table when
- * it has one, else its comb table when it has one, else sliding windows.
+ * ~850 kB of heap in Node 20, built on first use: 32 additions per [s]B instead of 43 with W = 6);
+ * [k]A uses the key's fixed-window table when it has one, else its comb table when it has one,
+ * else sliding windows.
  */
 export function sBminuskA(s: Uint8Array, k: Uint8Array, key: VerifyKey): Uint8Array {
   return encode(sBminuskAProjective(s, k, key));
