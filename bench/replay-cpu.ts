@@ -9,7 +9,10 @@
 // check, and a fresh Replayer) `--reps` times in the same process: the replay's own CPU, without
 // parsing and signatures, far less noisy on a shared machine. Prints min and median.
 //
-//   node bench/run-ts.mjs bench/replay-cpu.ts DIR [DIR...] [--reps 3] [--sha native] [--isolated]
+// --record-sha native (with --isolated): the recording verify uses node:crypto SHA-256, the re-runs
+// still the --sha backend; the same calls are recorded, in less time (1M: the verify is most of it).
+//
+//   node bench/run-ts.mjs bench/replay-cpu.ts DIR [DIR...] [--reps 3] [--sha native] [--isolated] [--record-sha native]
 import { spawnSync } from 'node:child_process';
 import v8 from 'node:v8';
 import { AegisRegistry } from '../src/lib/core/aegis-registry';
@@ -33,6 +36,7 @@ const opt = (name: string, dflt: string): string => {
 };
 const reps = Number(opt('reps', '3'));
 const sha = opt('sha', 'pure');
+const recordSha = opt('record-sha', sha);
 const child = opt('child', '');
 const isolated = args.includes('--isolated');
 if (isolated) args.splice(args.indexOf('--isolated'), 1);
@@ -132,7 +136,7 @@ function retained(calls: Call[]): Record<string, { heap: number; ab: number }> {
 }
 
 if (child && isolated) {
-  if (sha === 'native') useSha256Backend(nodeSha256Backend);
+  if (recordSha === 'native') useSha256Backend(nodeSha256Backend);
   const calls: Call[] = [];
   const reg = AegisRegistry.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
   const rep = Replayer.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -152,6 +156,7 @@ if (child && isolated) {
   const { report } = await verifyBundle(new FsSource(child), { backend: nodeBackend });
   Object.assign(reg, { attest, revoke });
   rep.apply = apply;
+  useSha256Backend(sha === 'native' ? nodeSha256Backend : null);
   const total: number[] = [];
   const parts: Record<string, number[]> = { attest: [], apply: [] };
   let findings = 0;
@@ -197,7 +202,7 @@ if (child && isolated) {
 } else {
   for (const dir of args) {
     if (isolated) {
-      const r = spawnSync(process.execPath, [...(memory ? ['--expose-gc'] : []), process.argv[1]!, '--child', dir, '--sha', sha, '--reps', String(reps), '--isolated', ...(memory ? ['--memory'] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const r = spawnSync(process.execPath, [...(memory ? ['--expose-gc'] : []), process.argv[1]!, '--child', dir, '--sha', sha, '--record-sha', recordSha, '--reps', String(reps), '--isolated', ...(memory ? ['--memory'] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
       if (r.status !== 0) throw new Error(r.stderr);
       const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; findings: number; total: number[]; parts: Record<string, number[]>; mem?: Record<string, { heap: number; ab: number }> };
       if (x.mem) console.log(`${dir} retained bytes per event by Replayer field (heap / array buffers): ${Object.entries(x.mem).map(([k, v]) => `${k} ${v.heap}/${v.ab}`).join(', ')}`);
