@@ -4,6 +4,7 @@
 // reports with a pool equal the single-thread ones when an attested key is refused (not on the
 // curve, small order, non-canonical), re-signed by the real AEGIS key so only the key check can tell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ import { TamperSource } from '../../src/issuer/tamper';
 import { resignEnvelope } from '../../src/issuer/tamper/signing';
 import type { Envelope } from '../../src/lib/core/types';
 import { demoLines } from './demo-lines';
+import { useSha256Backend } from '../../src/lib/core/hash';
+import { nodeSha256Backend } from '../../src/cli/sha256-node';
 import { reportOf } from './bundle-report';
 
 const SEED = 'attest-key-workers';
@@ -107,6 +110,27 @@ describe('attestKeyAcceptable (what a worker marks)', () => {
     expect(Array.from(answerPacked(packed, Uint8Array.of(1, 0, 1, 0), true).subarray(0, 4))).toEqual([1 | ATTEST_KEY_OK, 0, 1 | ATTEST_KEY_OK, 0]);
     // a worker not asked to (the CLI's) marks nothing
     expect(Array.from(answerPacked(packed, Uint8Array.of(1, 0, 1, 0)).subarray(0, 4))).toEqual([1, 0, 1, 0]);
+  });
+
+  it('answerPacked gives the same bytes with the pure SHA-256 (digests written in place) as with an installed node:crypto one', () => {
+    // demo lines of every kind, attestations among them, an empty line and lines past the pure path's first scratch size
+    const lines = [...demoLines().slice(0, 300), new Uint8Array(0), new Uint8Array(5000).fill(0x7b), new Uint8Array(1023).fill(0x22)];
+    const attests = lines.filter((l) => attestKeyAcceptable(l)).length;
+    expect(attests).toBeGreaterThan(3);
+    const items = lines.map((line, i) => ({ key: new Uint8Array(32).fill(i % 7), msg: line.subarray(0, (i * 13) % (line.length + 1)), sig: new Uint8Array(64), line }));
+    const packed = packSignatures(items, 0, items.length, true);
+    const verdicts = Uint8Array.from(items, (_, i) => (i % 3 === 2 ? 0 : 1));
+    const pure = answerPacked(packed, verdicts, true);
+    const prev = useSha256Backend(nodeSha256Backend);
+    let viaNode: Uint8Array;
+    try {
+      viaNode = answerPacked(packed, verdicts, true);
+    } finally {
+      useSha256Backend(prev);
+    }
+    expect(Buffer.from(pure).equals(Buffer.from(viaNode))).toBe(true);
+    expect(Array.from(pure.subarray(0, items.length)).filter((v) => v === (1 | ATTEST_KEY_OK)).length).toBeGreaterThan(0);
+    expect(Buffer.from(pure.subarray(items.length + 64 * 301 + 32, items.length + 64 * 302)).toString('hex')).toBe(createHash('sha256').update(Buffer.concat([Buffer.of(0), Buffer.alloc(5000, 0x7b)])).digest('hex'));
   });
 });
 

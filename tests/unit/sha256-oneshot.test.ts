@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { sha256OneShot, sha256Words } from '../../src/lib/core/sha256-oneshot';
+import { sha256OneShot, sha256RangeInto, sha256Words } from '../../src/lib/core/sha256-oneshot';
 import { toHex, utf8 } from '../../src/lib/core/bytes';
 
 const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -45,5 +45,39 @@ describe('sha256OneShot', () => {
       }),
       { numRuns: 400 }
     );
+  });
+});
+
+describe('sha256RangeInto', () => {
+  const rangeHex = (b: Uint8Array, start: number, end: number, at = 5) => {
+    const out = new Uint8Array(at + 32 + 3).fill(0xaa);
+    sha256RangeInto(b, start, end, out, at);
+    // nothing outside the 32 bytes at `at` is written
+    expect([...out.subarray(0, at), ...out.subarray(at + 32)].every((x) => x === 0xaa)).toBe(true);
+    return toHex(out.subarray(at, at + 32));
+  };
+  it('every range of a 300-byte buffer around the padding boundaries, at several starts', () => {
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff);
+    for (const start of [0, 1, 3, 63, 64, 65]) {
+      for (let n = 0; start + n <= 300; n++) expect(rangeHex(data, start, start + n)).toBe(node(data.subarray(start, start + n)));
+    }
+  });
+  it('random ranges of views at an offset', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat(40), fc.nat(3000), fc.nat(3000), (b, off, x, y) => {
+        const view = b.subarray(Math.min(off, b.length));
+        const s = Math.min(x, y, view.length);
+        const e = Math.min(Math.max(x, y), view.length);
+        return rangeHex(view, s, e, off) === node(view.subarray(s, e));
+      }),
+      { numRuns: 300 }
+    );
+  });
+  it('refuses a range outside the message or no room in the output', () => {
+    const b = new Uint8Array(10);
+    expect(() => sha256RangeInto(b, 3, 11, new Uint8Array(32), 0)).toThrow(RangeError);
+    expect(() => sha256RangeInto(b, 4, 3, new Uint8Array(32), 0)).toThrow(RangeError);
+    expect(() => sha256RangeInto(b, -1, 3, new Uint8Array(32), 0)).toThrow(RangeError);
+    expect(() => sha256RangeInto(b, 0, 3, new Uint8Array(40), 9)).toThrow(RangeError);
   });
 });

@@ -10,8 +10,9 @@
 
 import { fromBase64, fromUtf8 } from './bytes';
 import { checkSubjectKey } from './ed25519';
-import { sha256 } from './hash';
+import { pureSha256Backend, sha256, sha256Backend } from './hash';
 import { leafHash } from './merkle';
+import { sha256RangeInto } from './sha256-oneshot';
 
 /** One signature check: Ed25519 public key A (32 bytes), message, signature R || S (64 bytes). */
 export interface SignatureItem {
@@ -67,10 +68,15 @@ const ATTEST_TYPE = Array.from('"type":"aegis.attest"', (c) => c.charCodeAt(0));
 const ATTEST_TAIL = 48;
 
 function endsLikeAttest(line: Uint8Array): boolean {
+  return rangeEndsLikeAttest(line, 0, line.length);
+}
+
+/** endsLikeAttest of bytes[start, end), without a view of the range. */
+function rangeEndsLikeAttest(bytes: Uint8Array, start: number, end: number): boolean {
   const n = ATTEST_TYPE.length;
-  const from = Math.max(0, line.length - ATTEST_TAIL);
-  outer: for (let at = line.length - n; at >= from; at--) {
-    for (let j = 0; j < n; j++) if (line[at + j] !== ATTEST_TYPE[j]) continue outer;
+  const from = Math.max(start, end - ATTEST_TAIL);
+  outer: for (let at = end - n; at >= from; at--) {
+    for (let j = 0; j < n; j++) if (bytes[at + j] !== ATTEST_TYPE[j]) continue outer;
     return true;
   }
   return false;
@@ -240,6 +246,10 @@ export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKe
   if (!p.lines || !p.lineEnds) return verdicts;
   const out = new Uint8Array(p.count * (1 + DIGEST_BYTES));
   out.set(verdicts, 0);
+  if (sha256Backend() === pureSha256Backend) {
+    answerPure(p, p.lines, p.lineEnds, out, attestKeys);
+    return out;
+  }
   let m0 = 0;
   let l0 = 0;
   for (let i = 0; i < p.count; i++) {
@@ -254,6 +264,34 @@ export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKe
     l0 = l1;
   }
   return out;
+}
+
+/** 0x00 ‖ line for a leaf hash (RFC 6962 §2.1), reused across items and batches; grows to the longest line. */
+let leafScratch = new Uint8Array(1024);
+
+/**
+ * answerPacked's digests with the pure one-shot SHA-256 written straight into `out`: no digest,
+ * prefixed-line copy or range view is allocated per item (issue 7: hashing each answer was ~21 %
+ * of a signature worker's allocations). Same bytes as sha256 / leafHash (the same function).
+ */
+function answerPure(p: PackedSignatures, lines: Uint8Array, lineEnds: Uint32Array, out: Uint8Array, attestKeys: boolean): void {
+  let m0 = 0;
+  let l0 = 0;
+  for (let i = 0; i < p.count; i++) {
+    const m1 = p.msgEnds[i]!;
+    const l1 = lineEnds[i]!;
+    const at = p.count + DIGEST_BYTES * i;
+    sha256RangeInto(p.msgs, m0, m1, out, at);
+    const len = l1 - l0;
+    if (len + 1 > leafScratch.length) leafScratch = new Uint8Array(Math.max(len + 1, 2 * leafScratch.length));
+    const scratch = leafScratch;
+    scratch[0] = 0x00;
+    for (let j = 0; j < len; j++) scratch[j + 1] = lines[l0 + j]!;
+    sha256RangeInto(scratch, 0, len + 1, out, at + 32);
+    if (attestKeys && out[i] === 1 && rangeEndsLikeAttest(lines, l0, l1) && attestKeyAcceptable(lines.subarray(l0, l1))) out[i] = 1 | ATTEST_KEY_OK;
+    m0 = m1;
+    l0 = l1;
+  }
 }
 
 /** Verify one triple (the backend caches per-key state such as imported CryptoKeys). */
