@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { sha256OneShot, sha256RangeInto, sha256Words } from '../../src/lib/core/sha256-oneshot';
+import { sha256LeafInto, sha256OneShot, sha256RangeInto, sha256Words } from '../../src/lib/core/sha256-oneshot';
+import { leafHash } from '../../src/lib/core/merkle';
 import { toHex, utf8 } from '../../src/lib/core/bytes';
 
 const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -73,8 +74,37 @@ describe('sha256RangeInto', () => {
       { numRuns: 300 }
     );
   });
+  it('sha256LeafInto = SHA-256(0x00 ‖ range) = leafHash, whatever byte precedes the range (every length 0-300, several starts)', () => {
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff | 1); // no zero byte before any start
+    for (const start of [0, 1, 2, 63, 64, 65]) {
+      for (let n = 0; start + n <= 300; n++) {
+        const out = new Uint8Array(40).fill(0xaa);
+        sha256LeafInto(data, start, start + n, out, 3);
+        const entry = data.subarray(start, start + n);
+        expect(toHex(out.subarray(3, 35))).toBe(node(Uint8Array.from([0, ...entry])));
+        expect(toHex(out.subarray(3, 35))).toBe(toHex(leafHash(entry)));
+        expect([...out.subarray(0, 3), ...out.subarray(35)].every((x) => x === 0xaa)).toBe(true);
+      }
+    }
+  });
+  it('sha256LeafInto on random ranges of views at an offset', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat(40), fc.nat(3000), fc.nat(3000), (b, off, x, y) => {
+        const view = b.subarray(Math.min(off, b.length));
+        const s = Math.min(x, y, view.length);
+        const e = Math.min(Math.max(x, y), view.length);
+        const out = new Uint8Array(32);
+        sha256LeafInto(view, s, e, out, 0);
+        return toHex(out) === node(Uint8Array.from([0, ...view.subarray(s, e)]));
+      }),
+      { numRuns: 300 }
+    );
+  });
   it('refuses a range outside the message or no room in the output', () => {
     const b = new Uint8Array(10);
+    expect(() => sha256LeafInto(b, 3, 11, new Uint8Array(32), 0)).toThrow(RangeError);
+    expect(() => sha256LeafInto(b, -1, 3, new Uint8Array(32), 0)).toThrow(RangeError);
+    expect(() => sha256LeafInto(b, 0, 3, new Uint8Array(31), 0)).toThrow(RangeError);
     expect(() => sha256RangeInto(b, 3, 11, new Uint8Array(32), 0)).toThrow(RangeError);
     expect(() => sha256RangeInto(b, 4, 3, new Uint8Array(32), 0)).toThrow(RangeError);
     expect(() => sha256RangeInto(b, -1, 3, new Uint8Array(32), 0)).toThrow(RangeError);

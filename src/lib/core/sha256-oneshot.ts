@@ -149,8 +149,12 @@ function digest(msg: Uint8Array): void {
   digestRange(msg, 0, msg.length);
 }
 
-/** Hash the n bytes of `msg` from `start` into H (the caller checked the range). */
-function digestRange(msg: Uint8Array, start: number, n: number): void {
+/**
+ * Hash the n bytes of `msg` from `start` into H (the caller checked the range). With `lead0`, the
+ * first of them is taken as 0x00 whatever msg[start] is (or start = −1): 0x00 ‖ msg[start+1, start+n)
+ * is hashed without being copied (RFC 6962 leaf hashes).
+ */
+function digestRange(msg: Uint8Array, start: number, n: number, lead0 = false): void {
   if (n > 0xffffffff) throw new RangeError('sha256: message longer than 2^32 − 1 bytes');
   // H(0) (§5.3.3).
   H[0] = 0x6a09e667;
@@ -164,9 +168,12 @@ function digestRange(msg: Uint8Array, start: number, n: number): void {
   const full = n - (n & 63);
   for (let o = 0; o < full; o += 64) {
     load(msg, start + o);
+    if (lead0 && o === 0) W[0] = W[0]! & 0x00ffffff;
     compress();
   }
-  if (loadTail(msg, start + full, n - full, n)) {
+  const spill = loadTail(msg, start + full, n - full, n);
+  if (lead0 && full === 0) W[0] = W[0]! & 0x00ffffff; // n ≥ 1: the 0x80 is not in the first byte
+  if (spill) {
     compress();
     W.fill(0, 0, 14);
     setLength(n);
@@ -206,6 +213,22 @@ export function sha256RangeInto(msg: Uint8Array, start: number, end: number, out
   if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= msg.length)) throw new RangeError(`sha256RangeInto: bad range [${start}, ${end}) of ${msg.length}`);
   if (!(Number.isInteger(at) && at >= 0 && at + 32 <= out.length)) throw new RangeError('sha256RangeInto: no room for 32 bytes at `at`');
   digestRange(msg, start, end - start);
+  store(out, at);
+}
+
+/**
+ * The RFC 6962 leaf hash SHA-256(0x00 ‖ msg[start, end)) written as 32 bytes to out[at..at+32),
+ * without copying the entry behind a prefix byte (merkle.ts leafHash computes the same).
+ */
+export function sha256LeafInto(msg: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= msg.length)) throw new RangeError(`sha256LeafInto: bad range [${start}, ${end}) of ${msg.length}`);
+  if (!(Number.isInteger(at) && at >= 0 && at + 32 <= out.length)) throw new RangeError('sha256LeafInto: no room for 32 bytes at `at`');
+  digestRange(msg, start - 1, end - start + 1, true);
+  store(out, at);
+}
+
+/** H as 32 big-endian bytes to out[at..at+32). */
+function store(out: Uint8Array, at: number): void {
   for (let i = 0, j = at; i < 8; i++, j += 4) {
     const x = H[i]!;
     out[j] = x >>> 24;

@@ -12,7 +12,7 @@ import { fromBase64, fromUtf8 } from './bytes';
 import { checkSubjectKey } from './ed25519';
 import { pureSha256Backend, sha256, sha256Backend } from './hash';
 import { leafHash } from './merkle';
-import { sha256RangeInto } from './sha256-oneshot';
+import { sha256LeafInto, sha256RangeInto } from './sha256-oneshot';
 
 /** One signature check: Ed25519 public key A (32 bytes), message, signature R || S (64 bytes). */
 export interface SignatureItem {
@@ -266,13 +266,10 @@ export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKe
   return out;
 }
 
-/** 0x00 ‖ line for a leaf hash (RFC 6962 §2.1), reused across items and batches; grows to the longest line. */
-let leafScratch = new Uint8Array(1024);
-
 /**
  * answerPacked's digests with the pure one-shot SHA-256 written straight into `out`: no digest,
- * prefixed-line copy or range view is allocated per item (issue 7: hashing each answer was ~21 %
- * of a signature worker's allocations). Same bytes as sha256 / leafHash (the same function).
+ * prefixed copy of the line or range view is allocated per item (issue 7: hashing each answer was
+ * ~21 % of a signature worker's allocations). Same bytes as sha256 / leafHash (the same function).
  */
 function answerPure(p: PackedSignatures, lines: Uint8Array, lineEnds: Uint32Array, out: Uint8Array, attestKeys: boolean): void {
   let m0 = 0;
@@ -282,12 +279,7 @@ function answerPure(p: PackedSignatures, lines: Uint8Array, lineEnds: Uint32Arra
     const l1 = lineEnds[i]!;
     const at = p.count + DIGEST_BYTES * i;
     sha256RangeInto(p.msgs, m0, m1, out, at);
-    const len = l1 - l0;
-    if (len + 1 > leafScratch.length) leafScratch = new Uint8Array(Math.max(len + 1, 2 * leafScratch.length));
-    const scratch = leafScratch;
-    scratch[0] = 0x00;
-    for (let j = 0; j < len; j++) scratch[j + 1] = lines[l0 + j]!;
-    sha256RangeInto(scratch, 0, len + 1, out, at + 32);
+    sha256LeafInto(lines, l0, l1, out, at + 32);
     if (attestKeys && out[i] === 1 && rangeEndsLikeAttest(lines, l0, l1) && attestKeyAcceptable(lines.subarray(l0, l1))) out[i] = 1 | ATTEST_KEY_OK;
     m0 = m1;
     l0 = l1;
