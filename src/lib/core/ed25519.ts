@@ -51,17 +51,23 @@ export const SMALL_ORDER_ENCODINGS: readonly Uint8Array[] = [
  * bit is not set on a point with x = 0 (y = 1 or y = p − 1). Curve membership is not checked here.
  */
 export function isCanonicalPoint(b: Uint8Array): boolean {
-  if (b.length !== 32) return false;
-  const top = b[31]! & 0x7f;
-  const sign = b[31]! >> 7;
+  return b.length === 32 && canonicalAt(b, 0);
+}
+
+/** isCanonicalPoint of the 32 bytes of `b` from `o` (precheck reads R in place, without a view). */
+function canonicalAt(b: Uint8Array, o: number): boolean {
+  const last = b[o + 31]!;
+  const top = last & 0x7f;
+  const sign = last >> 7;
+  const first = b[o]!;
   let midAllFF = top === 0x7f;
-  for (let i = 1; i < 31 && midAllFF; i++) if (b[i] !== 0xff) midAllFF = false;
-  if (midAllFF && b[0]! >= 0xed) return false; // y >= p
+  for (let i = 1; i < 31 && midAllFF; i++) if (b[o + i] !== 0xff) midAllFF = false;
+  if (midAllFF && first >= 0xed) return false; // y >= p
   if (sign === 1) {
-    if (midAllFF && b[0] === 0xec) return false; // y = p − 1, x = 0
-    if (b[0] === 1 && top === 0) {
+    if (midAllFF && first === 0xec) return false; // y = p − 1, x = 0
+    if (first === 1 && top === 0) {
       let rest = true;
-      for (let i = 1; i < 31 && rest; i++) if (b[i] !== 0) rest = false;
+      for (let i = 1; i < 31 && rest; i++) if (b[o + i] !== 0) rest = false;
       if (rest) return false; // y = 1, x = 0
     }
   }
@@ -70,18 +76,27 @@ export function isCanonicalPoint(b: Uint8Array): boolean {
 
 /** True iff the (canonical) encoding is one of the 8 small-order points. */
 export function isSmallOrderEncoding(b: Uint8Array): boolean {
-  const first = b[0];
+  return b.length === 32 && smallOrderAt(b, 0);
+}
+
+/** isSmallOrderEncoding of the 32 bytes of `b` from `o`: a byte comparison with each of the 8. */
+function smallOrderAt(b: Uint8Array, o: number): boolean {
+  const first = b[o];
   if (first !== 0x00 && first !== 0x01 && first !== 0x26 && first !== 0xc7 && first !== 0xec) return false;
-  return SMALL_ORDER_ENCODINGS.some((e) => bytesEqual(e, b));
+  outer: for (const e of SMALL_ORDER_ENCODINGS) {
+    for (let i = 0; i < 32; i++) if (e[i] !== b[o + i]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** L as 32 little-endian bytes. */
 const L_BYTES = Uint8Array.from({ length: 32 }, (_, i) => Number((L >> BigInt(8 * i)) & 0xffn));
 
-/** True iff the 32-byte little-endian scalar is < L (compared from the most significant byte). */
-function isReducedScalar(s: Uint8Array): boolean {
+/** True iff the 32-byte little-endian scalar at s[o..o+32) is < L (compared from the most significant byte). */
+function isReducedScalarAt(s: Uint8Array, o: number): boolean {
   for (let i = 31; i >= 0; i--) {
-    if (s[i]! !== L_BYTES[i]!) return s[i]! < L_BYTES[i]!;
+    if (s[o + i]! !== L_BYTES[i]!) return s[o + i]! < L_BYTES[i]!;
   }
   return false; // s = L
 }
@@ -95,12 +110,12 @@ export function precheck(pub: Uint8Array, sig: Uint8Array): PrecheckReason | nul
   assertBytes(pub, 'public key');
   assertBytes(sig, 'signature');
   if (pub.length !== 32 || sig.length !== 64) return 'length';
-  if (!isCanonicalPoint(pub)) return 'noncanonical-key';
-  const r = sig.subarray(0, 32);
-  if (!isCanonicalPoint(r)) return 'noncanonical-r';
-  if (!isReducedScalar(sig.subarray(32))) return 's-not-reduced';
-  if (isSmallOrderEncoding(pub)) return 'small-order-key';
-  if (isSmallOrderEncoding(r)) return 'small-order-r';
+  // R = sig[0, 32) and S = sig[32, 64) are read in place: no views per signature (issue 7).
+  if (!canonicalAt(pub, 0)) return 'noncanonical-key';
+  if (!canonicalAt(sig, 0)) return 'noncanonical-r';
+  if (!isReducedScalarAt(sig, 32)) return 's-not-reduced';
+  if (smallOrderAt(pub, 0)) return 'small-order-key';
+  if (smallOrderAt(sig, 0)) return 'small-order-r';
   return null;
 }
 
@@ -288,7 +303,7 @@ const kScratch = new Uint8Array(32);
 function pureEquation(keys: KeyCache, pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projective | null {
   if (pub.length !== 32 || sig.length !== 64) return null;
   const s = sig.subarray(32);
-  if (!isReducedScalar(s)) return null;
+  if (!isReducedScalarAt(s, 0)) return null;
   const A = keys.get(pub);
   if (A === null) return null;
   const h = sha512.create();
