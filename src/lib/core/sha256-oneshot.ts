@@ -151,8 +151,8 @@ function digest(msg: Uint8Array): void {
 
 /**
  * Hash the n bytes of `msg` from `start` into H (the caller checked the range). With `lead0`, the
- * first of them is taken as 0x00 whatever msg[start] is (or start = −1): 0x00 ‖ msg[start+1, start+n)
- * is hashed without being copied (RFC 6962 leaf hashes).
+ * first of them is taken as 0x00 whatever msg[start] is: 0x00 ‖ msg[start+1, start+n) is hashed
+ * without being copied (RFC 6962 leaf hashes).
  */
 function digestRange(msg: Uint8Array, start: number, n: number, lead0 = false): void {
   if (n > 0xffffffff) throw new RangeError('sha256: message longer than 2^32 − 1 bytes');
@@ -223,7 +223,13 @@ export function sha256RangeInto(msg: Uint8Array, start: number, end: number, out
 export function sha256LeafInto(msg: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
   if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= msg.length)) throw new RangeError(`sha256LeafInto: bad range [${start}, ${end}) of ${msg.length}`);
   if (!(Number.isInteger(at) && at >= 0 && at + 32 <= out.length)) throw new RangeError('sha256LeafInto: no room for 32 bytes at `at`');
-  digestRange(msg, start - 1, end - start + 1, true);
+  if (start > 0) digestRange(msg, start - 1, end - start + 1, true);
+  else {
+    // no byte before the range to stand for the prefix (an out-of-bounds read would deoptimise `load`)
+    const whole = new Uint8Array(end + 1);
+    whole.set(msg.subarray(0, end), 1);
+    digestRange(whole, 0, end + 1);
+  }
   store(out, at);
 }
 
