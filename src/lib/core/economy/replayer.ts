@@ -97,6 +97,18 @@ export type { EpochRecorded, EpochTotals } from './epoch-archive';
 
 type Obj = { [k: string]: Json };
 
+/** The first index of sorted `a` whose value is above x (a.length when none is). */
+function firstAbove(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A storage node's AEGIS snapshot, the same at every epoch in [lo, hi) until an AEGIS event about it. */
 interface NodeStanding {
   snap: IdentitySummary;
@@ -220,7 +232,12 @@ export class Replayer {
     if (node) {
       let b = this.#nodeBounds.get(subject);
       if (!b) this.#nodeBounds.set(subject, (b = []));
-      b.push(...epochs);
+      // Sorted (renewals append): a node renewed every few epochs has hundreds at 1M events.
+      for (const x of epochs) {
+        const at = firstAbove(b, x);
+        if (at === b.length) b.push(x);
+        else b.splice(at, 0, x);
+      }
     }
     for (const at of epochs) {
       let list = this.#statusAt.get(at);
@@ -357,12 +374,9 @@ export class Replayer {
     const bounds = this.#nodeBounds.get(id);
     // A node no AEGIS event was applied for (not through this Replayer): evaluated every time.
     if (!bounds) return x;
-    x.lo = -Infinity;
-    x.hi = Infinity;
-    for (const b of bounds) {
-      if (b <= e) x.lo = Math.max(x.lo, b);
-      else x.hi = Math.min(x.hi, b);
-    }
+    const at = firstAbove(bounds, e);
+    x.lo = at > 0 ? bounds[at - 1]! : -Infinity;
+    x.hi = at < bounds.length ? bounds[at]! : Infinity;
     this.#nodeStanding.set(id, x);
     return x;
   }
