@@ -262,6 +262,9 @@ function slide(n: Uint8Array, r: Int8Array): void {
 
 const slideDigits = new Int8Array(256);
 
+/** The identity (0 : 1 : 1 : 0). */
+const IDENTITY: Extended = { X: 0n, Y: 1n, Z: 1n, T: 0n };
+
 /**
  * Accumulator for a sum of table entries; starts at the identity (0 : 1 : 1 : 0). Each call adds
  * sign·(entry i) of `t` in 7 multiplications (madd-2008-hwcd-3 with Z2 = 1).
@@ -298,6 +301,46 @@ class Acc {
     this.Y = (G * H) % P;
     this.Z = (F * G) % P;
     this.T = (E * H) % P;
+  }
+
+  /** Double in place (dbl-2008-hwcd); T only when `withT` (an addition follows: it reads T). */
+  double(withT: boolean): void {
+    const { X, Y, Z } = this;
+    const A = (X * X) % P;
+    const B = (Y * Y) % P;
+    const ZZ = (Z * Z) % P;
+    const H = A + B;
+    const s = X + Y;
+    const E = H - ((s * s) % P);
+    const G = A - B;
+    const F = ZZ + ZZ + G;
+    this.X = (E * F) % P;
+    this.Y = (G * H) % P;
+    this.Z = (F * G) % P;
+    if (withT) this.T = (E * H) % P;
+  }
+
+  /**
+   * Add sign·(the point in cached form (Y + X, Y − X, 2d·T, 2Z) at c[k..k+3]) in 8 multiplications
+   * (add-2008-hwcd-3); T only when `withT` (another addition follows, not a doubling).
+   */
+  addCachedAt(c: readonly bigint[], k: number, negative: boolean, withT: boolean): void {
+    const ypx = c[k]!;
+    const ymx = c[k + 1]!;
+    const { X, Y, Z, T } = this;
+    // −Q swaps y + x and y − x and negates 2dxy, i.e. swaps F and G below
+    const A = ((Y - X) * (negative ? ypx : ymx)) % P;
+    const B = ((Y + X) * (negative ? ymx : ypx)) % P;
+    const C = (T * c[k + 2]!) % P;
+    const Dd = (Z * c[k + 3]!) % P;
+    const E = B - A;
+    const F = negative ? Dd + C : Dd - C;
+    const G = negative ? Dd - C : Dd + C;
+    const H = B + A;
+    this.X = (E * F) % P;
+    this.Y = (G * H) % P;
+    this.Z = (F * G) % P;
+    if (withT) this.T = (E * H) % P;
   }
 
   /** Add Σ digit_j·(table window j), digits negated when `negate`. */
@@ -380,51 +423,16 @@ function mulSliding(acc: Acc, x: bigint, y: bigint, n: Uint8Array, negate: boole
   }
   let i = 255;
   while (i >= 0 && r[i] === 0) i--;
-  let X = 0n;
-  let Y = 1n;
-  let Z = 1n;
-  let T = 0n;
+  acc.reset(IDENTITY);
   let first = true;
   for (; i >= 0; i--) {
     const d = r[i]!;
-    if (!first) {
-      // dbl-2008-hwcd; T only when an addition follows
-      const A = (X * X) % P;
-      const B = (Y * Y) % P;
-      const ZZ = (Z * Z) % P;
-      const H = A + B;
-      const s = X + Y;
-      const E = H - ((s * s) % P);
-      const G = A - B;
-      const F = ZZ + ZZ + G;
-      X = (E * F) % P;
-      Y = (G * H) % P;
-      Z = (F * G) % P;
-      if (d !== 0 || i === 0) T = (E * H) % P;
-    }
-    if (d !== 0) {
-      const k = 4 * ((d < 0 ? -d : d) >> 1);
-      const neg = d < 0 !== negate;
-      const ypx = c[k]!;
-      const ymx = c[k + 1]!;
-      const t2d = c[k + 2]!;
-      const A = ((Y - X) * (neg ? ypx : ymx)) % P;
-      const B = ((Y + X) * (neg ? ymx : ypx)) % P;
-      const C = (T * t2d) % P;
-      const Dd = (Z * c[k + 3]!) % P;
-      const E = B - A;
-      const F = neg ? Dd + C : Dd - C;
-      const G = neg ? Dd - C : Dd + C;
-      const H = B + A;
-      X = (E * F) % P;
-      Y = (G * H) % P;
-      Z = (F * G) % P;
-      // the next step doubles (no T needed) unless this is the last one
-      if (i === 0) T = (E * H) % P;
-    }
+    // T only when an addition follows
+    if (!first) acc.double(d !== 0 || i === 0);
     first = false;
+    // the next step doubles (no T needed) unless this is the last one
+    if (d !== 0) acc.addCachedAt(c, 4 * ((d < 0 ? -d : d) >> 1), d < 0 !== negate, i === 0);
   }
-  acc.reset({ X, Y, Z, T });
 }
 
 const B_WINDOW = 8;
@@ -492,10 +500,7 @@ function mulComb(acc: Acc, comb: CombTable, n: Uint8Array, negate: boolean): voi
     return false;
   };
   while (t >= 0 && !nonZeroAt(t)) t--;
-  let X = 0n;
-  let Y = 1n;
-  let Z = 1n;
-  let T = 0n;
+  acc.reset(IDENTITY);
   let first = true;
   for (; t >= 0; t--) {
     // the last j with a non-zero digit at this t: its addition computes T only when t = 0
@@ -506,46 +511,16 @@ function mulComb(acc: Acc, comb: CombTable, n: Uint8Array, negate: boolean): voi
         break;
       }
     }
-    if (!first) {
-      // dbl-2008-hwcd; T only when an addition follows
-      const A = (X * X) % P;
-      const B = (Y * Y) % P;
-      const ZZ = (Z * Z) % P;
-      const H = A + B;
-      const s = X + Y;
-      const E = H - ((s * s) % P);
-      const G = A - B;
-      const F = ZZ + ZZ + G;
-      X = (E * F) % P;
-      Y = (G * H) % P;
-      Z = (F * G) % P;
-      if (lastJ >= 0 || t === 0) T = (E * H) % P;
-    }
+    // T only when an addition follows
+    if (!first) acc.double(lastJ >= 0 || t === 0);
     first = false;
     for (let j = 0; j <= lastJ; j++) {
       const d = r[COMB_SPAN * j + t]!;
       if (d === 0) continue;
-      const k = 4 * (8 * j + ((d < 0 ? -d : d) >> 1));
-      const neg = d < 0 !== negate;
-      const ypx = comb[k]!;
-      const ymx = comb[k + 1]!;
-      const t2d = comb[k + 2]!;
-      const A = ((Y - X) * (neg ? ypx : ymx)) % P;
-      const B = ((Y + X) * (neg ? ymx : ypx)) % P;
-      const C = (T * t2d) % P;
-      const Dd = (Z * comb[k + 3]!) % P;
-      const E = B - A;
-      const F = neg ? Dd + C : Dd - C;
-      const G = neg ? Dd - C : Dd + C;
-      const H = B + A;
-      X = (E * F) % P;
-      Y = (G * H) % P;
-      Z = (F * G) % P;
       // another addition follows at this t, or the fixed-window additions of [s]B after t = 0
-      if (j < lastJ || t === 0) T = (E * H) % P;
+      acc.addCachedAt(comb, 4 * (8 * j + ((d < 0 ? -d : d) >> 1)), d < 0 !== negate, j < lastJ || t === 0);
     }
   }
-  acc.reset({ X, Y, Z, T });
 }
 
 const kDigitsByWindow = new Map<number, Int16Array>();
@@ -567,7 +542,7 @@ export function sBminuskAProjective(s: Uint8Array, k: Uint8Array, key: VerifyKey
   if (key.table !== null) {
     let kd = kDigitsByWindow.get(key.window);
     if (!kd) kDigitsByWindow.set(key.window, (kd = new Int16Array(windowsFor(key.window))));
-    acc.reset({ X: 0n, Y: 1n, Z: 1n, T: 0n });
+    acc.reset(IDENTITY);
     acc.addFixed(key.table, key.window, signedDigits(k, key.window, kd), true);
   } else if (key.comb !== null) {
     mulComb(acc, key.comb, k, true);
