@@ -4,18 +4,17 @@
 // same bundle byte for byte; a reward past the newest verified checkpoint has no inclusion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
-import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter';
+import type * as Comlink from 'comlink';
 import type { VerifierApi } from '../../../src/lib/worker/verifier.worker';
 import { findCommand, type CommandIo } from '../../../src/cli/command';
 import '../../../src/cli/commands/explain';
 import { generateBundle } from '../../../src/issuer/generate';
 import { BundleFiles, TamperSource } from '../../../src/issuer/tamper';
 import { forgeLastCheckpoint } from '../forged-last-checkpoint';
+import { serveBytes, startVerifierWorker } from './in-process-verifier';
 
 const SEED = 'worker-explain';
 let dir = '';
@@ -26,33 +25,21 @@ let base = '';
 /** What the test server serves under /<name>/: a bundle's files. */
 const served = new Map<string, BundleFiles>();
 let remote: Comlink.Remote<VerifierApi>;
-let channel: MessageChannel;
+let close: () => void;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'atlas-worker-explain-'));
   trust = (await generateBundle({ out: join(dir, 'ledger'), events: 600, seed: SEED })).trust;
   source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
-  server = createServer((req, res) => {
-    const [, name, ...rest] = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).split('/');
+  ({ base, server } = await serveBytes(([name, ...rest]) => {
     const b = served.get(name ?? '');
     const path = rest.join('/');
-    if (!b || !b.paths().includes(path)) return void res.writeHead(404).end();
-    const bytes = b.get(path);
-    res.writeHead(200, { 'content-length': bytes.length, 'access-control-allow-origin': '*' }).end(bytes);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
-  // The worker module exposes its api on `globalThis` (a dedicated worker's scope): give it one end of a channel.
-  channel = new MessageChannel();
-  const ep = nodeEndpoint(channel.port2 as never);
-  Object.assign(globalThis, { addEventListener: ep.addEventListener, removeEventListener: ep.removeEventListener, postMessage: ep.postMessage });
-  await import('../../../src/lib/worker/verifier.worker');
-  remote = Comlink.wrap<VerifierApi>(nodeEndpoint(channel.port1 as never));
+    return b && b.paths().includes(path) ? b.get(path) : null;
+  }));
+  ({ remote, close } = await startVerifierWorker());
 }, 300_000);
 afterAll(() => {
-  channel?.port1.close();
-  channel?.port2.close();
+  close?.();
   server?.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -4,10 +4,8 @@
 // gone when this load kept them, or the answer says plainly (offline) why they cannot be.
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import { MessageChannel } from 'node:worker_threads';
-import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter';
+import type { Server } from 'node:http';
+import type * as Comlink from 'comlink';
 import type { VerifierApi } from '../../../src/lib/worker/verifier.worker';
 import { DEFAULT_BUDGET } from '../../../src/lib/cache/store';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateBundle } from '../../../src/issuer/generate';
 import { TamperSource } from '../../../src/issuer/tamper';
+import { serveBytes, startVerifierWorker } from './in-process-verifier';
 
 const SEED = 'worker-cache';
 let source: TamperSource;
@@ -24,7 +23,7 @@ let base = '';
 /** The network is gone: every request's connection is dropped (fetch rejects, as offline). */
 let offline = false;
 let remote: Comlink.Remote<VerifierApi>;
-let channel: MessageChannel;
+let close: () => void;
 
 let dir = '';
 
@@ -33,26 +32,14 @@ beforeAll(async () => {
   trust = (await generateBundle({ out: join(dir, 'ledger'), events: 400, seed: SEED })).trust;
   source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
   // /url/<file> and /site/demo/<file> both serve the generated bundle.
-  server = createServer((req, res) => {
-    if (offline) return void req.socket.destroy();
-    const parts = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).split('/').slice(1);
+  ({ base, server } = await serveBytes((parts) => {
     const path = (parts[0] === 'site' && parts[1] === 'demo' ? parts.slice(2) : parts.slice(1)).join('/');
-    if (!source.bundle.paths().includes(path)) return void res.writeHead(404).end();
-    const bytes = source.bundle.get(path);
-    res.writeHead(200, { 'content-length': bytes.length, 'access-control-allow-origin': '*' }).end(bytes);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
-  channel = new MessageChannel();
-  const ep = nodeEndpoint(channel.port2 as never);
-  Object.assign(globalThis, { addEventListener: ep.addEventListener, removeEventListener: ep.removeEventListener, postMessage: ep.postMessage });
-  await import('../../../src/lib/worker/verifier.worker');
-  remote = Comlink.wrap<VerifierApi>(nodeEndpoint(channel.port1 as never));
+    return source.bundle.paths().includes(path) ? source.bundle.get(path) : null;
+  }, () => offline));
+  ({ remote, close } = await startVerifierWorker());
 }, 300_000);
 afterAll(() => {
-  channel?.port1.close();
-  channel?.port2.close();
+  close?.();
   server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
