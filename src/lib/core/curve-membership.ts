@@ -103,10 +103,8 @@ const FL = new Float64Array(LIMBS);
 const GL = new Float64Array(LIMBS);
 const WORDS = new Int32Array(9);
 
-/** x < 2^256 into 26-bit limbs, little-endian (via its hex form: one bigint operation). */
-function toLimbs(x: bigint, out: Float64Array): void {
-  const hex = x.toString(16).padStart(64, '0');
-  for (let k = 0; k < 8; k++) WORDS[k] = parseInt(hex.slice(56 - 8 * k, 64 - 8 * k), 16);
+/** WORDS[0..7] (a 256-bit value as little-endian 32-bit words) into 26-bit limbs, little-endian. */
+function wordsToLimbs(out: Float64Array): void {
   WORDS[8] = 0;
   for (let j = 0; j < LIMBS; j++) {
     const lo = BITS * j;
@@ -114,6 +112,13 @@ function toLimbs(x: bigint, out: Float64Array): void {
     const off = lo & 31;
     out[j] = (off === 0 ? WORDS[k]! : (WORDS[k]! >>> off) | (WORDS[k + 1]! << (32 - off))) & (BASE - 1);
   }
+}
+
+/** x < 2^256 into 26-bit limbs, little-endian (via its hex form: one bigint operation). */
+function toLimbs(x: bigint, out: Float64Array): void {
+  const hex = x.toString(16).padStart(64, '0');
+  for (let k = 0; k < 8; k++) WORDS[k] = parseInt(hex.slice(56 - 8 * k, 64 - 8 * k), 16);
+  wordsToLimbs(out);
 }
 
 /** (a | n) for odd 1 < n < 2^256 and 0 < a < n; null when it did not converge within MAX_BATCHES. */
@@ -326,11 +331,5 @@ function isOnCurveLimbs(b: Uint8Array): boolean {
 /** 32 little-endian bytes into 26-bit limbs (as toLimbs). */
 function bytesToLimbs(b: Uint8Array, out: Float64Array): void {
   for (let k = 0; k < 8; k++) WORDS[k] = b[4 * k]! | (b[4 * k + 1]! << 8) | (b[4 * k + 2]! << 16) | (b[4 * k + 3]! << 24);
-  WORDS[8] = 0;
-  for (let j = 0; j < LIMBS; j++) {
-    const lo = BITS * j;
-    const k = lo >>> 5;
-    const off = lo & 31;
-    out[j] = (off === 0 ? WORDS[k]! : (WORDS[k]! >>> off) | (WORDS[k + 1]! << (32 - off))) & (BASE - 1);
-  }
+  wordsToLimbs(out);
 }
