@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO, FIXTURES, fixtureUrl, oracle } from './helpers/paths';
+import { revisit, watchSegments } from './helpers/visits';
 
 /** Wait until the service worker controls the page and has precached everything. */
 async function controlled(page: Page): Promise<void> {
@@ -39,13 +40,7 @@ test('the overview shows the storage the cached files use, and clearing them kee
   await expect(usage.locator('[data-field="bundles"]')).toHaveText('0 bundles');
 
   // A revisit downloads the segments again, and the log's checkpoint is still remembered.
-  const segmentRequests: string[] = [];
-  page.on('request', (r) => {
-    if (r.url().includes('/segments/')) segmentRequests.push(r.url());
-  });
-  await page.reload();
-  await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
-  await expect(page.getByTestId('anchor-status')).toContainText('Same checkpoint');
+  const segmentRequests = await revisit(page);
   expect(segmentRequests.length).toBeGreaterThan(0);
   await expect(page.getByTestId('cache-note')).toHaveCount(0);
   await expect(usage.locator('[data-field="bundles"]')).toHaveText('1 bundle');
@@ -125,10 +120,7 @@ test('over the budget, the least recently verified bundle\'s files are evicted, 
   await expect(page.getByTestId('anchor-alarm')).toContainText(`Verified before (size ${older.log.size})`);
 
   // The evicted bundle is downloaded again on its next visit.
-  const segmentRequests: string[] = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(url) && r.url().includes('/segments/')) segmentRequests.push(r.url());
-  });
+  const segmentRequests = watchSegments(page, url);
   await page.goto(`/?bundle=${encodeURIComponent(url)}`);
   await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
   expect(segmentRequests.length).toBeGreaterThan(0);

@@ -3,18 +3,13 @@
 // is not accepted; a corrupt cache is reported as such and cleared.
 import { expect, test } from '@playwright/test';
 import { fixtureUrl, oracle } from './helpers/paths';
+import { revisit } from './helpers/visits';
 
 test('a revisit verifies again without downloading the segments', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
   await expect(page.getByTestId('anchor-status')).toContainText('First visit');
-  const segmentRequests: string[] = [];
-  page.on('request', (r) => {
-    if (r.url().includes('/segments/')) segmentRequests.push(r.url());
-  });
-  await page.reload();
-  await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
-  await expect(page.getByTestId('anchor-status')).toContainText('Same checkpoint');
+  const segmentRequests = await revisit(page);
   await expect(page.getByTestId('cache-note')).toContainText("served from this browser's cache by content hash");
   expect(segmentRequests).toEqual([]);
 });
