@@ -266,8 +266,8 @@ const slideDigits = new Int8Array(256);
 const IDENTITY: Extended = { X: 0n, Y: 1n, Z: 1n, T: 0n };
 
 /**
- * Accumulator for a sum of table entries; starts at the identity (0 : 1 : 1 : 0). Each call adds
- * sign·(entry i) of `t` in 7 multiplications (madd-2008-hwcd-3 with Z2 = 1).
+ * Accumulator for [k]A and [s]B: doubles in place, and adds sign·(entry i) of a Niels table in 7
+ * multiplications (madd-2008-hwcd-3 with Z2 = 1) or sign·(a cached point) in 8.
  */
 class Acc {
   X = 0n;
@@ -284,23 +284,7 @@ class Acc {
   }
 
   addNiels(t: NielsTable, i: number, negative: boolean): void {
-    const ypx = t[3 * i]!;
-    const ymx = t[3 * i + 1]!;
-    const t2d = t[3 * i + 2]!;
-    const { X, Y, Z, T } = this;
-    // −Q swaps y + x and y − x and negates 2dxy, i.e. swaps F and G below
-    const A = ((Y - X) * (negative ? ypx : ymx)) % P;
-    const B = ((Y + X) * (negative ? ymx : ypx)) % P;
-    const C = (T * t2d) % P;
-    const Dd = Z + Z;
-    const E = B - A;
-    const F = negative ? Dd + C : Dd - C;
-    const G = negative ? Dd - C : Dd + C;
-    const H = B + A;
-    this.X = (E * F) % P;
-    this.Y = (G * H) % P;
-    this.Z = (F * G) % P;
-    this.T = (E * H) % P;
+    this.#add(t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!, null, negative, true);
   }
 
   /** Double in place (dbl-2008-hwcd); T only when `withT` (an addition follows: it reads T). */
@@ -325,14 +309,17 @@ class Acc {
    * (add-2008-hwcd-3); T only when `withT` (another addition follows, not a doubling).
    */
   addCachedAt(c: readonly bigint[], k: number, negative: boolean, withT: boolean): void {
-    const ypx = c[k]!;
-    const ymx = c[k + 1]!;
+    this.#add(c[k]!, c[k + 1]!, c[k + 2]!, c[k + 3]!, negative, withT);
+  }
+
+  /** add-2008-hwcd-3 of sign·Q, Q given as (y + x, y − x, 2d·t, 2z); z2 = null: Q affine (2z = 2, madd). */
+  #add(ypx: bigint, ymx: bigint, t2d: bigint, z2: bigint | null, negative: boolean, withT: boolean): void {
     const { X, Y, Z, T } = this;
     // −Q swaps y + x and y − x and negates 2dxy, i.e. swaps F and G below
     const A = ((Y - X) * (negative ? ypx : ymx)) % P;
     const B = ((Y + X) * (negative ? ymx : ypx)) % P;
-    const C = (T * c[k + 2]!) % P;
-    const Dd = (Z * c[k + 3]!) % P;
+    const C = (T * t2d) % P;
+    const Dd = z2 === null ? Z + Z : (Z * z2) % P;
     const E = B - A;
     const F = negative ? Dd + C : Dd - C;
     const G = negative ? Dd - C : Dd + C;
