@@ -109,6 +109,11 @@ function firstAbove(a: readonly number[], x: number): number {
   return lo;
 }
 
+/** Whether every guard of aegisGuards() passes for this snapshot, without building the guards. */
+function passesGuards(snap: IdentitySummary, first: number | undefined, e: number, minAge: number): boolean {
+  return snap.status === 'verified' && first !== undefined && e - first >= minAge;
+}
+
 /** A storage node's AEGIS snapshot, the same at every epoch in [lo, hi) until an AEGIS event about it. */
 interface NodeStanding {
   snap: IdentitySummary;
@@ -324,7 +329,7 @@ export class Replayer {
 
   /** Attestation-age and AEGIS guards for a subject at epoch e (§10.5). */
   guards(subject: string, e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): Guard[] {
-    const snap: IdentitySummary = { subject, status: this.identity.status(subject, e), attestationSeq: this.identity.attestationSeq(subject, e), revocationSeq: this.identity.revocationSeq(subject, e) };
+    const snap = this.#snapshot(subject, e);
     record?.set(subject, snap);
     return aegisGuards(snap, e, this.firstValidFrom.get(subject), policy.aegis.minAttestationAge);
   }
@@ -334,10 +339,14 @@ export class Replayer {
    * the guards and their reasons (most subjects pass); records the snapshot as guards() does.
    */
   #passes(subject: string, e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): boolean {
-    const snap: IdentitySummary = { subject, status: this.identity.status(subject, e), attestationSeq: this.identity.attestationSeq(subject, e), revocationSeq: this.identity.revocationSeq(subject, e) };
+    const snap = this.#snapshot(subject, e);
     record?.set(subject, snap);
-    const first = this.firstValidFrom.get(subject);
-    return snap.status === 'verified' && first !== undefined && e - first >= policy.aegis.minAttestationAge;
+    return passesGuards(snap, this.firstValidFrom.get(subject), e, policy.aegis.minAttestationAge);
+  }
+
+  /** The AEGIS snapshot of `subject` at epoch e (what guards and explanations record). */
+  #snapshot(subject: string, e: number): IdentitySummary {
+    return { subject, status: this.identity.status(subject, e), attestationSeq: this.identity.attestationSeq(subject, e), revocationSeq: this.identity.revocationSeq(subject, e) };
   }
 
   eligibleNodes(e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): PlacementNode[] {
@@ -347,7 +356,7 @@ export class Replayer {
     for (const id of this.identity.nodes()) {
       const x = this.#standingOf(id, e);
       record?.set(id, x.snap);
-      if (x.snap.status === 'verified' && x.first !== undefined && e - x.first >= age) out.push(x.node);
+      if (passesGuards(x.snap, x.first, e, age)) out.push(x.node);
     }
     // The previous list when it holds the same nodes: placement's per-list preparation is reused.
     const last = this.#lastNodes;
@@ -369,8 +378,7 @@ export class Replayer {
   #standingOf(id: string, e: number): NodeStanding {
     const c = this.#nodeStanding.get(id);
     if (c && e >= c.lo && e < c.hi) return c;
-    const snap: IdentitySummary = { subject: id, status: this.identity.status(id, e), attestationSeq: this.identity.attestationSeq(id, e), revocationSeq: this.identity.revocationSeq(id, e) };
-    const x: NodeStanding = { snap, lo: e, hi: e, first: this.firstValidFrom.get(id), node: { id, zone: this.identity.zone(id) } };
+    const x: NodeStanding = { snap: this.#snapshot(id, e), lo: e, hi: e, first: this.firstValidFrom.get(id), node: { id, zone: this.identity.zone(id) } };
     const bounds = this.#nodeBounds.get(id);
     // A node no AEGIS event was applied for (not through this Replayer): evaluated every time.
     if (!bounds) return x;
