@@ -35,6 +35,12 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
   return sha256(buf);
 }
 
+/** nodeHash of the two adjacent hashes at b[offset, offset + 64) (a tree level stored flat), without views. */
+export function nodeHashAt(b: Uint8Array, offset: number): Uint8Array {
+  for (let i = 0; i < 2 * HASH; i++) scratch[1 + i] = b[offset + i]!;
+  return sha256(scratch);
+}
+
 /** Largest power of two strictly below n (n ≥ 2): the split point k of RFC 9162 §2.1.1. */
 function splitPoint(n: number): number {
   let k = 1;

@@ -16,7 +16,7 @@ import { add, formatAmount } from '../amount';
 import { canonicalBytes, compareCodePoints, quoteString, type Json } from '../canonical-json';
 import { resized, toHex } from '../bytes';
 import { sha256 } from '../hash';
-import { EMPTY_ROOT, leafHash } from '../merkle';
+import { EMPTY_ROOT, leafHash, nodeHashAt } from '../merkle';
 
 export const TREASURY = 'treasury';
 
@@ -34,9 +34,6 @@ export function stateJson(account: string, s: AccountState, status: string): Jso
   return { account, balance: formatAmount(s.balance), lastActive: s.lastActive, published: s.published, rewards: s.rewards, status, streak: s.streak };
 }
 
-/** 0x01 ‖ left ‖ right of an interior node (RFC 9162 §2.1.1), filled in place. */
-const NODE_INPUT = new Uint8Array(65);
-NODE_INPUT[0] = 1;
 const NONE = 0x7fffffff;
 
 const safe = (x: number): boolean => Number.isSafeInteger(x);
@@ -287,7 +284,6 @@ export class AccountBook {
     let count = dirty.length;
     let level = 0;
     let size = n;
-    const input = NODE_INPUT;
     while (size > 1) {
       const below = this.#levels[level]!;
       const upSize = (size + 1) >> 1;
@@ -306,10 +302,8 @@ export class AccountBook {
       for (let t = 0; t < count + upSize - lo; t++) {
         const j = t < count ? dirty[t]! : lo + t - count;
         const o = 64 * j;
-        if (2 * j + 1 < size) {
-          for (let b = 0; b < 64; b++) input[b + 1] = below[o + b]!;
-          up.set(sha256(input), 32 * j);
-        } else for (let b = 0; b < 32; b++) up[32 * j + b] = below[o + b]!;
+        if (2 * j + 1 < size) up.set(nodeHashAt(below, o), 32 * j);
+        else for (let b = 0; b < 32; b++) up[32 * j + b] = below[o + b]!;
       }
       this.#sizes[level + 1] = upSize;
       from = lo < upSize ? lo : NONE;
