@@ -210,8 +210,7 @@ export function sha256Words(msg: Uint8Array, out: Int32Array, at: number): void 
  * answer buffer (signature-batch.ts answerPacked; issue 7, ~21 % of a worker's allocations).
  */
 export function sha256RangeInto(msg: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
-  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= msg.length)) throw new RangeError(`sha256RangeInto: bad range [${start}, ${end}) of ${msg.length}`);
-  if (!(Number.isInteger(at) && at >= 0 && at + 32 <= out.length)) throw new RangeError('sha256RangeInto: no room for 32 bytes at `at`');
+  checkRange('sha256RangeInto', msg, start, end, out, at);
   digestRange(msg, start, end - start);
   store(out, at);
 }
@@ -221,8 +220,7 @@ export function sha256RangeInto(msg: Uint8Array, start: number, end: number, out
  * without copying the entry behind a prefix byte (merkle.ts leafHash computes the same).
  */
 export function sha256LeafInto(msg: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
-  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= msg.length)) throw new RangeError(`sha256LeafInto: bad range [${start}, ${end}) of ${msg.length}`);
-  if (!(Number.isInteger(at) && at >= 0 && at + 32 <= out.length)) throw new RangeError('sha256LeafInto: no room for 32 bytes at `at`');
+  checkRange('sha256LeafInto', msg, start, end, out, at);
   if (start > 0) digestRange(msg, start - 1, end - start + 1, true);
   else {
     // no byte before the range to stand for the prefix (an out-of-bounds read would deoptimise `load`)
@@ -231,6 +229,12 @@ export function sha256LeafInto(msg: Uint8Array, start: number, end: number, out:
     digestRange(whole, 0, end + 1);
   }
   store(out, at);
+}
+
+/** The argument check of sha256RangeInto and sha256LeafInto. */
+function checkRange(name: string, msg: Uint8Array, start: number, end: number, out: Uint8Array, at: number): void {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= msg.length)) throw new RangeError(`${name}: bad range [${start}, ${end}) of ${msg.length}`);
+  if (!(Number.isInteger(at) && at >= 0 && at + 32 <= out.length)) throw new RangeError(`${name}: no room for 32 bytes at \`at\``);
 }
 
 /** H as 32 big-endian bytes to out[at..at+32). */
