@@ -3,7 +3,7 @@
 // L near 2^512, 2^512 − 1, and inputs whose top bytes stress the folding carries.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { reduce512ModL } from '../../src/lib/core/scalar25519';
+import { L_BYTES, reduce512ModL } from '../../src/lib/core/scalar25519';
 import { L } from '../../src/lib/core/ed25519';
 
 function toLE(n: bigint, len: number): Uint8Array {
@@ -21,6 +21,10 @@ function fromLE(b: Uint8Array): bigint {
 const reduce = (h: Uint8Array): bigint => fromLE(reduce512ModL(h, new Uint8Array(32)));
 
 describe('reduce512ModL', () => {
+  it('L_BYTES is L (the S < L precheck compares with it)', () => {
+    expect(L_BYTES).toEqual(toLE(L, 32));
+  });
+
   it('equals bigint % L on edge values', () => {
     const top = (1n << 512n) - 1n;
     const edges = [

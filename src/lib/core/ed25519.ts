@@ -17,7 +17,7 @@ import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import { isOnCurve } from './curve-membership';
-import { reduce512ModL } from './scalar25519';
+import { L_BYTES, reduce512ModL } from './scalar25519';
 import { combTable, decodePoint, encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
 
 const Point = ed25519.Point;
@@ -89,9 +89,6 @@ function smallOrderAt(b: Uint8Array, o: number): boolean {
   }
   return false;
 }
-
-/** L as 32 little-endian bytes. */
-const L_BYTES = Uint8Array.from({ length: 32 }, (_, i) => Number((L >> BigInt(8 * i)) & 0xffn));
 
 /** True iff the 32-byte little-endian scalar at s[o..o+32) is < L (compared from the most significant byte). */
 function isReducedScalarAt(s: Uint8Array, o: number): boolean {

@@ -8,10 +8,13 @@
 // 2^53, then a final conditional subtraction. The result is the canonical residue in [0, L);
 // tests/unit/scalar25519.test.ts compares it with bigint `% L` on random and edge inputs.
 
-/** L as 32 little-endian byte limbs. */
-const L_LIMBS = Float64Array.from([
+/** L as 32 little-endian bytes (ed25519.ts compares S with it: §7's S < L). */
+export const L_BYTES = Uint8Array.from([
   0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
 ]);
+
+/** L as 32 little-endian byte limbs in doubles. */
+const L_LIMBS = Float64Array.from(L_BYTES);
 
 const x = new Float64Array(64);
 
