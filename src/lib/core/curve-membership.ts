@@ -103,8 +103,10 @@ const FL = new Float64Array(LIMBS);
 const GL = new Float64Array(LIMBS);
 const WORDS = new Int32Array(9);
 
-/** WORDS[0..7] (a 256-bit value as little-endian 32-bit words) into 26-bit limbs, little-endian. */
-function wordsToLimbs(out: Float64Array): void {
+/** x < 2^256 into 26-bit limbs, little-endian (via its hex form: one bigint operation). */
+function toLimbs(x: bigint, out: Float64Array): void {
+  const hex = x.toString(16).padStart(64, '0');
+  for (let k = 0; k < 8; k++) WORDS[k] = parseInt(hex.slice(56 - 8 * k, 64 - 8 * k), 16);
   WORDS[8] = 0;
   for (let j = 0; j < LIMBS; j++) {
     const lo = BITS * j;
@@ -114,24 +116,12 @@ function wordsToLimbs(out: Float64Array): void {
   }
 }
 
-/** x < 2^256 into 26-bit limbs, little-endian (via its hex form: one bigint operation). */
-function toLimbs(x: bigint, out: Float64Array): void {
-  const hex = x.toString(16).padStart(64, '0');
-  for (let k = 0; k < 8; k++) WORDS[k] = parseInt(hex.slice(56 - 8 * k, 64 - 8 * k), 16);
-  wordsToLimbs(out);
-}
-
 /** (a | n) for odd 1 < n < 2^256 and 0 < a < n; null when it did not converge within MAX_BATCHES. */
 function jacobiLimbs(a: bigint, n: bigint): -1 | 1 | null {
-  toLimbs(n, FL);
-  toLimbs(a, GL);
-  return jacobiOfLimbs();
-}
-
-/** jacobiLimbs of the values already in FL (n) and GL (a). */
-function jacobiOfLimbs(): -1 | 1 | null {
   const F = FL;
   const G = GL;
+  toLimbs(n, F);
+  toLimbs(a, G);
   let len = LIMBS;
   while (len > 1 && F[len - 1] === 0 && G[len - 1] === 0) len--;
   let delta = 1;
@@ -208,12 +198,6 @@ function jacobiOfLimbs(): -1 | 1 | null {
  */
 export function isOnCurve(b: Uint8Array): boolean {
   if (!(b instanceof Uint8Array) || b.length !== 32) throw new TypeError('isOnCurve: expects 32 bytes');
-  return isOnCurveLimbs(b);
-}
-
-/** isOnCurve by bigint arithmetic (the reference the limb path is tested against). */
-export function isOnCurveBigint(b: Uint8Array): boolean {
-  if (!(b instanceof Uint8Array) || b.length !== 32) throw new TypeError('isOnCurve: expects 32 bytes');
   // y from its little-endian bytes as one big-endian hex parse (one bigint, not 62 shifts and ors).
   let hex = `0x${HEX[b[31]! & 0x7f]!}`;
   for (let i = 30; i >= 0; i--) hex += HEX[b[i]!]!;
@@ -224,112 +208,4 @@ export function isOnCurveBigint(b: Uint8Array): boolean {
   if (u === 0n) return true;
   const v = (D * y2 + 1n) % P;
   return jacobi((u * v) % P, P) === 1;
-}
-
-// ----- u·v mod p without strings or bigints (issue 7) ------------------------------------------
-// A signature worker checks every attested subject key (signature-batch.ts answerPacked); the
-// bigint path above built a hex string and ~10 bigints per key (~9 % of a worker's allocations in
-// a 100k profile). Here y², u, v and u·v mod p are computed on 16 limbs of 16 bits in doubles
-// (TweetNaCl's field arithmetic: products < 2^32, sums < 2^42, exact), fully reduced (pack), and
-// handed to the batched Jacobi loop as limbs.
-
-/** Field element: 16 limbs of 16 bits, little-endian (limbs may leave [0, 2^16) between carries). */
-type Fe = Float64Array;
-const fe = (): Fe => new Float64Array(16);
-const feOf = (x: bigint): Fe => Float64Array.from({ length: 16 }, (_, i) => Number((x >> BigInt(16 * i)) & 0xffffn));
-const D_FE = feOf(D);
-const P_LIMBS = new Float64Array(LIMBS);
-toLimbs(P, P_LIMBS);
-const PROD = new Float64Array(31);
-const Y = fe();
-const Y2 = fe();
-const U = fe();
-const V = fe();
-const UV = fe();
-const PACK_T = fe();
-const PACK_M = fe();
-const UV_BYTES = new Uint8Array(32);
-
-/** Carry every limb into [0, 2^16), the top limb's carry folded back ×38 (2^256 ≡ 38 mod p). */
-function carry(o: Fe): void {
-  for (let i = 0; i < 16; i++) {
-    o[i] = o[i]! + 65536;
-    const c = Math.floor(o[i]! / 65536);
-    if (i < 15) o[i + 1] = o[i + 1]! + c - 1;
-    else o[0] = o[0]! + 38 * (c - 1);
-    o[i] = o[i]! - c * 65536;
-  }
-}
-
-/** o = a·b mod p (o may be a or b). */
-function mul(o: Fe, a: Fe, b: Fe): void {
-  const t = PROD;
-  t.fill(0);
-  for (let i = 0; i < 16; i++) {
-    const ai = a[i]!;
-    for (let j = 0; j < 16; j++) t[i + j] = t[i + j]! + ai * b[j]!;
-  }
-  for (let i = 0; i < 15; i++) t[i] = t[i]! + 38 * t[i + 16]!;
-  for (let i = 0; i < 16; i++) o[i] = t[i]!;
-  carry(o);
-  carry(o);
-}
-
-/** The canonical (fully reduced, < p) 32 little-endian bytes of n. */
-function pack(out: Uint8Array, n: Fe): void {
-  const t = PACK_T;
-  const m = PACK_M;
-  t.set(n);
-  carry(t);
-  carry(t);
-  carry(t);
-  for (let j = 0; j < 2; j++) {
-    // m = t − p with borrows; keep it when it did not go negative
-    m[0] = t[0]! - 0xffed;
-    for (let i = 1; i < 15; i++) {
-      m[i] = t[i]! - 0xffff - ((m[i - 1]! >> 16) & 1);
-      m[i - 1] = m[i - 1]! & 0xffff;
-    }
-    m[15] = t[15]! - 0x7fff - ((m[14]! >> 16) & 1);
-    const borrow = (m[15]! >> 16) & 1;
-    m[14] = m[14]! & 0xffff;
-    if (borrow === 0) t.set(m);
-  }
-  for (let i = 0; i < 16; i++) {
-    out[2 * i] = t[i]! & 0xff;
-    out[2 * i + 1] = t[i]! >> 8;
-  }
-}
-
-function isOnCurveLimbs(b: Uint8Array): boolean {
-  // y ≥ p (the low 255 bits): 2^255 − 19 … 2^255 − 1
-  let maxed = (b[31]! & 0x7f) === 0x7f && b[0]! >= 0xed;
-  for (let i = 1; i < 31 && maxed; i++) if (b[i] !== 0xff) maxed = false;
-  if (maxed) throw new RangeError('isOnCurve: y is not reduced (check isCanonicalPoint first)');
-  for (let i = 0; i < 16; i++) Y[i] = b[2 * i]! | (b[2 * i + 1]! << 8);
-  Y[15] = Y[15]! & 0x7fff;
-  mul(Y2, Y, Y);
-  U.set(Y2);
-  U[0] = U[0]! - 1; // u = y² − 1
-  mul(V, D_FE, Y2);
-  V[0] = V[0]! + 1; // v = d·y² + 1
-  mul(UV, U, V);
-  pack(UV_BYTES, UV);
-  // u·v = 0 iff u = 0 (v ≠ 0): y = ±1, x = 0, a point
-  let zero = true;
-  for (let i = 0; i < 32 && zero; i++) if (UV_BYTES[i] !== 0) zero = false;
-  if (zero) return true;
-  FL.set(P_LIMBS);
-  bytesToLimbs(UV_BYTES, GL);
-  const j = jacobiOfLimbs();
-  if (j !== null) return j === 1;
-  let hex = '0x';
-  for (let i = 31; i >= 0; i--) hex += HEX[UV_BYTES[i]!]!;
-  return jacobiBigint(BigInt(hex), P) === 1;
-}
-
-/** 32 little-endian bytes into 26-bit limbs (as toLimbs). */
-function bytesToLimbs(b: Uint8Array, out: Float64Array): void {
-  for (let k = 0; k < 8; k++) WORDS[k] = b[4 * k]! | (b[4 * k + 1]! << 8) | (b[4 * k + 2]! << 16) | (b[4 * k + 3]! << 24);
-  wordsToLimbs(out);
 }
