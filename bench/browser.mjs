@@ -11,7 +11,8 @@ import { samplePeakRss, treeCpuSeconds, waitForQuiet } from './memory.mjs';
 import { launchChromium, openPage } from './cdp.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS } from './cdp.mjs';
-const PAGE = join(CACHE, 'page');
+// BENCH_PAGE_DIR: a private page build (several engineers measuring from one working tree).
+export const PAGE = process.env.BENCH_PAGE_DIR ?? join(CACHE, 'page');
 
 export async function buildPage() {
   mkdirSync(PAGE, { recursive: true });

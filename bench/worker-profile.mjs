@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CACHE, ensureLedger, bundleDir } from './ledgers.mjs';
-import { buildPage } from './browser.mjs';
+import { buildPage, PAGE } from './browser.mjs';
 import { launchChromium } from './cdp.mjs';
 import { serve } from './serve.mjs';
 
@@ -21,7 +21,7 @@ const bundle = dirArg ? resolve(dirArg) : bundleDir(ensureLedger(10_000));
 
 process.env.BENCH_MINIFY ??= '0';
 await buildPage();
-const server = await serve({ '/page/': join(CACHE, 'page'), '/ledgers/': CACHE, '/abs/': '/' });
+const server = await serve({ '/page/': PAGE, '/ledgers/': CACHE, '/abs/': '/' });
 const chrome = await launchChromium();
 const send = chrome.send;
 
