@@ -70,6 +70,16 @@ const IN_FLIGHT = 2;
 /** Content files asked for ahead of their checks in the content pass (each at most LIMITS.contentBytes). */
 const CONTENT_PREFETCH = 8;
 
+/**
+ * Content reads in progress at once. Over HTTP a read in a worker that is busy verifying completes
+ * only between its batches (several event-loop turns, 200-600 ms each in the 10k Chromium run),
+ * so with 4 in flight most of the 213 demo files were still unread when the last signature was
+ * verified and the content pass then waited ~0.2-0.5 s for them; with 48 in flight the bytes arrive
+ * during the segment pass (bench/README.md, session 6). The files are small and the ReadAhead's byte
+ * budget still bounds what is held; the browser queues requests beyond its per-host connections.
+ */
+const CONTENT_READS = 48;
+
 /** Checkpoint notes read ahead of the epoch closes that need them. */
 const CHECKPOINT_PREFETCH = 8;
 
@@ -183,7 +193,7 @@ class Verifier {
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
     this.#notes = new ReadAhead(source, m.checkpoints.map((c) => ({ path: c.path, bytes: LIMITS.noteBytes })), { concurrency: 2 });
     for (let k = 0; k < CHECKPOINT_PREFETCH; k++) this.#notes.want(k);
-    this.#contentReads = new ReadAhead(source, m.content, { concurrency: 4 });
+    this.#contentReads = new ReadAhead(source, m.content, { concurrency: CONTENT_READS });
     for (const [i, c] of m.content.entries()) {
       const at = this.#contentByCid.get(c.cid);
       if (at) at.push(i);
