@@ -148,7 +148,7 @@ describe('reads declined by the pool', () => {
     expect(s.bytesRead).toBe(4);
   });
 
-  it('SignaturePool.readFile: a worker takes reads while it has at most 256 signatures outstanding, else it declines', async () => {
+  it('SignaturePool.readFile: only a worker with no signatures outstanding takes a read, else it declines', async () => {
     vi.stubGlobal('fetch', async () => new Response('content', { status: 200 }));
     // workers whose verdicts wait until released, so the signatures stay outstanding
     let release!: () => void;
@@ -162,9 +162,9 @@ describe('reads declined by the pool', () => {
       };
       expect(await read()).toEqual({ ok: true, bytes: utf8('content') });
       const item = { key: new Uint8Array(32).fill(1), msg: utf8('m'), sig: new Uint8Array(64) };
-      const small = pool.verifyBatch(Array.from({ length: 2 * 256 }, () => item)); // 256 per worker: still taking reads
+      const small = pool.verifyBatch(Array.from({ length: 16 }, () => item)); // one chunk: one worker busy, the other idle
       expect(await read()).toEqual({ ok: true, bytes: utf8('content') });
-      const more = pool.verifyBatch(Array.from({ length: 32 }, () => item)); // 16 more on each: past 256 on both
+      const more = pool.verifyBatch(Array.from({ length: 16 }, () => item)); // the other worker busy too
       expect(pool.readFile(`${BASE}content/c1`, 100)).toBeNull();
       release();
       await Promise.all([small, more]);

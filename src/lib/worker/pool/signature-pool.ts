@@ -9,11 +9,14 @@ import { PooledVerifier, connectWorkers } from '../../core/signature-pool-base';
 import type { BackendChoice, FileAnswer, PoolRequest, PoolResponse, Port } from '../../core/signature-port';
 
 /**
- * A worker takes a file read only while it has at most this many signatures outstanding (half a
- * default batch): then it is waiting for the ordered pass, and the read costs that pass nothing. A
- * worker with more queued is the slower side; the ordered pass then fetches the file itself.
+ * A worker takes a file read only while it has at most this many signatures outstanding: none, so
+ * only a worker with nothing to verify reads (the content pass at the end). The signature workers are
+ * the slower side of a run (10k and 1M alike), and a read handed to a busy one completed only between
+ * its batches; the ordered pass, which waits for verdicts part of the time, fetches the file itself
+ * instead. Until session 6 this was 256 (half a batch): at 10k, 17-35 content files were still
+ * unread when the last signature was verified, against 0-6 now (bench/README.md, session 6).
  */
-const READ_BACKLOG = 256;
+const READ_BACKLOG = 0;
 
 export interface SignaturePoolOptions {
   /** Number of workers; default min(navigator.hardwareConcurrency, cap). */
