@@ -20,11 +20,21 @@ function defaultSubtle(): SubtleEd25519 | undefined {
   return (globalThis as { crypto?: { subtle?: SubtleEd25519 } }).crypto?.subtle;
 }
 
-/** A map key for 32 bytes: one char per byte (cheaper than hex; only ever compared, never shown). */
+/** A map key for 32 bytes: one char per byte (only for keys whose prefix another key holds). */
 function idOf(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
   return s;
+}
+
+/** The first 30 bits of a key: a small integer, so finding a key's slot allocates nothing. */
+function prefixOf(b: Uint8Array): number {
+  return b[0]! | (b[1]! << 8) | (b[2]! << 16) | ((b[3]! & 0x3f) << 24);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -43,33 +53,64 @@ const ED25519 = { name: 'Ed25519' } as const;
 /** The WebCrypto backend; `importKeys` imports a batch's new keys concurrently before it is verified. */
 export type WebCryptoBackend = Ed25519Backend & { clearCache(): void; importKeys(pubs: readonly Uint8Array[]): Promise<void> };
 
+/** One imported key (or one being imported): `key` is undefined until `wait` settles, null if the import failed. */
+interface Slot {
+  readonly pub: Uint8Array;
+  readonly wait: Promise<Key | null>;
+  key: Key | null | undefined;
+  /** Set when the slot is in the string map (its prefix was taken by another key). */
+  id: string | undefined;
+}
+
 export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defaultSubtle()): WebCryptoBackend {
   if (!subtle) throw new TypeError('createWebCryptoBackend: no SubtleCrypto in this environment');
   const api = subtle;
   // Imported keys: a settled key is used without another await (issue 7: per-item promise hops
-  // were a visible share of the signature workers' CPU next to the ~43 µs verify itself).
-  const ready = new Map<string, Key | null>();
-  const pending = new Map<string, Promise<Key | null>>();
-  const importKey = (id: string, pub: Uint8Array): Promise<Key | null> => {
-    let k = pending.get(id);
-    if (k === undefined) {
-      k = api.importKey('raw', own(pub), ED25519, false, ['verify']).then(
-        (key) => key as Key,
-        () => null
-      );
-      pending.set(id, k);
-      void k.then((key) => {
-        pending.delete(id);
-        if (ready.size >= CACHE_MAX) ready.delete(ready.keys().next().value!);
-        ready.set(id, key);
-      });
-    }
-    return k;
+  // were a visible share of the signature workers' CPU next to the ~43 µs verify itself). A key is
+  // found by its 30-bit prefix and confirmed on all 32 bytes, so the verify path builds no string
+  // per item (issue 7, session 6); a key whose prefix another key holds goes to a string map.
+  // At most CACHE_MAX keys, the oldest out first.
+  const byPrefix = new Map<number, Slot>();
+  const collided = new Map<string, Slot>();
+  const order: Slot[] = [];
+  let oldest = 0;
+  const find = (pub: Uint8Array): Slot | undefined => {
+    const s = byPrefix.get(prefixOf(pub));
+    if (s !== undefined && sameBytes(s.pub, pub)) return s;
+    return collided.size === 0 ? undefined : collided.get(idOf(pub));
   };
+  const evict = (s: Slot): void => {
+    if (s.id !== undefined) collided.delete(s.id);
+    else if (byPrefix.get(prefixOf(s.pub)) === s) byPrefix.delete(prefixOf(s.pub));
+  };
+  const importKey = (pub: Uint8Array): Slot => {
+    const copy = pub.slice(); // the caller's buffer may be reused; the slot keeps its own bytes
+    const wait = api.importKey('raw', copy, ED25519, false, ['verify']).then(
+      (key) => key as Key,
+      () => null
+    );
+    const prefix = prefixOf(copy);
+    const id = byPrefix.has(prefix) ? idOf(copy) : undefined;
+    const s: Slot = { pub: copy, wait, key: undefined, id };
+    if (id === undefined) byPrefix.set(prefix, s);
+    else collided.set(id, s);
+    if (order.length < CACHE_MAX) order.push(s);
+    else {
+      evict(order[oldest]!);
+      order[oldest] = s;
+      oldest = (oldest + 1) % CACHE_MAX;
+    }
+    void wait.then((key) => {
+      s.key = key;
+    });
+    return s;
+  };
+  // A rejection is left to core's `verify`, the only caller, which counts it as false: no second
+  // promise per item here.
   const check = (key: Key | null, msg: Uint8Array, sig: Uint8Array): Promise<boolean> | boolean => {
     if (key === null) return false;
     try {
-      return api.verify(ED25519, key as never, own(sig), own(msg)).catch(() => false);
+      return api.verify(ED25519, key as never, own(sig), own(msg));
     } catch {
       return false;
     }
@@ -78,14 +119,15 @@ export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defau
     name: 'webcrypto',
     verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise<boolean> | boolean {
       if (pub.length !== 32 || sig.length !== 64) return false;
-      const id = idOf(pub);
-      const key = ready.get(id);
-      if (key !== undefined) return check(key, msg, sig);
-      return importKey(id, pub).then((k) => check(k, msg, sig));
+      const s = find(pub) ?? importKey(pub);
+      if (s.key !== undefined) return check(s.key, msg, sig);
+      return s.wait.then((k) => check(k, msg, sig));
     },
     clearCache(): void {
-      ready.clear();
-      pending.clear();
+      byPrefix.clear();
+      collided.clear();
+      order.length = 0;
+      oldest = 0;
     },
     // One await for all of a batch's new keys instead of one round trip per new key on the
     // verify path (the first batches of a ledger bring hundreds of keys). Failures are cached as
@@ -94,8 +136,8 @@ export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defau
       const waits: Promise<unknown>[] = [];
       for (const pub of pubs) {
         if (pub.length !== 32) continue;
-        const id = idOf(pub);
-        if (!ready.has(id)) waits.push(importKey(id, pub));
+        const s = find(pub) ?? importKey(pub);
+        if (s.key === undefined) waits.push(s.wait);
       }
       if (waits.length > 0) await Promise.all(waits);
     }
