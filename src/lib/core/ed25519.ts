@@ -14,10 +14,10 @@
 
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
-import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import { isOnCurve } from './curve-membership';
 import { L_BYTES, reduce512ModL } from './scalar25519';
+import { sha512Of3 } from './sha512';
 import { combTable, decodePoint, encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
 
 const Point = ed25519.Point;
@@ -295,6 +295,8 @@ class KeyCache {
 
 /** k = SHA-512(R || A || M) mod L, rewritten by each pureEquation (sBminuskAProjective does not keep it). */
 const kScratch = new Uint8Array(32);
+/** SHA-512(R || A || M), rewritten by each pureEquation. */
+const digestScratch = new Uint8Array(64);
 
 /** R' = [S]B − [k]A for a signature whose S < L and whose key decodes; null otherwise. */
 function pureEquation(keys: KeyCache, pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Projective | null {
@@ -303,11 +305,7 @@ function pureEquation(keys: KeyCache, pub: Uint8Array, msg: Uint8Array, sig: Uin
   if (!isReducedScalarAt(s, 0)) return null;
   const A = keys.get(pub);
   if (A === null) return null;
-  const h = sha512.create();
-  h.update(sig.subarray(0, 32));
-  h.update(pub);
-  h.update(msg);
-  return sBminuskAProjective(s, reduce512ModL(h.digest(), kScratch), A);
+  return sBminuskAProjective(s, reduce512ModL(sha512Of3(sig, 0, 32, pub, msg, digestScratch), kScratch), A);
 }
 
 /** One (key, message, signature) triple; null stands for an item that fails the length check. */
