@@ -27,9 +27,12 @@ export const BX = 15112221349535400772501151409588531511454012693041857206046113
 export const BY = 46316835694926478169428394003475163141307993866256225615783033603165251855960n;
 
 /**
- * A table of affine points in "Niels" form (y + x, y − x, 2d·x·y), three bigints per point,
- * flat: entry i is at 3i. Adding one costs 7 multiplications; its negative is the same entry with
- * the first two swapped and the third negated.
+ * A table of affine points in halved "Niels" form ((y + x)/2, (y − x)/2, d·x·y) mod p, three
+ * bigints per point, flat: entry i is at 3i. Adding one costs 7 multiplications (Acc.addNiels);
+ * its negative is the same entry with the first two swapped and the third negated. Halved, every
+ * product of the addition is half of add-2008-hwcd-3's with (y + x, y − x, 2d·x·y) and 2Z, so
+ * the result is the same point with all four coordinates scaled by 1/4, and the 2Z addition
+ * (one BigInt allocation in each of a verify's ~75 table additions) is not needed.
  */
 export type NielsTable = bigint[];
 
@@ -165,6 +168,12 @@ function invertZs(points: ReadonlyArray<{ Z: bigint }>): bigint[] {
   return out;
 }
 
+/** v/2 mod p for v in [0, 2p). */
+function half(v: bigint): bigint {
+  const r = v & 1n ? (v + P) >> 1n : v >> 1n;
+  return r >= P ? r - P : r;
+}
+
 /** Convert extended points to an affine Niels table (one inversion for all, invertZs). */
 function toNiels(points: readonly Extended[]): NielsTable {
   const zis = invertZs(points);
@@ -173,9 +182,9 @@ function toNiels(points: readonly Extended[]): NielsTable {
     const p = points[i]!;
     const x = mod(p.X * zis[i]!);
     const y = mod(p.Y * zis[i]!);
-    out[3 * i] = y + x;
-    out[3 * i + 1] = y - x;
-    out[3 * i + 2] = (((D2 * x) % P) * y) % P;
+    out[3 * i] = half(y + x);
+    out[3 * i + 1] = half(y - x + P);
+    out[3 * i + 2] = (((D * x) % P) * y) % P;
   }
   return out;
 }
@@ -267,7 +276,7 @@ const IDENTITY: Extended = { X: 0n, Y: 1n, Z: 1n, T: 0n };
 
 /**
  * Accumulator for [k]A and [s]B: doubles in place, and adds sign·(entry i) of a Niels table in 7
- * multiplications (madd-2008-hwcd-3 with Z2 = 1) or sign·(a cached point) in 8.
+ * multiplications (madd-2008-hwcd-3 with Z2 = 1, halved: NielsTable) or sign·(a cached point) in 8.
  */
 class Acc {
   X = 0n;
@@ -312,14 +321,18 @@ class Acc {
     this.#add(c[k]!, c[k + 1]!, c[k + 2]!, c[k + 3]!, negative, withT);
   }
 
-  /** add-2008-hwcd-3 of sign·Q, Q given as (y + x, y − x, 2d·t, 2z); z2 = null: Q affine (2z = 2, madd). */
+  /**
+   * add-2008-hwcd-3 of sign·Q, Q given as (y + x, y − x, 2d·t, 2z), or with z2 = null as a halved
+   * Niels entry ((y + x)/2, (y − x)/2, d·x·y) of an affine Q (NielsTable: every product halved,
+   * the result scaled by 1/4).
+   */
   #add(ypx: bigint, ymx: bigint, t2d: bigint, z2: bigint | null, negative: boolean, withT: boolean): void {
     const { X, Y, Z, T } = this;
     // −Q swaps y + x and y − x and negates 2dxy, i.e. swaps F and G below
     const A = ((Y - X) * (negative ? ypx : ymx)) % P;
     const B = ((Y + X) * (negative ? ymx : ypx)) % P;
     const C = (T * t2d) % P;
-    const Dd = z2 === null ? Z + Z : (Z * z2) % P;
+    const Dd = z2 === null ? Z : (Z * z2) % P;
     const E = B - A;
     const F = negative ? Dd + C : Dd - C;
     const G = negative ? Dd - C : Dd + C;
@@ -356,19 +369,19 @@ export interface Projective {
 function encodeWith(p: Projective, zi: bigint): Uint8Array {
   const x = mod(p.X * zi);
   const y = mod(p.Y * zi);
-  const out = new Uint8Array(32);
-  // y < p: at most 64 hex digits, read from the least significant end (missing ones are 0)
-  const hex = y.toString(16);
-  for (let i = 0, at = hex.length; i < 32 && at > 0; i++) {
-    const lo = HEX_VALUE[hex.charCodeAt(--at)]!;
-    out[i] = at > 0 ? lo | (HEX_VALUE[hex.charCodeAt(--at)]! << 4) : lo;
-  }
+  // y < p < 2^255: four little-endian 64-bit words (no hex string, issue 7)
+  const v = encodeView;
+  v.setBigUint64(0, BigInt.asUintN(64, y), true);
+  v.setBigUint64(8, BigInt.asUintN(64, y >> 64n), true);
+  v.setBigUint64(16, BigInt.asUintN(64, y >> 128n), true);
+  v.setBigUint64(24, y >> 192n, true);
+  const out = encodeScratch.slice();
   if (x & 1n) out[31]! |= 0x80;
   return out;
 }
 
-/** The value of each lowercase hex digit by character code. */
-const HEX_VALUE = Uint8Array.from({ length: 128 }, (_, c) => (c >= 97 ? c - 87 : c - 48) & 0xff);
+const encodeScratch = new Uint8Array(32);
+const encodeView = new DataView(encodeScratch.buffer);
 
 export function encode(p: Projective): Uint8Array {
   return encodeWith(p, invert(p.Z));
