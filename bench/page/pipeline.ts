@@ -37,35 +37,42 @@ export interface BenchResponse {
 export async function runPipeline(req: BenchRequest): Promise<BenchResponse> {
   const t0 = performance.now();
   let pool: SignaturePool | null = null;
-  let signatures: SignatureVerifier;
-  let backend: string;
+  let signatures: SignatureVerifier | Promise<SignatureVerifier>;
+  let backend = '';
+  let tStart = 0; // when the signature verifier is up
   // As in the app's worker: the manifest downloads while the signature workers start.
   const source = new HttpSource(new URL(req.bundle, self.location.href), 'bench');
   const manifest = source.manifest();
   manifest.catch(() => undefined);
   const early: BundleSource = { label: source.label, manifest: () => manifest, stream: (p) => source.stream(p), read: (p) => source.read(p) };
   if (req.threads > 0) {
-    pool = await SignaturePool.start({
+    // As in the app's worker: the verification starts (manifest, trust, first segment download)
+    // while the pool's workers start; it awaits the pool before its first line.
+    signatures = SignaturePool.start({
       threads: req.threads,
       backend: req.backend,
       createWorker: () => new Worker(new URL('./signature.worker.js', self.location.href.replace(/[^/]*$/, '')), { type: 'module', name: 'atlas-signatures' })
+    }).then((p) => {
+      pool = p;
+      backend = p.backend;
+      source.readVia(p.readFile); // checkpoint notes and content are fetched in idle signature workers
+      tStart = performance.now();
+      return p;
     });
-    signatures = pool;
-    backend = pool.backend;
-    source.readVia(pool.readFile); // checkpoint notes and content are fetched in the signature workers
   } else {
     const web = req.backend === 'pure' ? null : await detectWebCryptoBackend();
     const b = web ?? pureBackend;
     signatures = sequentialVerifier(b);
     backend = b.name;
+    tStart = performance.now();
   }
-  const tStart = performance.now(); // the pool is up (the manifest may already be in)
+  // As in the app's worker: checkpoint notes are verified on this thread (its backend probed meanwhile).
+  const notes = req.threads > 0 ? detectWebCryptoBackend().then((web) => sequentialVerifier(web ?? pureBackend)) : null;
   let replayer: Replayer | null = null;
   try {
     const { report } = await verifyBundleSource(early, {
       signatures,
-      // As in the app's worker: checkpoint notes are verified on this thread.
-      ...(pool ? { noteSignatures: sequentialVerifier((await detectWebCryptoBackend()) ?? pureBackend) } : {}),
+      ...(notes ? { noteSignatures: await notes } : {}),
       replayer: (identity) => (replayer = new Replayer(identity)),
       ...(req.batch ? { batch: req.batch } : {})
     });
@@ -94,7 +101,7 @@ export async function runPipeline(req: BenchRequest): Promise<BenchResponse> {
       heapMB: mem ? mem.usedJSHeapSize / 2 ** 20 : null
     };
   } finally {
-    if (!req.keepPool) pool?.close();
+    if (!req.keepPool) (pool as SignaturePool | null)?.close();
   }
 }
 

@@ -62,6 +62,25 @@ describe('bundle verifier: valid bundles', () => {
     expect(JSON.stringify(b.report)).toBe(JSON.stringify(a.report));
   });
 
+  it('with a signature verifier still starting (a promise): the first segment downloads meanwhile, same report', async () => {
+    const a = await verifyBundleSource(fx.source(), opts());
+    const src = fx.source();
+    const streamed: string[] = [];
+    const watched = { label: src.label, manifest: () => src.manifest(), read: (p: string) => src.read(p), stream: (p: string) => (streamed.push(p), src.stream(p)) };
+    let ready!: (v: ReturnType<typeof sequentialVerifier>) => void;
+    const starting = new Promise<ReturnType<typeof sequentialVerifier>>((r) => (ready = r));
+    const run = verifyBundleSource(watched, opts({ signatures: starting }));
+    // The verifier is never given its signatures before it asks for the first segment (or gives up after 2 s).
+    for (let i = 0; i < 400 && streamed.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(streamed).toEqual([fx.result.manifest.segments[0]!.path]);
+    ready(sequentialVerifier(nodeBackend));
+    expect(JSON.stringify((await run).report)).toBe(JSON.stringify(a.report));
+  });
+
+  it('a signature verifier that fails to start fails the run (nothing is reported as verified)', async () => {
+    await expect(verifyBundleSource(fx.source(), opts({ signatures: Promise.reject(new Error('no workers')) }))).rejects.toThrow('no workers');
+  });
+
   it('re-reads exact entries and proves inclusion under the last checkpoint', async () => {
     const src = fx.source();
     const { index } = await verifyBundleSource(src, opts());

@@ -27,8 +27,12 @@ import type { Envelope, Finding, FindingCode, IdentityView, Progress } from './t
 import { FORMAT, LIMITS } from './types';
 
 export interface VerifyOptions {
-  /** Ed25519 verdicts for (key, message, signature) batches, under the §7 rule. */
-  signatures: SignatureVerifier;
+  /**
+   * Ed25519 verdicts for (key, message, signature) batches, under the §7 rule. May be a promise (a
+   * worker pool still starting): the manifest, the trust and the first segment's download go on
+   * meanwhile, and it is awaited before the first line is read.
+   */
+  signatures: SignatureVerifier | PromiseLike<SignatureVerifier>;
   /**
    * Ed25519 for the few signatures of each checkpoint note (operator, witnesses), checked on the
    * ordered pass itself; default `signatures`. With a worker pool pass one that runs here: a note's
@@ -127,6 +131,8 @@ class Verifier {
   readonly #o: VerifyOptions;
   readonly #audit: boolean;
   readonly failures: Finding[] = [];
+  /** options.signatures once it has resolved (run, before the segments). */
+  #sigs: SignatureVerifier | null = null;
   #signatures = 0;
   #cosignatures = 0;
   #lastClose = false;
@@ -199,9 +205,17 @@ class Verifier {
       if (at) at.push(i);
       else this.#contentByCid.set(c.cid, [i]);
     }
+    // The first segment downloads while the signature verifier (a worker pool) may still be starting.
+    const first = m.segments[0] ? preopen(source, m.segments[0].path) : null;
+    try {
+      this.#sigs = await this.#o.signatures;
+    } catch (e) {
+      first?.close();
+      throw e;
+    }
     try {
       const st: OrderState = { pos: 0, prevId: new Uint8Array(32), prevEpoch: 0, prevClose: false, nextCp: 0, logBroken: false };
-      await this.#segments(source, { m, t, registry, replayer, index, st });
+      await this.#segments(source, { m, t, registry, replayer, index, st }, first);
       this.#finish(m, index);
       await this.#content(m, index, replayer);
     } catch (e) {
@@ -223,10 +237,10 @@ class Verifier {
   // exactly those of the unpipelined pass. Up to IN_FLIGHT batches are out at once, so a worker
   // never waits for the next batch while the ordered pass catches up.
 
-  async #segments(source: BundleSource, ctx: RunContext): Promise<void> {
+  async #segments(source: BundleSource, ctx: RunContext, first: Preopened | null): Promise<void> {
     const { m } = ctx;
     // The next segment's download starts when this one's has arrived, not after its checks.
-    let next: Preopened | null = null;
+    let next: Preopened | null = first;
     try {
       for (const [si, seg] of m.segments.entries()) {
         const stream: Preopened = next ?? preopen(source, seg.path);
@@ -277,7 +291,7 @@ class Verifier {
     this.#check();
     const fileFail = (code: FindingCode, seq: number, message: string): Finding => ({ code, seq, file: seg.path, message: `${seg.path}: ${message}` });
     // A worker pool may hash the segment's bytes off this thread (issue 7); the digest is awaited in the end checks.
-    const hasher = this.#o.signatures.segmentHasher?.() ?? createSha256();
+    const hasher = this.#sigs!.segmentHasher?.() ?? createSha256();
     let length = 0;
     let lines = 0;
     let carry: Uint8Array[] = [];
@@ -389,7 +403,7 @@ class Verifier {
    * their signatures, off this thread; otherwise the ids are computed here and the leaves in order.
    */
   #dispatch(batch: Pending[]): Dispatched {
-    const sigs = this.#o.signatures;
+    const sigs = this.#sigs!;
     const events = typeof sigs.verifyEvents === 'function';
     const items = [];
     for (const p of batch) {
@@ -479,7 +493,7 @@ class Verifier {
     const msg = signedMessage(env);
     const key = fromBase64(env.key);
     const sig = fromBase64(env.sig);
-    const ok = key !== null && sig !== null && (await (this.#o.noteSignatures ?? this.#o.signatures).verifyBatch([{ key, msg, sig }]))[0] === true;
+    const ok = key !== null && sig !== null && (await (this.#o.noteSignatures ?? this.#sigs!).verifyBatch([{ key, msg, sig }]))[0] === true;
     return { line, env, finding: null, id: sha256(msg), leaf: null, sigOk: ok, attestKeyOk: false };
   }
 
@@ -590,7 +604,7 @@ class Verifier {
     }
     const note = read.bytes;
     const root = index.root();
-    const res = await t.checkCheckpoint(note, { origin: m.origin, size: pos + 1, root: st.logBroken ? null : root, seq: pos, file: ref.path }, this.#o.noteSignatures ?? this.#o.signatures);
+    const res = await t.checkCheckpoint(note, { origin: m.origin, size: pos + 1, root: st.logBroken ? null : root, seq: pos, file: ref.path }, this.#o.noteSignatures ?? this.#sigs!);
     this.#signatures += res.signaturesVerified;
     this.#cosignatures += res.cosigners.length;
     for (const f of res.findings) this.#fail(f);

@@ -250,7 +250,8 @@ const api = {
     let out;
     try {
       out = await verifyBundleSource(source, {
-        signatures: await sigs,
+        // Still starting, maybe: the first segment downloads meanwhile (awaited before its first line).
+        signatures: sigs,
         // Checkpoint notes on this thread: sent to the pool they would queue behind the event batches.
         noteSignatures: await localSignatures(),
         replayer: (identity) => (replayer = new Replayer(identity)),
