@@ -39,28 +39,34 @@ export interface RunOptions {
 
 /** Verify the bundle at `source`; the pool (when threads > 0) is shut down afterwards. */
 export async function runVerification(source: BundleSource, o: RunOptions): Promise<VerifyResult> {
-  const trust = o.trust ? await readTrustFile(o.trust) : undefined;
-  let pool: (SignatureVerifier & { close(): Promise<void> }) | null = null;
+  // The pool's worker threads start while the trust file, the manifest and the first segment are read
+  // (verifyBundleSource awaits the pool before its first line).
+  let pool: Promise<(SignatureVerifier & { close(): Promise<void> }) | null> = Promise.resolve(null);
   if (o.threads && o.threads > 0) {
-    const { CliSignaturePool } = await import('./pool/signature-pool');
-    const p = await CliSignaturePool.start({ threads: o.threads });
-    pool = { verifyBatch: (items) => p.verifyBatch(items), verifyEvents: (items) => p.verifyEvents(items), close: () => p.close() };
+    const threads = o.threads;
+    pool = import('./pool/signature-pool').then(async ({ CliSignaturePool }) => {
+      const p = await CliSignaturePool.start({ threads });
+      return { verifyBatch: (items) => p.verifyBatch(items), verifyEvents: (items) => p.verifyEvents(items), close: () => p.close() };
+    });
+    pool.catch(() => undefined); // reported where verification awaits it
   }
   // The pool's workers are unref'd; a timer keeps the process alive while verdicts are pending.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
+    const trust = o.trust ? await readTrustFile(o.trust) : undefined;
+    const threaded = o.threads !== undefined && o.threads > 0;
     return await verifyBundle(source, {
       // With a pool, checkpoint notes are still verified on this thread (see VerifyOptions.noteSignatures).
-      ...(pool ? { signatures: pool, noteSignatures: sequentialVerifier(nodeBackend) } : { backend: nodeBackend }),
+      ...(threaded ? { signatures: pool.then((p) => p!), noteSignatures: sequentialVerifier(nodeBackend) } : { backend: nodeBackend }),
       ...(trust ? { trust } : {}),
       mode: o.audit ? 'audit' : 'stop',
       economy: o.economy ?? 'replay',
       ...(o.progress ? { onProgress: o.progress } : {}),
-      batch: pool ? 4096 : 512
+      batch: threaded ? 4096 : 512
     });
   } finally {
     clearInterval(keepAlive);
-    await pool?.close();
+    await pool.then((p) => p?.close(), () => undefined);
   }
 }
 

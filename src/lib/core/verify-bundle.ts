@@ -9,9 +9,9 @@ import type { Ed25519Backend } from './ed25519';
 import { sequentialVerifier, type ReplayerFactory, type SignatureVerifier } from './report';
 
 export interface VerifyBundleOptions extends Omit<VerifyOptions, 'signatures' | 'replayer'> {
-  /** Either a backend (checked one by one) or a SignatureVerifier (e.g. a worker pool). */
+  /** Either a backend (checked one by one) or a SignatureVerifier (e.g. a worker pool, maybe still starting). */
   backend?: Ed25519Backend;
-  signatures?: SignatureVerifier;
+  signatures?: SignatureVerifier | PromiseLike<SignatureVerifier>;
   /** 'replay' (default): the full economy replay. 'authenticity-only': signatures, chain, log and checkpoints only. */
   economy?: 'replay' | 'authenticity-only';
 }
