@@ -61,6 +61,36 @@ describe('packed epoch inputs', () => {
     }
   });
 
+  it('give back counts and seqs exactly at every column width (8, 16, 32 bits; seqs as offsets or as they are)', () => {
+    // Counts of one key at the edges of each width, and seq lists whose spread is just within or just past 16 bits.
+    const counts = [0, 1, 255, 256, 65535, 65536, 0x7fffffff, -1, -0, 2.5];
+    const spreads: number[][] = [[], [7], [0, 65535], [0, 65536], [1e6, 1e6 + 65535], [1e6 + 65536, 1e6], [0x7fffffff, 0x7fffffff - 65535], [-5, 3], [1.5, 2], [2 ** 31]];
+    for (const c of counts) {
+      for (const seqs of spreads) {
+        // One key with this count and seqs, beside small ones (a single wide value sets the whole column's width).
+        const m = new Map<string, AccountActivity>([
+          ['b', { signals: { comment: 1, like: 2, share: 3, view: 4 }, publications: 5, seqs: [9, 10], events: 2 }],
+          ['a', { signals: { comment: c, like: 0, share: 0, view: 0 }, publications: c, seqs, events: c }]
+        ]);
+        const p = new PackedInputs(m, true);
+        // What an Int32Array gives back (the representation before the widths): exact for int32 values.
+        const i32 = (x: number): number => new Int32Array([x])[0]!;
+        expect(p.get('a')).toEqual({ signals: { comment: i32(c), like: 0, share: 0, view: 0 }, publications: i32(c), seqs: seqs.map(i32), events: i32(c) });
+        expect(p.get('b')).toEqual(m.get('b'));
+        expect([...p.toMap().keys()]).toEqual(['b', 'a']);
+      }
+    }
+  });
+
+  it('find every key among more than 65,536 (positions wider than 16 bits)', () => {
+    const m = new Map<string, ContentSignals>();
+    for (let i = 70000; i > 0; i--) m.set(`c-${i}`, { signals: { comment: 0, like: i & 3, share: 0, view: 0 }, seqs: [i], events: 1 });
+    const p = new PackedInputs(m, false);
+    for (const i of [1, 2, 4465, 65535, 65536, 65537, 69999, 70000]) expect(p.get(`c-${i}`)).toEqual(m.get(`c-${i}`));
+    expect(p.indexOf('c-1')).toBe(69999);
+    expect(p.get('c-0')).toBeUndefined();
+  });
+
   it('unpack an epoch that is updated after packing', () => {
     const inputs = new EpochInputs<AccountActivity>(true);
     const m = activity(rng(3), 50);

@@ -20,42 +20,77 @@ export interface Inputs {
 /** Counts per key: the four signals in SIGNALS order, publications, events. */
 const STRIDE = 6;
 
+type Column = Uint8Array | Uint16Array | Int32Array;
+
+/**
+ * The narrowest of Uint8Array, Uint16Array, Int32Array that holds every value exactly (issue 7
+ * memory: counts are small, so 1 byte instead of 4 per count); Int32Array otherwise, which converts
+ * as the single Int32Array column did.
+ */
+function column(values: readonly number[]): Column {
+  let narrow = 8;
+  for (const v of values) {
+    if (v === (v & 0xff)) continue;
+    if (v === (v & 0xffff)) narrow = 16;
+    else return Int32Array.from(values);
+  }
+  return narrow === 8 ? Uint8Array.from(values) : Uint16Array.from(values);
+}
+
 /** One closed epoch's inputs, read-only. */
 export class PackedInputs<T extends Inputs> {
   /** Keys in first-seen order (the order of the Map they came from). */
   readonly #keys: string[];
-  /** Positions into #keys, sorted by key, for lookups. */
-  readonly #sorted: Int32Array;
-  readonly #counts: Int32Array;
-  /** Seqs of key i are #seqs[#from[i] .. #from[i + 1]). */
+  /** Positions into #keys, sorted by key, for lookups (16-bit while there are at most 65,536 keys). */
+  readonly #sorted: Uint16Array | Int32Array;
+  readonly #counts: Column;
+  /** Seqs of key i are #seqBase + #seqs[#from[i] .. #from[i + 1]). */
   readonly #from: Int32Array;
-  readonly #seqs: Int32Array;
+  /** The seqs as offsets from #seqBase: 16-bit when every seq is an int32 within 65,535 of the smallest (an epoch's events are close together), else the seqs themselves (#seqBase 0). */
+  readonly #seqs: Uint16Array | Int32Array;
+  readonly #seqBase: number;
   readonly #withPublications: boolean;
 
   constructor(m: ReadonlyMap<string, T>, withPublications: boolean) {
     this.#withPublications = withPublications;
     this.#keys = [...m.keys()];
     const n = this.#keys.length;
-    this.#counts = new Int32Array(n * STRIDE);
+    const counts: number[] = new Array<number>(n * STRIDE);
     this.#from = new Int32Array(n + 1);
-    let total = 0;
-    for (const x of m.values()) total += x.seqs.length;
-    this.#seqs = new Int32Array(total);
+    const seqs: number[] = [];
     let i = 0;
-    let at = 0;
     for (const x of m.values()) {
       const c = i * STRIDE;
-      SIGNALS.forEach((s, j) => (this.#counts[c + j] = x.signals[s]));
-      this.#counts[c + 4] = x.publications ?? 0;
-      this.#counts[c + 5] = x.events;
-      this.#from[i] = at;
-      this.#seqs.set(x.seqs, at);
-      at += x.seqs.length;
+      SIGNALS.forEach((s, j) => (counts[c + j] = x.signals[s]));
+      counts[c + 4] = x.publications ?? 0;
+      counts[c + 5] = x.events;
+      this.#from[i] = seqs.length;
+      for (const q of x.seqs) seqs.push(q);
       i++;
     }
-    this.#from[n] = at;
+    this.#from[n] = seqs.length;
+    this.#counts = column(counts);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const q of seqs) {
+      if (q !== (q | 0)) {
+        lo = NaN;
+        break;
+      }
+      if (q < lo) lo = q;
+      if (q > hi) hi = q;
+    }
+    if (seqs.length > 0 && hi - lo <= 0xffff) {
+      this.#seqBase = lo;
+      this.#seqs = Uint16Array.from(seqs, (q) => q - lo);
+    } else {
+      this.#seqBase = 0;
+      this.#seqs = Int32Array.from(seqs);
+    }
     const keys = this.#keys;
-    this.#sorted = Int32Array.from(keys.keys()).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    const order = n <= 0x10000 ? new Uint16Array(n) : new Int32Array(n);
+    for (let k = 0; k < n; k++) order[k] = k;
+    this.#sorted = order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
   }
 
   get size(): number {
@@ -89,7 +124,8 @@ export class PackedInputs<T extends Inputs> {
     const c = i * STRIDE;
     const signals = { comment: 0, like: 0, share: 0, view: 0 };
     SIGNALS.forEach((s, j) => (signals[s] = this.#counts[c + j]!));
-    const seqs = Array.from(this.#seqs.subarray(this.#from[i]!, this.#from[i + 1]!));
+    const base = this.#seqBase;
+    const seqs = Array.from(this.#seqs.subarray(this.#from[i]!, this.#from[i + 1]!), (q) => q + base);
     const events = this.#counts[c + 5]!;
     return (this.#withPublications ? { signals, publications: this.#counts[c + 4]!, seqs, events } : { signals, seqs, events }) as unknown as T;
   }
