@@ -7,8 +7,9 @@ import { createWebCryptoBackend, type SubtleEd25519 } from '../../src/lib/worker
 
 type FakeKey = { bytes: Uint8Array };
 
-function fakeSubtle(): { subtle: SubtleEd25519; imported: string[] } {
+function fakeSubtle(opts: { lazy?: boolean } = {}): { subtle: SubtleEd25519; imported: string[]; views: { sig: Uint8Array; data: Uint8Array }[] } {
   const imported: string[] = [];
+  const views: { sig: Uint8Array; data: Uint8Array }[] = [];
   const subtle: SubtleEd25519 = {
     importKey: (_f, data) => {
       imported.push(Array.from(data, (b) => b.toString(16).padStart(2, '0')).join(''));
@@ -16,12 +17,17 @@ function fakeSubtle(): { subtle: SubtleEd25519; imported: string[] } {
       if (data[31] === 0xff) return Promise.reject(new Error('not a point'));
       return Promise.resolve({ bytes: Uint8Array.from(data) } satisfies FakeKey);
     },
-    verify: (_a, key, sig) => {
+    verify: (_a, key, sig, data) => {
+      views.push({ sig, data });
       const k = (key as unknown as FakeKey).bytes;
-      return Promise.resolve(k.every((b, i) => sig[i] === b));
+      // Valid iff the signature starts with the key and ends with the message's first and last bytes.
+      const answer = (): boolean => k.every((b, i) => sig[i] === b) && sig[62] === data[0] && sig[63] === data[data.length - 1];
+      if (data[0] === 0xee) return Promise.reject(new Error('engine refused'));
+      // lazy: the bytes are read after the call returns (an engine that does not copy them first).
+      return opts.lazy ? Promise.resolve().then(answer) : Promise.resolve(answer());
     }
   };
-  return { subtle, imported };
+  return { subtle, imported, views };
 }
 
 /** A 32-byte key: the 4-byte prefix `p` (little-endian), then `rest` in byte 4 and `last` in byte 31. */
@@ -33,14 +39,16 @@ function key(p: number, rest: number, last = 0): Uint8Array {
   return k;
 }
 
-/** A signature the fake accepts under `k` only. */
-function sigFor(k: Uint8Array): Uint8Array {
+const msg = Uint8Array.of(1, 2, 3);
+
+/** A signature the fake accepts under `k` only, for message `m`. */
+function sigFor(k: Uint8Array, m: Uint8Array = msg): Uint8Array {
   const s = new Uint8Array(64);
   s.set(k);
+  s[62] = m[0]!;
+  s[63] = m[m.length - 1]!;
   return s;
 }
-
-const msg = Uint8Array.of(1, 2, 3);
 
 describe('WebCrypto backend key cache', () => {
   it('keys sharing a 30-bit prefix (and only differing above it) each verify under their own CryptoKey', async () => {
@@ -104,5 +112,47 @@ describe('WebCrypto backend key cache', () => {
     for (const k of [keys[0]!, keys[1]!]) expect(await web.verifyRaw(k, msg, sigFor(k))).toBe(true); // imported again
     expect(imported).toHaveLength(8196);
     expect(await web.verifyRaw(keys[0]!, msg, sigFor(keys[1]!))).toBe(false);
+  });
+});
+
+describe('WebCrypto backend: reused views for subtle.verify', () => {
+  const k = key(11, 1);
+  const messages = [Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5, 6), Uint8Array.of(7, 8), Uint8Array.of(9, 10, 11), new Uint8Array(20000).fill(3)];
+
+  it('a caller that awaits each verdict gets the same view per message length, with that call\'s bytes', async () => {
+    const { subtle, views } = fakeSubtle();
+    const web = createWebCryptoBackend(subtle);
+    for (const m of messages) {
+      expect(await web.verifyRaw(k, m, sigFor(k, m))).toBe(true);
+      expect(await web.verifyRaw(k, m, sigFor(key(12, 1), m))).toBe(false);
+    }
+    const wrongEnd = Uint8Array.of(1, 2, 4);
+    expect(await web.verifyRaw(k, wrongEnd, sigFor(k, messages[0]))).toBe(false);
+    // Lengths 3 and 2 reuse one view each (and one signature view), the 20,000-byte message does not.
+    expect(views[0]!.data).toBe(views[2]!.data);
+    expect(views[0]!.data).toBe(views[6]!.data);
+    expect(views[4]!.data).not.toBe(views[0]!.data);
+    expect(views[0]!.sig).toBe(views[7]!.sig);
+    expect(views[8]!.data).toBe(messages[4]); // handed over as it is
+
+  });
+
+  it('callers that do not await (an engine reading the bytes late) still get each call\'s own bytes', async () => {
+    const { subtle, views } = fakeSubtle({ lazy: true });
+    const web = createWebCryptoBackend(subtle);
+    await web.importKeys([k]);
+    const calls = messages.flatMap((m) => [web.verifyRaw(k, m, sigFor(k, m)), web.verifyRaw(k, m, sigFor(k, Uint8Array.of(0, 0)))]);
+    expect(await Promise.all(calls)).toEqual(messages.flatMap(() => [true, false]));
+    // Only the first call took the reused views; the others, made while it was in flight, did not.
+    expect(views.filter((v) => v.sig === views[0]!.sig)).toHaveLength(1);
+  });
+
+  it('a rejected verify counts as false (via core verify) and frees the reused views', async () => {
+    const { subtle, views } = fakeSubtle();
+    const web = createWebCryptoBackend(subtle);
+    const refused = Uint8Array.of(0xee, 1, 2);
+    await expect(web.verifyRaw(k, refused, sigFor(k, refused))).resolves.toBe(false);
+    expect(await web.verifyRaw(k, messages[0]!, sigFor(k, messages[0]))).toBe(true);
+    expect(views[1]!.data).toBe(views[0]!.data);
   });
 });

@@ -7,6 +7,10 @@
 import { probeBackend, type Ed25519Backend } from '../core/ed25519';
 
 const CACHE_MAX = 8192;
+/** Messages up to this length are handed to subtle.verify through a reused view (`check`). */
+const SCRATCH_BYTES = 16384;
+/** Distinct message lengths with a reused view; past this the views are made again. */
+const SCRATCH_VIEWS_MAX = 4096;
 
 /** The slice of SubtleCrypto this backend uses (structural, so it type-checks under DOM and Node). */
 export interface SubtleEd25519 {
@@ -105,12 +109,38 @@ export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defau
     });
     return s;
   };
-  // A rejection is left to core's `verify`, the only caller, which counts it as false: no second
-  // promise per item here.
+  // The bytes go to subtle.verify in views made once and reused (issue 7, session 6): in Chromium
+  // a view passed to a WebCrypto method gets a Blink wrapper, which keeps it alive through every
+  // young-generation GC until a full one, so two fresh views per item were most of what a signature
+  // worker's scavenges kept and promoted. WebCrypto copies the bytes when called (verify, step 4);
+  // still, the scratch views are taken only while no other verify holds them (a caller that does not
+  // await each verdict gets fresh views), and released when the verdict settles.
+  const sigScratch = new Uint8Array(64);
+  const msgScratch = new ArrayBuffer(SCRATCH_BYTES);
+  const msgViews = new Map<number, Uint8Array<ArrayBuffer>>(); // one view per message length
+  let scratchBusy = false;
+  const release = (ok: boolean): boolean => {
+    scratchBusy = false;
+    return ok;
+  };
+  const releaseRejected = (): boolean => {
+    scratchBusy = false;
+    return false;
+  };
   const check = (key: Key | null, msg: Uint8Array, sig: Uint8Array): Promise<boolean> | boolean => {
     if (key === null) return false;
     try {
-      return api.verify(ED25519, key as never, own(sig), own(msg));
+      if (scratchBusy || msg.length > SCRATCH_BYTES) return api.verify(ED25519, key as never, own(sig), own(msg));
+      let m = msgViews.get(msg.length);
+      if (m === undefined) {
+        if (msgViews.size >= SCRATCH_VIEWS_MAX) msgViews.clear();
+        msgViews.set(msg.length, (m = new Uint8Array(msgScratch, 0, msg.length)));
+      }
+      m.set(msg);
+      sigScratch.set(sig);
+      const verdict = api.verify(ED25519, key as never, sigScratch, m);
+      scratchBusy = true;
+      return verdict.then(release, releaseRejected);
     } catch {
       return false;
     }
