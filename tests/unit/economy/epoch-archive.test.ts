@@ -250,6 +250,45 @@ describe('archived epochs', () => {
     expect(back.distributed).toBe(7n);
   });
 
+  it('keep recorded rewards that match the packed computed rewards without their amounts, and exactly whatever differs', () => {
+    const r = rng(11);
+    const m = activity(r, 60);
+    const rw = computeEpochRewards(9, params, m, () => 1 + r(4), () => ALL_PASS);
+    const honest = rw.rewarded.map((a, i) => [a, { seq: 500 + i, amount: rw.lines.get(a)!.amount }] as const);
+    expect(honest.length).toBeGreaterThan(20);
+    const [a0, a1, a2] = [honest[0]![0], honest[1]![0], honest[2]![0]];
+    // The honest epoch (reward.allocate in rewarded order, consecutive seqs, amounts as computed) and ways to differ from it.
+    const variants: Array<Array<readonly [string, { seq: number; amount: bigint }]>> = [
+      honest,
+      honest.map(([a, v]) => [a, a === a1 ? { ...v, amount: v.amount + 1n } : v] as const),
+      honest.map(([a, v]) => [a, a === a2 ? { ...v, seq: v.seq + 7 } : v] as const),
+      [...honest].reverse(),
+      honest.filter(([a]) => a !== a0),
+      [...honest, ['u-zzzzzz', { seq: 500 + honest.length, amount: 5n }] as const],
+      [['u-zzzzzz', { seq: 3, amount: 5n }] as const],
+      []
+    ];
+    for (const variant of variants) {
+      const rewards = new Map(variant);
+      const archive = new RewardArchive();
+      archive.set(9, rw);
+      const inputs = new EpochInputs<AccountActivity>(true);
+      const live = inputs.mutable(9);
+      for (const [k, v] of m) live.set(k, v);
+      inputs.packBefore(10);
+      archive.packBefore(10, (x) => inputs.packed(x), () => params);
+      const rec = new RecordedArchive();
+      rec.set(9, { rewards: new Map(rewards), distributed: 1n, ranking: null });
+      rec.packBefore(10, (x) => archive.packedView(x));
+      // The computed rewards of the epoch replaced later (a second close): the packed recorded values stay as recorded.
+      archive.set(9, computeEpochRewards(9, params, new Map([...m].slice(0, 5)), () => 1, () => ALL_PASS));
+      for (const [k, v] of rewards) expect(rec.reward(9, k)).toEqual(v);
+      for (const k of m.keys()) if (!rewards.has(k)) expect(rec.reward(9, k)).toBeUndefined();
+      const back = rec.get(9)!;
+      expect([...back.rewards]).toEqual([...rewards]);
+    }
+  });
+
   it('recompute every kept ranking line exactly from its previous score and the packed engagement', () => {
     const p = { signalWeights: { comment: 2n * E18, like: 3n * E18, share: 5n * E18, view: E18 }, decay: E18 / 2n, topN: 10 } as RankingParams;
     const r = rng(11);

@@ -57,6 +57,20 @@ interface PackedRewards {
   guards: Map<string, readonly Guard[]>;
 }
 
+/** A reward line recomputed from a packed epoch (§10.2: weighLine + settleLine, as the epoch computation did). */
+function packedRewardLine(p: PackedRewards, account: string): RewardLine | undefined {
+  const i = p.activity.indexOf(account);
+  if (i < 0) return undefined;
+  const l = weighLine(account, p.activity.at(i), p.params, p.streaks[i]!, p.guards.get(account) ?? ALL_PASS);
+  return settleLine(l, p.params, p.totals.totalWeight, p.totals.cap);
+}
+
+/** What the recorded rewards of a packed epoch can share with its computed rewards (RecordedArchive). */
+export interface PackedRewardView {
+  rewarded: readonly string[];
+  line(account: string): RewardLine | undefined;
+}
+
 export class RewardArchive {
   readonly #live = new Map<number, EpochRewards>();
   readonly #packed = new Map<number, PackedRewards>();
@@ -84,11 +98,17 @@ export class RewardArchive {
     const live = this.#live.get(e);
     if (live) return live.lines.get(account);
     const p = this.#packed.get(e);
+    return p ? packedRewardLine(p, account) : undefined;
+  }
+
+  /**
+   * The packed form of epoch e (undefined while live or absent): its rewarded accounts and its
+   * lines, bound to this packing (a later set() of e does not change what it gives back).
+   */
+  packedView(e: number): PackedRewardView | undefined {
+    const p = this.#packed.get(e);
     if (!p) return undefined;
-    const i = p.activity.indexOf(account);
-    if (i < 0) return undefined;
-    const l = weighLine(account, p.activity.at(i), p.params, p.streaks[i]!, p.guards.get(account) ?? ALL_PASS);
-    return settleLine(l, p.params, p.totals.totalWeight, p.totals.cap);
+    return { rewarded: p.totals.rewarded, line: (account) => packedRewardLine(p, account) };
   }
 
   /** Pack every live epoch before e. */
@@ -294,13 +314,22 @@ export interface EpochRecorded {
   ranking: { seq: number; entries: RankEntry[] } | null;
 }
 
+/**
+ * A packed epoch's recorded rewards (issue 7 memory: an honest epoch keeps almost nothing per
+ * reward). Accounts sorted by `<`, shared with the computed rewarded list when equal; the seq of
+ * each, or only the first when the reward.allocate events are consecutive; the amount of each, or
+ * none when every one equals its recomputed reward line (`line`, the packed computed rewards).
+ */
 interface PackedRecorded {
-  /** Rewarded accounts, sorted, with the seq and amount of their reward.allocate. */
-  accounts: string[];
-  seqs: Int32Array;
-  amounts: Amounts;
-  /** The accounts in the order they were recorded (for unpacking). */
-  order: Int32Array;
+  accounts: readonly string[];
+  /** Per sorted position, the reward's index in recorded order; null when the recorded order is the sorted one. */
+  origin: Int32Array | null;
+  /** Per sorted position, its seq; null when the seqs in recorded order are seq0, seq0 + 1, … */
+  seqs: Int32Array | null;
+  seq0: number;
+  /** Per sorted position, its amount; null when `line` gives every one. */
+  amounts: Amounts | null;
+  line: ((account: string) => RewardLine | undefined) | null;
   distributed: bigint;
   ranking: { seq: number; entries: RankEntry[] } | null;
 }
@@ -321,8 +350,11 @@ export class RecordedArchive {
     if (live) return live;
     const p = this.#packed.get(e);
     if (!p) return undefined;
+    const n = p.accounts.length;
+    const byOrigin = new Int32Array(n);
+    for (let i = 0; i < n; i++) byOrigin[p.origin ? p.origin[i]! : i] = i;
     const rewards = new Map<string, { seq: number; amount: bigint }>();
-    for (const i of p.order) rewards.set(p.accounts[i]!, { seq: p.seqs[i]!, amount: p.amounts.get(i) });
+    for (const i of byOrigin) rewards.set(p.accounts[i]!, recordedAt(p, i));
     const rec: EpochRecorded = { rewards, distributed: p.distributed, ranking: p.ranking };
     this.set(e, rec);
     return rec;
@@ -334,32 +366,58 @@ export class RecordedArchive {
     const p = this.#packed.get(e);
     if (!p) return undefined;
     const i = sortedIndexOf(p.accounts, account);
-    return i < 0 ? undefined : { seq: p.seqs[i]!, amount: p.amounts.get(i) };
+    return i < 0 ? undefined : recordedAt(p, i);
   }
 
   ranking(e: number): { seq: number; entries: RankEntry[] } | null {
     return this.#live.get(e)?.ranking ?? this.#packed.get(e)?.ranking ?? null;
   }
 
-  /** Pack every live epoch before e. */
-  packBefore(e: number): void {
-    for (const x of [...this.#live.keys()]) if (x < e) this.pack(x);
+  /** Pack every live epoch before e; `computed` gives the packed computed rewards of an epoch, when packed. */
+  packBefore(e: number, computed: (x: number) => PackedRewardView | undefined = () => undefined): void {
+    for (const x of [...this.#live.keys()]) if (x < e) this.pack(x, computed(x));
   }
 
-  pack(e: number): void {
+  pack(e: number, computed?: PackedRewardView): void {
     const rec = this.#live.get(e);
     if (!rec) return;
     for (const x of rec.rewards.values()) if (!(Number.isInteger(x.seq) && x.seq >= 0 && x.seq <= 0x7fffffff)) return;
     const recorded = [...rec.rewards.keys()];
+    const values = [...rec.rewards.values()];
+    const n = recorded.length;
     const sorted = Int32Array.from(recorded.keys()).sort((a, b) => (recorded[a]! < recorded[b]! ? -1 : recorded[a]! > recorded[b]! ? 1 : 0));
-    const accounts = Array.from(sorted, (i) => recorded[i]!);
-    const seqs = Int32Array.from(accounts, (a) => rec.rewards.get(a)!.seq);
-    const amounts = new Amounts(accounts.map((a) => rec.rewards.get(a)!.amount));
-    const order = new Int32Array(sorted.length);
-    sorted.forEach((orig, pos) => (order[orig] = pos));
-    this.#packed.set(e, { accounts, seqs, amounts, order, distributed: rec.distributed, ranking: rec.ranking });
+    let inOrder = true;
+    for (let i = 0; i < n; i++) if (sorted[i] !== i) inOrder = false;
+    let accounts: readonly string[] = Array.from(sorted, (i) => recorded[i]!);
+    const shared = computed?.rewarded;
+    if (shared && shared.length === n && shared.every((a, i) => a === accounts[i])) accounts = shared;
+    const seq0 = n > 0 ? values[0]!.seq : 0;
+    const consecutive = values.every((x, j) => x.seq === seq0 + j);
+    const line = computed?.line ?? null;
+    let fromLines = false;
+    try {
+      fromLines = line !== null && accounts.every((a, i) => line(a)?.amount === values[sorted[i]!]!.amount);
+    } catch {
+      // A line that cannot be recomputed (an amount out of range): the amounts are kept.
+    }
+    this.#packed.set(e, {
+      accounts,
+      origin: inOrder ? null : sorted,
+      seqs: consecutive ? null : Int32Array.from(sorted, (j) => values[j]!.seq),
+      seq0,
+      amounts: fromLines ? null : new Amounts(Array.from(sorted, (j) => values[j]!.amount)),
+      line: fromLines ? line : null,
+      distributed: rec.distributed,
+      ranking: rec.ranking
+    });
     this.#live.delete(e);
   }
+}
+
+/** The recorded reward at sorted position i of a packed epoch. */
+function recordedAt(p: PackedRecorded, i: number): { seq: number; amount: bigint } {
+  const seq = p.seqs ? p.seqs[i]! : p.seq0 + (p.origin ? p.origin[i]! : i);
+  return { seq, amount: p.amounts ? p.amounts.get(i) : p.line!(p.accounts[i]!)!.amount };
 }
 
 /** A ranking as explanations read it: the head and counts, and the score line of a kept cid. */

@@ -272,7 +272,7 @@ export class Replayer {
     this.contentSignals.packBefore(e);
     this.rewards.packBefore(e, (x) => this.activity.packed(x), (x) => this.rewardPolicy.get(x)?.policy.reward);
     this.identities.packBefore(e, (x) => this.activity.packed(x));
-    this.recorded.packBefore(e);
+    this.recorded.packBefore(e, (x) => this.rewards.packedView(x));
     this.rankings.packBefore(e, (x) => this.contentSignals.packed(x), (x) => this.rewardPolicy.get(x)?.policy.ranking);
     const fresh: number[] = [];
     for (const row of this.#freshPlacements) {
