@@ -79,24 +79,41 @@ class Interned<T> {
 const SHIFT = 10;
 const CHUNK = 1 << SHIFT;
 
-/** Numbers in fixed-size typed chunks: growing copies nothing and leaves at most one chunk unused. */
-class Column {
-  readonly #chunks: Array<Int32Array | Float64Array> = [];
-  readonly #wide: boolean;
+/**
+ * Numbers in fixed-size int32 chunks: growing copies nothing and leaves at most one chunk unused.
+ * A `wide` column (numbers from an event: any JS number) keeps a value that is not an int32 (or is
+ * −0) aside, exactly (issue 7 memory: 4 bytes per value instead of a Float64Array's 8); a narrow one
+ * converts to int32.
+ */
+const F64 = new Float64Array(1);
 
-  /** `wide`: any JS number (Float64Array); otherwise int32. */
+class Column {
+  readonly #chunks: Int32Array[] = [];
+  readonly #wide: boolean;
+  readonly #other = new Map<number, number>();
+
   constructor(wide: boolean) {
     this.#wide = wide;
   }
 
   get(i: number): number {
+    if (this.#other.size > 0 && this.#other.has(i)) return this.#other.get(i)!;
     return this.#chunks[i >> SHIFT]![i & (CHUNK - 1)]!;
   }
 
   set(i: number, v: number): void {
     const c = i >> SHIFT;
-    while (c >= this.#chunks.length) this.#chunks.push(this.#wide ? new Float64Array(CHUNK) : new Int32Array(CHUNK));
-    this.#chunks[c]![i & (CHUNK - 1)] = v;
+    while (c >= this.#chunks.length) this.#chunks.push(new Int32Array(CHUNK));
+    if (this.#wide) {
+      // The value a Float64Array would hold (the column's type before), kept aside unless an int32.
+      F64[0] = v;
+      v = F64[0];
+    }
+    if (this.#wide && (v !== (v | 0) || Object.is(v, -0))) this.#other.set(i, v);
+    else {
+      if (this.#other.size > 0) this.#other.delete(i);
+      this.#chunks[c]![i & (CHUNK - 1)] = v;
+    }
   }
 }
 
