@@ -25,7 +25,7 @@ class Model {
   len = new Map<number, number>();
   locate(pos: number, s: number, o: number, l: number): void {
     this.seg.set(pos, s);
-    this.off.set(pos, o);
+    this.off.set(pos, o >>> 0); // the offset column was a Uint32Array
     this.len.set(pos, l);
   }
 }
@@ -90,6 +90,25 @@ describe('EventIndex locations', () => {
     const m = manifest([3, 3, 3]);
     const calls: Array<[number, number, number, number]> = [[0, 0, 0, 3], [1, 0, 4, 3], [2, 0, 8, 3], [3, 1, 0, 5], [4, 1, 6, 5], [1, 2, 99, 70_000], [6, 2, 0, 2], [5, 1, 12, 5], [8, 2, 6, 2], [1, 0, 4, 3]];
     check(m, calls, 9);
+  });
+
+  it('answers as full columns did for offsets that do not follow from the line before (any gap, huge, beyond 32 bits), and after switching to a column', () => {
+    const counts = [500, 300];
+    const base = inOrder(counts, (p) => (p % 13 === 0 ? 70_000 : 20 + (p % 7)));
+    // Some lines two bytes further on (CRLF-like), some far off, some offsets that a Uint32Array wraps, at and off block starts.
+    const odd = (pos: number): number | null => (pos % 17 === 5 ? 2 : pos % 64 === 0 && pos % 3 === 0 ? 5 : pos === 130 ? 2 ** 32 + 7 : pos === 131 ? 2 ** 32 + 7 + base[130]![3] + 1 : pos === 200 ? -3 : null);
+    let shift = 0;
+    const calls = base.map(([p, s, o, l]): [number, number, number, number] => {
+      const x = odd(p);
+      if (x !== null && x > 100) return [p, s, x, l];
+      if (x === -3) return [p, s, -3, l];
+      shift += x ?? 0;
+      return [p, s, o + shift, l];
+    });
+    check(manifest(counts), calls, 800);
+    // The same, then one position located again (the offsets become one column), then the rest in order.
+    check(manifest(counts), [...calls.slice(0, 400), [77, 0, 5, 9], ...calls.slice(400)], 800);
+    check(manifest(counts), [...calls.slice(0, 400), [402, 0, 5, 9], ...calls.slice(400)], 800);
   });
 
   it('grows past the count the manifest announced', () => {

@@ -29,6 +29,9 @@ export interface EntryLocation {
 }
 
 const LONG = 0xffff;
+/** Offsets kept per block of 2^BLOCK positions (#anchor). */
+const BLOCK = 6;
+const BLOCK_SIZE = 1 << BLOCK;
 
 export class EventIndex {
   readonly manifest: Manifest;
@@ -37,7 +40,18 @@ export class EventIndex {
   readonly checkpoints: CheckpointRecord[] = [];
   readonly #range = new CompactRange();
   #leaves: Uint8Array;
-  #off: Uint32Array;
+  /**
+   * Byte offsets (issue 7 memory: 4 bytes per event → about 4 per 64 events). Lines located in log
+   * order lie one after the other, so a line's offset is the previous line's offset + length + 1:
+   * only the first offset of each block of 64 positions is kept (#anchor), and any offset that
+   * differs from that sum (a segment's first line) in #jump. Should a line be located out of order
+   * or after a gap, the offsets become one column (#off).
+   */
+  #anchor: Uint32Array;
+  readonly #jump = new Map<number, number>();
+  #off: Uint32Array | null = null;
+  /** The offset of the last located position (while #off is null). */
+  #lastOffset = 0;
   /** Line lengths; LONG marks one kept in #long (issue 7 memory: 2 bytes per event, not 4). */
   #len: Uint16Array;
   readonly #long = new Map<number, number>();
@@ -61,7 +75,7 @@ export class EventIndex {
     // The manifest's event count is untrusted: start small and grow by doubling.
     const cap = Math.max(1, Math.min(manifest.events, 1 << 16));
     this.#leaves = new Uint8Array(cap * 32);
-    this.#off = new Uint32Array(cap);
+    this.#anchor = new Uint32Array((cap >> BLOCK) + 1);
     this.#len = new Uint16Array(cap);
   }
 
@@ -70,13 +84,14 @@ export class EventIndex {
   }
 
   #grow(n: number): void {
-    const had = this.#off.length;
+    const had = this.#len.length;
     if (n <= had) return;
     // Doubling, but not past the manifest's count while the log is within it (a hint only: a log
     // longer than announced still grows).
     const cap = Math.max(n, n <= this.manifest.events ? Math.min(had * 2, this.manifest.events) : had * 2);
     this.#leaves = resized(this.#leaves, cap * 32);
-    this.#off = resized(this.#off, cap);
+    this.#anchor = resized(this.#anchor, (cap >> BLOCK) + 1);
+    if (this.#off) this.#off = resized(this.#off, cap);
     const len = new Uint16Array(cap);
     len.set(this.#len);
     this.#len = len;
@@ -86,9 +101,22 @@ export class EventIndex {
   /** Record where the line at log position `pos` lies (segment index, byte offset, length). */
   locate(pos: number, segment: number, offset: number, length: number): void {
     this.#grow(pos + 1);
+    if (this.#off === null && pos !== this.#located + 1) {
+      // out of order, again or after a gap: one offset per position from now on
+      const col = new Uint32Array(this.#len.length);
+      for (let p = 0; p <= this.#located; p++) col[p] = (p & (BLOCK_SIZE - 1)) === 0 ? this.#anchor[p >> BLOCK]! : (this.#jump.get(p) ?? col[p - 1]! + this.#lengthAt(p - 1) + 1);
+      this.#off = col;
+    }
+    if (this.#off !== null) this.#off[pos] = offset;
+    else {
+      const at = offset >>> 0; // what the Uint32Array column held
+      if ((pos & (BLOCK_SIZE - 1)) === 0) this.#anchor[pos >> BLOCK] = at;
+      else if (at !== this.#lastOffset + this.#lengthAt(pos - 1) + 1) this.#jump.set(pos, at);
+      this.#lastOffset = at;
+    }
     if (this.#segCol === null && pos <= this.#located) {
       // out of order: one segment index per position from now on
-      const col = new Uint32Array(this.#off.length);
+      const col = new Uint32Array(this.#len.length);
       for (let r = 0; r < this.#runPos.length; r++) col.fill(this.#runSeg[r]!, this.#runPos[r]!, r + 1 < this.#runPos.length ? this.#runPos[r + 1]! : this.#located + 1);
       this.#segCol = col;
     }
@@ -105,7 +133,6 @@ export class EventIndex {
       }
     }
     this.#located = Math.max(this.#located, pos);
-    this.#off[pos] = offset;
     if (length < LONG) {
       this.#len[pos] = length;
       if (this.#long.size > 0) this.#long.delete(pos);
@@ -113,6 +140,27 @@ export class EventIndex {
       this.#len[pos] = LONG;
       this.#long.set(pos, length);
     }
+  }
+
+  /** The length of a position as entryLocation gives it. */
+  #lengthAt(pos: number): number {
+    const len = this.#len[pos]!;
+    return len === LONG ? this.#long.get(pos)! : len;
+  }
+
+  /** The offset of a position (0 for one never located, as the column had). */
+  #offsetAt(pos: number): number {
+    if (this.#off !== null) return this.#off[pos]!;
+    if (pos > this.#located) return 0;
+    // From the nearest kept offset at or before pos in its block, add each line's length + 1.
+    const first = pos & ~(BLOCK_SIZE - 1);
+    let from = pos;
+    let at: number | undefined;
+    if (this.#jump.size > 0) for (; from > first && (at = this.#jump.get(from)) === undefined; from--);
+    else from = first;
+    let off = at ?? this.#anchor[first >> BLOCK]!;
+    for (let p = from; p < pos; p++) off += this.#lengthAt(p) + 1;
+    return off;
   }
 
   /** The segment index of a located position (0 for one never located, as the column had). */
@@ -172,8 +220,7 @@ export class EventIndex {
   entryLocation(seq: number): EntryLocation {
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.#size) throw new RangeError(`seq ${seq} is outside the log [0, ${this.#size})`);
     const seg = this.manifest.segments[this.#segmentOf(seq)]!;
-    const len = this.#len[seq]!;
-    return { path: seg.path, offset: this.#off[seq]!, length: len === LONG ? this.#long.get(seq)! : len };
+    return { path: seg.path, offset: this.#offsetAt(seq), length: this.#lengthAt(seq) };
   }
 
   /** Re-read the exact log entry bytes of `seq` from the source. */
