@@ -173,35 +173,27 @@ describe('backends', () => {
         return { m, sg: ed25519.sign(m, k.s), p: k.p, other: signers[(i + 1) % signers.length]!.p };
       })
     ).flat();
-    const noWide = { wideAfterUses: 1 << 30, wideMax: 0 };
-    const variants: { name: string; verifier: PureVerifier; bounds: PureCacheLimits; promoted: boolean; widened?: boolean }[] = [
+    const variants: { name: string; verifier: PureVerifier; bounds: PureCacheLimits; promoted: boolean }[] = [
       { name: 'default limits (comb tables only: 12 uses < hotAfterUses)', verifier: createPureVerifier(), bounds: PURE_CACHE_LIMITS, promoted: false },
       // all 40 keys promoted at their 5th use, 24 of them evicted from the hot tier again; 40 comb tables for 24 slots
-      { name: 'small tiers', verifier: createPureVerifier({ hotAfterUses: 5, hotMax: 16, ...noWide, combMax: 24, decodedMax: 8192 }), bounds: { hotAfterUses: 5, hotMax: 16, ...noWide, combMax: 24, decodedMax: 8192 }, promoted: true },
+      { name: 'small tiers', verifier: createPureVerifier({ hotAfterUses: 5, hotMax: 16, combMax: 24, decodedMax: 8192 }), bounds: { hotAfterUses: 5, hotMax: 16, combMax: 24, decodedMax: 8192 }, promoted: true },
       // decoded keys evicted too (round robin over more keys than the cache holds: every use decodes again)
-      { name: 'small decoded cache', verifier: createPureVerifier({ hotAfterUses: 3, hotMax: 4, ...noWide, combMax: 8, decodedMax: 32 }), bounds: { hotAfterUses: 3, hotMax: 4, ...noWide, combMax: 8, decodedMax: 32 }, promoted: false },
-      // every key hot from its 4th use; the first 3 to reach their 8th use get W = 8 tables, no more
-      { name: 'wide tier', verifier: createPureVerifier({ hotAfterUses: 4, hotMax: 40, wideAfterUses: 8, wideMax: 3, combMax: 24, decodedMax: 8192 }), bounds: { hotAfterUses: 4, hotMax: 40, wideAfterUses: 8, wideMax: 3, combMax: 24, decodedMax: 8192 }, promoted: true, widened: true }
+      { name: 'small decoded cache', verifier: createPureVerifier({ hotAfterUses: 3, hotMax: 4, combMax: 8, decodedMax: 32 }), bounds: { hotAfterUses: 3, hotMax: 4, combMax: 8, decodedMax: 32 }, promoted: false }
     ];
-    for (const { name, verifier, bounds, promoted, widened = false } of variants) {
+    for (const { name, verifier, bounds, promoted } of variants) {
       let ok = 0;
       let sawHot = false;
-      let sawWide = false;
       for (const u of uses) {
         if (verify(verifier.backend, u.p, u.m, u.sg) === true) ok++;
         expect(verify(verifier.backend, u.other, u.m, u.sg), name).toBe(false);
         const sizes = verifier.cacheSizes();
         expect(sizes.hot, name).toBeLessThanOrEqual(bounds.hotMax);
-        expect(sizes.wide, name).toBeLessThanOrEqual(Math.min(bounds.wideMax, sizes.hot));
         expect(sizes.comb, name).toBeLessThanOrEqual(bounds.combMax);
         expect(sizes.decoded, name).toBeLessThanOrEqual(bounds.decodedMax);
         if (sizes.hot > 0) sawHot = true;
-        if (sizes.wide > 0) sawWide = true;
       }
       expect(ok, name).toBe(240);
       expect(sawHot, name).toBe(promoted);
-      expect(sawWide, name).toBe(widened);
-      if (widened) expect(verifier.cacheSizes().wide, name).toBe(bounds.wideMax);
       // the batch path over the same uses, through a fresh cache with the same limits
       const batch = createPureVerifier(bounds).verifyAll(uses.length, (i) => ({ key: uses[i]!.p, msg: uses[i]!.m, sig: uses[i]!.sg }));
       expect(batch.reduce((a, b) => a + b, 0), name).toBe(240);

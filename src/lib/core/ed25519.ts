@@ -190,24 +190,14 @@ export interface PureCacheLimits {
   hotAfterUses: number;
   /** Keys with a fixed-window table (~440 kB of heap each in Node 20), first promoted first out. */
   hotMax: number;
-  /**
-   * A hot key used this many times gets a W = 8 table instead (4,096 points, ~850 kB, ~62,000
-   * multiplications to build; then [k]A is ~32 additions instead of ~43): it pays after ~850
-   * more uses. The cost model over the 100k ledger's signer sequences split by the 2-worker
-   * scheduler gives −5 % multiplications at 512 (10k demo: −0.7 %), with the top few keys only.
-   */
-  wideAfterUses: number;
-  /** Hot keys that may hold a W = 8 table at once (first come; they leave with the hot tier). */
-  wideMax: number;
   /** Keys with a comb table (~15 kB of heap each in Node 20), least recently used first out. */
   combMax: number;
   /** Decoded keys, least recently used first out. */
   decodedMax: number;
 }
 
-export const PURE_CACHE_LIMITS: Readonly<PureCacheLimits> = { hotAfterUses: 48, hotMax: 64, wideAfterUses: 512, wideMax: 4, combMax: 1024, decodedMax: 8192 };
+export const PURE_CACHE_LIMITS: Readonly<PureCacheLimits> = { hotAfterUses: 48, hotMax: 64, combMax: 1024, decodedMax: 8192 };
 const WINDOW = 6;
-const WIDE_WINDOW = 8;
 
 interface KeyEntry {
   key: VerifyKey | null; // null: not a valid point
@@ -218,8 +208,6 @@ interface KeyEntry {
 class KeyCache {
   #entries = new Map<string, KeyEntry>();
   #hot: string[] = [];
-  /** Hot keys whose table is the W = 8 one (at most limits.wideMax). */
-  #wide = new Set<string>();
   /** Keys that have a comb table, least recently used first. */
   #combs = new Map<string, true>();
 
@@ -240,10 +228,6 @@ class KeyCache {
     if (e.key && e.key.table === null) {
       if (e.uses >= this.limits.hotAfterUses) this.#promote(id, e.key);
       else this.#useComb(id, e.key);
-    } else if (e.key && e.uses >= this.limits.wideAfterUses && e.key.window !== WIDE_WINDOW && this.#wide.size < this.limits.wideMax) {
-      e.key.table = fixedWindowTable(e.key.x, e.key.y, WIDE_WINDOW, windowsFor(WIDE_WINDOW));
-      e.key.window = WIDE_WINDOW;
-      this.#wide.add(id);
     }
     return e.key;
   }
@@ -267,7 +251,6 @@ class KeyCache {
   #promote(id: string, key: VerifyKey): void {
     if (this.#hot.length >= this.limits.hotMax) {
       const old = this.#hot.shift()!;
-      this.#wide.delete(old);
       const oe = this.#entries.get(old);
       if (oe && oe.key) {
         oe.key.table = null;
@@ -288,29 +271,25 @@ class KeyCache {
     if (first.done) return;
     this.#entries.delete(first.value);
     this.#combs.delete(first.value);
-    this.#wide.delete(first.value);
     const i = this.#hot.indexOf(first.value);
     if (i >= 0) this.#hot.splice(i, 1);
   }
 
-  /** How many keys are decoded, hold a fixed-window table (of which W = 8), hold a comb table (counted on the keys themselves; for tests). */
-  sizes(): { decoded: number; hot: number; wide: number; comb: number } {
+  /** How many keys are decoded, hold a fixed-window table, hold a comb table (counted on the keys themselves; for tests). */
+  sizes(): { decoded: number; hot: number; comb: number } {
     let hot = 0;
-    let wide = 0;
     let comb = 0;
     for (const e of this.#entries.values()) {
       if (e.key?.table) hot++;
-      if (e.key?.table && e.key.window === WIDE_WINDOW) wide++;
       if (e.key?.comb) comb++;
     }
-    return { decoded: this.#entries.size, hot, wide, comb };
+    return { decoded: this.#entries.size, hot, comb };
   }
 
   clear(): void {
     this.#entries.clear();
     this.#combs.clear();
     this.#hot = [];
-    this.#wide.clear();
   }
 }
 
@@ -336,7 +315,7 @@ export type SignatureTriple = { key: Uint8Array; msg: Uint8Array; sig: Uint8Arra
 export interface PureVerifier {
   backend: Ed25519Backend & { clearCache(): void };
   verifyAll(count: number, item: (i: number) => SignatureTriple): Uint8Array;
-  cacheSizes(): { decoded: number; hot: number; wide: number; comb: number };
+  cacheSizes(): { decoded: number; hot: number; comb: number };
 }
 
 /** How many R' verifyAll encodes with one field inversion (~265 multiplications, ~4 per verify at 64). */
