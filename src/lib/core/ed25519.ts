@@ -376,6 +376,9 @@ const defaultPure = createPureVerifier();
  */
 export const pureBackend: Ed25519Backend & { clearCache(): void } = defaultPure.backend;
 
+/** The pure backend's table of B, built ahead of the first verify (edwards25519 prepareBaseTable). */
+export { prepareBaseTable as preparePureBackend } from './edwards25519';
+
 /**
  * `verify(pureBackend, …)` over many signatures at once, one verdict byte each (1 valid): the
  * same rule (precheck, then the equation), but the R' of the whole batch are encoded with one

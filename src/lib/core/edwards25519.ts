@@ -536,9 +536,21 @@ export function sBminuskA(s: Uint8Array, k: Uint8Array, key: VerifyKey): Uint8Ar
   return encode(sBminuskAProjective(s, k, key));
 }
 
+/**
+ * Builds the table of B now instead of on the first verify (10-15 ms in a Chromium worker): for a
+ * thread with idle time before its first batch, such as a signature worker waiting for the ordered pass.
+ */
+export function prepareBaseTable(): void {
+  void tableOfB();
+}
+
+function tableOfB(): NielsTable {
+  return (baseTable ??= fixedWindowTable(BX, BY, B_WINDOW, B_WINDOWS));
+}
+
 /** [s]B − [k]A as a projective point (encode it, or many at once with encodeAll). */
 export function sBminuskAProjective(s: Uint8Array, k: Uint8Array, key: VerifyKey): Projective {
-  if (baseTable === null) baseTable = fixedWindowTable(BX, BY, B_WINDOW, B_WINDOWS);
+  const bTable = tableOfB();
   if (key.table !== null) {
     let kd = kDigitsByWindow.get(key.window);
     if (!kd) kDigitsByWindow.set(key.window, (kd = new Int16Array(windowsFor(key.window))));
@@ -549,6 +561,6 @@ export function sBminuskAProjective(s: Uint8Array, k: Uint8Array, key: VerifyKey
   } else {
     mulSliding(acc, key.x, key.y, k, true);
   }
-  acc.addFixed(baseTable, B_WINDOW, signedDigits(s, B_WINDOW, sDigits), false);
+  acc.addFixed(bTable, B_WINDOW, signedDigits(s, B_WINDOW, sDigits), false);
   return acc.projective();
 }

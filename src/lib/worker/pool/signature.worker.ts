@@ -3,7 +3,7 @@
 // pure-JS backend (per-signer precomputed tables for hot keys). Every verdict goes through core's
 // `verify`, i.e. the §7 prechecks first, so both backends accept exactly the same set.
 
-import { pureBackend, verify, verifyAllPure } from '../../core/ed25519';
+import { preparePureBackend, pureBackend, verify, verifyAllPure } from '../../core/ed25519';
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../core/signature-port';
 import { detectWebCryptoBackend } from '../ed25519-webcrypto';
 import { fetchFile } from '../sources';
@@ -17,6 +17,9 @@ async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
     }
     if (choice === 'native') throw new Error('WebCrypto Ed25519 is not available or failed its known-answer test');
   }
+  // The table of B is built once this worker has said it is ready, while it waits for its first
+  // batch (10-15 ms that would otherwise delay that batch).
+  setTimeout(preparePureBackend, 0);
   // The pure backend checks a batch at once (one field inversion per batch), same verdicts.
   return { name: pureBackend.name, verifyOne: (key, msg, sig) => verify(pureBackend, key, msg, sig), verifyAll: verifyAllPure };
 }
