@@ -108,12 +108,14 @@ describe('packed epoch inputs', () => {
 
 describe('archived epochs', () => {
   it('recompute every reward line exactly (weighLine + settleLine, as the epoch computation did)', () => {
-    for (let seed = 1; seed <= 10; seed++) {
+    // Seeds 11 to 13: streaks past 8 and 16 bits (the packed streak column widens).
+    for (let seed = 1; seed <= 13; seed++) {
       const r = rng(seed);
       const m = activity(r, 40 + seed * 13);
       const failed: Guard[] = [{ name: 'aegis-verified', pass: false, reason: 'revoked' }, { name: 'attestation-age', pass: true, reason: 'ok' }];
       const bad = new Set([...m.keys()].filter(() => r(10) === 0));
-      const streaks = new Map([...m.keys()].map((k) => [k, 1 + r(8)]));
+      const long = seed === 11 ? [255, 256, 65535] : seed === 12 ? [65536, 300, 65537] : [2 ** 31 - 1, 70000, 1];
+      const streaks = new Map([...m.keys()].map((k) => [k, seed > 10 && r(3) === 0 ? long[r(3)]! : 1 + r(8)]));
       const rw = computeEpochRewards(9, params, m, (a) => streaks.get(a)!, (a) => (bad.has(a) ? failed : ALL_PASS));
       const archive = new RewardArchive();
       archive.set(9, rw);

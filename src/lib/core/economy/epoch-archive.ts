@@ -16,7 +16,7 @@
 // the values never change, only their representation.
 
 import type { IdentityStatus } from '../types';
-import type { PackedInputs } from './epoch-inputs';
+import { column, type Column, type PackedInputs } from './epoch-inputs';
 import type { IdentitySummary } from './explain';
 import { add, mul } from '../amount';
 import type { ContentSignals, EpochRanking, RankEntry, ScoreLine } from './ranking';
@@ -51,8 +51,8 @@ interface PackedRewards {
   totals: EpochTotals;
   params: RewardParams;
   activity: PackedInputs<AccountActivity>;
-  /** Streak of each active account, aligned with `activity`. */
-  streaks: Int32Array;
+  /** Streak of each active account, aligned with `activity` (the narrowest column that holds them: epoch-inputs.ts). */
+  streaks: Column;
   /** Guards of the accounts where one failed (the others passed every guard). */
   guards: Map<string, readonly Guard[]>;
 }
@@ -120,14 +120,15 @@ export class RewardArchive {
   pack(e: number, activity: PackedInputs<AccountActivity> | undefined, params: RewardParams | undefined): void {
     const rw = this.#live.get(e);
     if (!rw || !activity || !params || rw.lines.size !== activity.size) return;
-    const streaks = new Int32Array(activity.size);
+    const streakList: number[] = new Array<number>(activity.size);
     const guards = new Map<string, readonly Guard[]>();
     for (let i = 0; i < activity.size; i++) {
       const l = rw.lines.get(activity.keyAt(i));
       if (!l) return;
-      streaks[i] = l.streak;
+      streakList[i] = l.streak;
       if (l.guards !== ALL_PASS) guards.set(l.account, l.guards);
     }
+    const streaks = column(streakList);
     const { lines: _lines, ...totals } = rw;
     this.#packed.set(e, { totals, params, activity, streaks, guards });
     this.#live.delete(e);

@@ -20,14 +20,14 @@ export interface Inputs {
 /** Counts per key: the four signals in SIGNALS order, publications, events. */
 const STRIDE = 6;
 
-type Column = Uint8Array | Uint16Array | Int32Array;
+export type Column = Uint8Array | Uint16Array | Int32Array;
 
 /**
  * The narrowest of Uint8Array, Uint16Array, Int32Array that holds every value exactly (issue 7
  * memory: counts are small, so 1 byte instead of 4 per count); Int32Array otherwise, which converts
  * as the single Int32Array column did.
  */
-function column(values: readonly number[]): Column {
+export function column(values: readonly number[]): Column {
   let narrow = 8;
   for (const v of values) {
     if (v === (v & 0xff)) continue;
@@ -45,7 +45,7 @@ export class PackedInputs<T extends Inputs> {
   readonly #sorted: Uint16Array | Int32Array;
   readonly #counts: Column;
   /** Seqs of key i are #seqBase + #seqs[#from[i] .. #from[i + 1]). */
-  readonly #from: Int32Array;
+  readonly #from: Column;
   /** The seqs as offsets from #seqBase: 16-bit when every seq is an int32 within 65,535 of the smallest (an epoch's events are close together), else the seqs themselves (#seqBase 0). */
   readonly #seqs: Uint16Array | Int32Array;
   readonly #seqBase: number;
@@ -56,7 +56,7 @@ export class PackedInputs<T extends Inputs> {
     this.#keys = [...m.keys()];
     const n = this.#keys.length;
     const counts: number[] = new Array<number>(n * STRIDE);
-    this.#from = new Int32Array(n + 1);
+    const from: number[] = new Array<number>(n + 1);
     const seqs: number[] = [];
     let i = 0;
     for (const x of m.values()) {
@@ -64,11 +64,12 @@ export class PackedInputs<T extends Inputs> {
       SIGNALS.forEach((s, j) => (counts[c + j] = x.signals[s]));
       counts[c + 4] = x.publications ?? 0;
       counts[c + 5] = x.events;
-      this.#from[i] = seqs.length;
+      from[i] = seqs.length;
       for (const q of x.seqs) seqs.push(q);
       i++;
     }
-    this.#from[n] = seqs.length;
+    from[n] = seqs.length;
+    this.#from = column(from);
     this.#counts = column(counts);
     let lo = Infinity;
     let hi = -Infinity;
