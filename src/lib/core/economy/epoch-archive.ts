@@ -120,7 +120,7 @@ export class RewardArchive {
   pack(e: number, activity: PackedInputs<AccountActivity> | undefined, params: RewardParams | undefined): void {
     const rw = this.#live.get(e);
     if (!rw || !activity || !params || rw.lines.size !== activity.size) return;
-    const streakList: number[] = new Array<number>(activity.size);
+    const streakList = new Int32Array(activity.size);
     const guards = new Map<string, readonly Guard[]>();
     for (let i = 0; i < activity.size; i++) {
       const l = rw.lines.get(activity.keyAt(i));

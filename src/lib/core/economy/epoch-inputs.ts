@@ -23,18 +23,18 @@ const STRIDE = 6;
 export type Column = Uint8Array | Uint16Array | Int32Array;
 
 /**
- * The narrowest of Uint8Array, Uint16Array, Int32Array that holds every value exactly (issue 7
- * memory: counts are small, so 1 byte instead of 4 per count); Int32Array otherwise, which converts
- * as the single Int32Array column did.
+ * The values of an Int32Array (what the single Int32Array column held) in the narrowest of
+ * Uint8Array, Uint16Array, Int32Array that holds every one exactly (issue 7 memory: counts are
+ * small, so 1 byte instead of 4 per count); the Int32Array itself otherwise.
  */
-export function column(values: readonly number[]): Column {
-  let narrow = 8;
-  for (const v of values) {
-    if (v === (v & 0xff)) continue;
-    if (v === (v & 0xffff)) narrow = 16;
-    else return Int32Array.from(values);
+export function column(values: Int32Array): Column {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < 0) return values;
+    if (v > max) max = v;
   }
-  return narrow === 8 ? Uint8Array.from(values) : Uint16Array.from(values);
+  return max <= 0xff ? Uint8Array.from(values) : max <= 0xffff ? Uint16Array.from(values) : values;
 }
 
 /** One closed epoch's inputs, read-only. */
@@ -46,7 +46,7 @@ export class PackedInputs<T extends Inputs> {
   readonly #counts: Column;
   /** Seqs of key i are #seqBase + #seqs[#from[i] .. #from[i + 1]). */
   readonly #from: Column;
-  /** The seqs as offsets from #seqBase: 16-bit when every seq is an int32 within 65,535 of the smallest (an epoch's events are close together), else the seqs themselves (#seqBase 0). */
+  /** The seqs (as int32) as offsets from #seqBase: 16-bit when they are within 65,535 of the smallest (an epoch's events are close together), else the seqs themselves (#seqBase 0). */
   readonly #seqs: Uint16Array | Int32Array;
   readonly #seqBase: number;
   readonly #withPublications: boolean;
@@ -55,38 +55,42 @@ export class PackedInputs<T extends Inputs> {
     this.#withPublications = withPublications;
     this.#keys = [...m.keys()];
     const n = this.#keys.length;
-    const counts: number[] = new Array<number>(n * STRIDE);
-    const from: number[] = new Array<number>(n + 1);
-    const seqs: number[] = [];
+    const counts = new Int32Array(n * STRIDE);
+    const from = new Int32Array(n + 1);
+    let total = 0;
+    for (const x of m.values()) total += x.seqs.length;
+    const seqs = new Int32Array(total);
     let i = 0;
+    let at = 0;
     for (const x of m.values()) {
       const c = i * STRIDE;
       SIGNALS.forEach((s, j) => (counts[c + j] = x.signals[s]));
       counts[c + 4] = x.publications ?? 0;
       counts[c + 5] = x.events;
-      from[i] = seqs.length;
-      for (const q of x.seqs) seqs.push(q);
+      from[i] = at;
+      seqs.set(x.seqs, at);
+      at += x.seqs.length;
       i++;
     }
-    from[n] = seqs.length;
+    from[n] = at;
     this.#from = column(from);
     this.#counts = column(counts);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const q of seqs) {
-      if (q !== (q | 0)) {
-        lo = NaN;
-        break;
-      }
+    // As int32 (what the column held), offsets from the smallest when they span at most 65,535.
+    let lo = 0x7fffffff;
+    let hi = -0x80000000;
+    for (let k = 0; k < total; k++) {
+      const q = seqs[k]!;
       if (q < lo) lo = q;
       if (q > hi) hi = q;
     }
-    if (seqs.length > 0 && hi - lo <= 0xffff) {
+    if (total > 0 && hi - lo <= 0xffff) {
+      const off = new Uint16Array(total);
+      for (let k = 0; k < total; k++) off[k] = seqs[k]! - lo;
       this.#seqBase = lo;
-      this.#seqs = Uint16Array.from(seqs, (q) => q - lo);
+      this.#seqs = off;
     } else {
       this.#seqBase = 0;
-      this.#seqs = Int32Array.from(seqs);
+      this.#seqs = seqs;
     }
     const keys = this.#keys;
     const order = n <= 0x10000 ? new Uint16Array(n) : new Int32Array(n);
@@ -126,7 +130,9 @@ export class PackedInputs<T extends Inputs> {
     const signals = { comment: 0, like: 0, share: 0, view: 0 };
     SIGNALS.forEach((s, j) => (signals[s] = this.#counts[c + j]!));
     const base = this.#seqBase;
-    const seqs = Array.from(this.#seqs.subarray(this.#from[i]!, this.#from[i + 1]!), (q) => q + base);
+    const from = this.#from[i]!;
+    const seqs = new Array<number>(this.#from[i + 1]! - from);
+    for (let k = 0; k < seqs.length; k++) seqs[k] = this.#seqs[from + k]! + base;
     const events = this.#counts[c + 5]!;
     return (this.#withPublications ? { signals, publications: this.#counts[c + 4]!, seqs, events } : { signals, seqs, events }) as unknown as T;
   }
