@@ -34,6 +34,18 @@ const params: RewardParams = {
   capShareOfPool: E18 / 20n
 } as RewardParams;
 
+/** Epoch 9's rewards archived, and packed at epoch 10 against the packed inputs `m`. */
+function packedRewards(rw: ReturnType<typeof computeEpochRewards>, m: Map<string, AccountActivity>): RewardArchive {
+  const archive = new RewardArchive();
+  archive.set(9, rw);
+  const inputs = new EpochInputs<AccountActivity>(true);
+  const live = inputs.mutable(9);
+  for (const [k, v] of m) live.set(k, v);
+  inputs.packBefore(10);
+  archive.packBefore(10, (x) => inputs.packed(x), () => params);
+  return archive;
+}
+
 function activity(r: (n: number) => number, n: number): Map<string, AccountActivity> {
   const m = new Map<string, AccountActivity>();
   let seq = 0;
@@ -117,13 +129,7 @@ describe('archived epochs', () => {
       const long = seed === 11 ? [255, 256, 65535] : seed === 12 ? [65536, 300, 65537] : [2 ** 31 - 1, 70000, 1];
       const streaks = new Map([...m.keys()].map((k) => [k, seed > 10 && r(3) === 0 ? long[r(3)]! : 1 + r(8)]));
       const rw = computeEpochRewards(9, params, m, (a) => streaks.get(a)!, (a) => (bad.has(a) ? failed : ALL_PASS));
-      const archive = new RewardArchive();
-      archive.set(9, rw);
-      const inputs = new EpochInputs<AccountActivity>(true);
-      const live = inputs.mutable(9);
-      for (const [k, v] of m) live.set(k, v);
-      inputs.packBefore(10);
-      archive.packBefore(10, (x) => inputs.packed(x), () => params);
+      const archive = packedRewards(rw, m);
       const { lines, ...totals } = rw;
       expect(archive.totals(9)).toEqual(totals);
       for (const [k, l] of lines) expect(archive.line(9, k)).toEqual(l);
@@ -272,13 +278,7 @@ describe('archived epochs', () => {
     ];
     for (const variant of variants) {
       const rewards = new Map(variant);
-      const archive = new RewardArchive();
-      archive.set(9, rw);
-      const inputs = new EpochInputs<AccountActivity>(true);
-      const live = inputs.mutable(9);
-      for (const [k, v] of m) live.set(k, v);
-      inputs.packBefore(10);
-      archive.packBefore(10, (x) => inputs.packed(x), () => params);
+      const archive = packedRewards(rw, m);
       const rec = new RecordedArchive();
       rec.set(9, { rewards: new Map(rewards), distributed: 1n, ranking: null });
       rec.packBefore(10, (x) => archive.packedView(x));
