@@ -85,8 +85,6 @@ const CHUNK = 1 << SHIFT;
  * −0) aside, exactly (issue 7 memory: 4 bytes per value instead of a Float64Array's 8); a narrow one
  * converts to int32.
  */
-const F64 = new Float64Array(1);
-
 class Column {
   readonly #chunks: Int32Array[] = [];
   readonly #wide: boolean;
@@ -104,11 +102,7 @@ class Column {
   set(i: number, v: number): void {
     const c = i >> SHIFT;
     while (c >= this.#chunks.length) this.#chunks.push(new Int32Array(CHUNK));
-    if (this.#wide) {
-      // The value a Float64Array would hold (the column's type before), kept aside unless an int32.
-      F64[0] = v;
-      v = F64[0];
-    }
+    // A wide value that is not an int32 (a fraction, NaN, ±Infinity, −0, beyond int32) is kept aside as it is.
     if (this.#wide && (v !== (v | 0) || Object.is(v, -0))) this.#other.set(i, v);
     else {
       if (this.#other.size > 0) this.#other.delete(i);
