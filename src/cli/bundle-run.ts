@@ -41,33 +41,32 @@ export interface RunOptions {
 export async function runVerification(source: BundleSource, o: RunOptions): Promise<VerifyResult> {
   // The pool's worker threads start while the trust file, the manifest and the first segment are read
   // (verifyBundleSource awaits the pool before its first line).
-  let pool: Promise<(SignatureVerifier & { close(): Promise<void> }) | null> = Promise.resolve(null);
-  if (o.threads && o.threads > 0) {
-    const threads = o.threads;
-    pool = import('./pool/signature-pool').then(async ({ CliSignaturePool }) => {
-      const p = await CliSignaturePool.start({ threads });
-      return { verifyBatch: (items) => p.verifyBatch(items), verifyEvents: (items) => p.verifyEvents(items), close: () => p.close() };
-    });
-    pool.catch(() => undefined); // reported where verification awaits it
-  }
+  const pool = o.threads && o.threads > 0 ? startPool(o.threads) : null;
+  pool?.catch(() => undefined); // reported where verification awaits it
   // The pool's workers are unref'd; a timer keeps the process alive while verdicts are pending.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     const trust = o.trust ? await readTrustFile(o.trust) : undefined;
-    const threaded = o.threads !== undefined && o.threads > 0;
     return await verifyBundle(source, {
       // With a pool, checkpoint notes are still verified on this thread (see VerifyOptions.noteSignatures).
-      ...(threaded ? { signatures: pool.then((p) => p!), noteSignatures: sequentialVerifier(nodeBackend) } : { backend: nodeBackend }),
+      ...(pool ? { signatures: pool, noteSignatures: sequentialVerifier(nodeBackend) } : { backend: nodeBackend }),
       ...(trust ? { trust } : {}),
       mode: o.audit ? 'audit' : 'stop',
       economy: o.economy ?? 'replay',
       ...(o.progress ? { onProgress: o.progress } : {}),
-      batch: threaded ? 4096 : 512
+      batch: pool ? 4096 : 512
     });
   } finally {
     clearInterval(keepAlive);
-    await pool.then((p) => p?.close(), () => undefined);
+    await pool?.then((p) => p.close(), () => undefined);
   }
+}
+
+/** A pool of `threads` worker threads, as a SignatureVerifier that can be closed. */
+async function startPool(threads: number): Promise<SignatureVerifier & { close(): Promise<void> }> {
+  const { CliSignaturePool } = await import('./pool/signature-pool');
+  const p = await CliSignaturePool.start({ threads });
+  return { verifyBatch: (items) => p.verifyBatch(items), verifyEvents: (items) => p.verifyEvents(items), close: () => p.close() };
 }
 
 /** Parse a non-negative integer option. */
