@@ -9,6 +9,7 @@ import { formatAmount, parseAmount } from '../../lib/core/amount';
 import { canonicalBytes, type Json } from '../../lib/core/canonical-json';
 import { fromBase64, toBase64, toHex } from '../../lib/core/bytes';
 import { sha256Hex } from '../../lib/core/hash';
+import { L } from '../../lib/core/scalar25519';
 import type { Envelope, FindingCode } from '../../lib/core/types';
 import type { BundleFiles } from './bundle-files';
 import { formatNote, parseNote, resignNote, withRoot } from './note-edit';
@@ -67,9 +68,6 @@ function bumpAmount(e: Envelope): { env: Envelope; from: string; to: string } {
   const to = formatAmount(v > 0n ? v - 1n : v + 1n);
   return { env: { ...e, payload: { ...payloadOf(e), [k]: to } }, from, to };
 }
-
-/** Ed25519 group order L (RFC 8032 §5.1). */
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
 
 function scalarLE(b: Uint8Array): bigint {
   let v = 0n;

@@ -22,8 +22,8 @@ import { combTable, decodePoint, encode, encodeAll, fixedWindowTable, sBminuskAP
 
 const Point = ed25519.Point;
 
-/** Order of the prime subgroup, L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
-export const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+/** Order of the prime subgroup (scalar25519.ts). */
+export { L } from './scalar25519';
 
 /** A raw cofactorless Ed25519 verifier. Only `verify` calls it, after `precheck` passed. */
 export interface Ed25519Backend {

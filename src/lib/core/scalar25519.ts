@@ -12,7 +12,8 @@ export const L_BYTES = Uint8Array.from([
   0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
 ]);
 
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+/** Order of the prime subgroup, L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
+export const L = (1n << 252n) + 27742317777372353535851937790883648493n;
 
 /** A DataView of `b`, reused while the caller passes the same bytes (the verifier's scratch arrays). */
 function viewCache(): (b: Uint8Array) => DataView {
