@@ -381,7 +381,7 @@ export { prepareBaseTable as preparePureBackend } from './edwards25519';
 
 /**
  * `verify(pureBackend, …)` over many signatures at once, one verdict byte each (1 valid): the
- * same rule (precheck, then the equation), but the R' of the whole batch are encoded with one
+ * same rule (precheck, then the equation), but the R' are encoded ENCODE_GROUP at a time with one
  * field inversion instead of one per signature (about a tenth of a pure verify, issue 7).
  */
 export function verifyAllPure(count: number, item: (i: number) => SignatureTriple): Uint8Array {

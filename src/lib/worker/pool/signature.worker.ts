@@ -20,7 +20,7 @@ async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
   // The table of B is built once this worker has said it is ready, while it waits for its first
   // batch (10-15 ms that would otherwise delay that batch).
   setTimeout(preparePureBackend, 0);
-  // The pure backend checks a batch at once (one field inversion per batch), same verdicts.
+  // The pure backend checks a batch at once (one field inversion per 64 signatures), same verdicts.
   return { name: pureBackend.name, verifyOne: (key, msg, sig) => verify(pureBackend, key, msg, sig), verifyAll: verifyAllPure };
 }
 
