@@ -5,8 +5,6 @@
 import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import type { Ed25519Backend } from '../lib/core/ed25519';
 
-/** SPKI DER prefix of an Ed25519 public key (RFC 8410 §4): SEQUENCE { AlgorithmIdentifier 1.3.101.112, BIT STRING }. */
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const CACHE_MAX = 8192;
 
 export function createNodeBackend(): Ed25519Backend & { clearCache(): void } {
@@ -16,7 +14,11 @@ export function createNodeBackend(): Ed25519Backend & { clearCache(): void } {
     let k = cache.get(id);
     if (k !== undefined) return k;
     try {
-      k = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pub]), format: 'der', type: 'spki' });
+      // Imported as a JWK (RFC 8037 OKP), which hands the 32 bytes straight to OpenSSL, rather than as
+      // SPKI DER, which goes through OpenSSL 3's decoder framework: ~13 µs instead of ~100-120 per
+      // key here, and a 1M ledger has ~160k signers (a fifth of its events import a key). Neither
+      // import checks the point; one that is not on the curve fails its verify.
+      k = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(pub.buffer, pub.byteOffset, 32).toString('base64url') }, format: 'jwk' });
     } catch {
       k = null; // not a point OpenSSL can decode
     }
