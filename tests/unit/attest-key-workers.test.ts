@@ -40,7 +40,7 @@ let marked = 0;
 /** A browser pool worker stand-in (in-process-worker.ts), with the browser worker's attestKeys. */
 function fakeWorker(): WorkerLike {
   const web = createWebCryptoBackend(globalThis.crypto.subtle);
-  return inProcessWorker(async () => ({ name: web.name, verifyOne: (k, m, sg) => verify(web, k, m, sg) }), { attestKeys: true }, (msg) => {
+  return inProcessWorker(async () => ({ name: web.name, verifyOne: (k, m, sg) => verify(web, k, m, sg), keyed: web.keyed }), { attestKeys: true }, (msg) => {
     // an event batch's answer: one verdict per item, then 64 digest bytes per item
     if (msg.t === 'verdicts') for (const b of msg.verdicts.subarray(0, msg.verdicts.length / 65)) if (b === (1 | ATTEST_KEY_OK)) marked++;
   });

@@ -34,10 +34,10 @@ let cliNative: CliSignaturePool;
 let cliPure: CliSignaturePool;
 let browserPool: SignaturePool;
 
-/** A Worker stand-in (in-process-worker.ts) with the WebCrypto backend. */
+/** A Worker stand-in (in-process-worker.ts) with the WebCrypto backend, batches verified as the browser worker does (keyed). */
 function fakeWorker(): WorkerLike {
   const web = createWebCryptoBackend(globalThis.crypto.subtle);
-  return inProcessWorker(async () => ({ name: web.name, verifyOne: (k, m, s) => verify(web, k, m, s) }));
+  return inProcessWorker(async () => ({ name: web.name, verifyOne: (k, m, s) => verify(web, k, m, s), keyed: web.keyed }));
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@
 // walks them in seq order reports the same first failure as one that verified inline.
 
 import { fromBase64, fromUtf8 } from './bytes';
-import { checkSubjectKey } from './ed25519';
+import { checkSubjectKey, precheck } from './ed25519';
 import { pureSha256Backend, sha256, sha256Backend } from './hash';
 import { leafHash } from './merkle';
 import { sha256LeafInto, sha256RangeInto } from './sha256-oneshot';
@@ -292,6 +292,60 @@ export async function verifyPacked(p: PackedSignatures, verifyOne: VerifyOne): P
     if (k !== MALFORMED) {
       const r = verifyOne(keyViews[k]!, p.msgs.subarray(start, end), p.sigs.subarray(64 * i, 64 * i + 64));
       out[i] = (typeof r === 'boolean' ? r : await r) ? 1 : 0;
+    }
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * A backend with a handle per key (WebCrypto: the imported CryptoKey), for verifyPackedKeyed. Only
+ * the cofactorless equation: verifyPackedKeyed applies the acceptance rule's precheck first, as core
+ * `verify` does, so the verdicts are those of `verify(backend, key, msg, sig)`.
+ */
+export interface KeyedBackend<K> {
+  /** One handle per 32-byte key of `keys`, in order; null for a key that cannot verify (its import failed). */
+  handles(keys: Uint8Array): Promise<readonly (K | null)[]>;
+  /**
+   * The equation for a triple that passed the precheck. `sig` is one buffer the caller reuses for
+   * every item, and the caller awaits each verdict before the next call. A throw or a rejection
+   * counts as false, as does any answer but `true`.
+   */
+  verify(handle: K, msg: Uint8Array, sig: Uint8Array): Promise<boolean> | boolean;
+}
+
+/**
+ * verifyPacked for a KeyedBackend: each distinct key's handle is resolved once per batch instead
+ * of being looked up per item, and an item's verdict is one await of the backend's own answer (issue
+ * 7, session 7: per item, verifyPacked awaited core verify's promise, which chained the backend's,
+ * which chained the engine's). Same verdicts as verifyPacked with `verify` (the precheck, then the
+ * equation; a rejection is false). One byte per item: 1 valid, 0 invalid.
+ */
+export async function verifyPackedKeyed<K>(p: PackedSignatures, backend: KeyedBackend<K>): Promise<Uint8Array> {
+  assertPacked(p);
+  const out = new Uint8Array(p.count);
+  const nKeys = p.keys.length / 32;
+  const handles = await backend.handles(p.keys);
+  if (handles.length !== nKeys) throw new TypeError('verifyPackedKeyed: one handle per key');
+  const keyViews: Uint8Array[] = [];
+  for (let k = 0; k < nKeys; k++) keyViews.push(p.keys.subarray(32 * k, 32 * k + 32));
+  const sigs = p.sigs;
+  const sig = new Uint8Array(64); // each item's signature in turn, copied (no view per item)
+  let start = 0;
+  for (let i = 0; i < p.count; i++) {
+    const end = p.msgEnds[i]!;
+    const k = p.keyIndex[i]!;
+    const handle = k === MALFORMED ? null : handles[k]!;
+    if (handle !== null) {
+      for (let j = 0, o = 64 * i; j < 64; j++) sig[j] = sigs[o + j]!;
+      if (precheck(keyViews[k]!, sig) === null) {
+        try {
+          const r = backend.verify(handle, p.msgs.subarray(start, end), sig);
+          out[i] = (typeof r === 'boolean' ? r : await r) === true ? 1 : 0;
+        } catch {
+          out[i] = 0;
+        }
+      }
     }
     start = end;
   }

@@ -12,7 +12,7 @@
 
 import { createSha256, type Sha256Hasher } from './hash';
 import { LIMITS } from './types';
-import { answerPacked, transferables, verifyPacked, verifyPackedAll, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
+import { answerPacked, transferables, verifyPacked, verifyPackedAll, verifyPackedKeyed, type KeyedBackend, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
 export type BackendChoice = 'auto' | 'native' | 'pure';
@@ -98,6 +98,8 @@ export interface WorkerVerifier {
   verifyOne: VerifyOne;
   /** A whole-batch form with the same verdicts, used when present (the pure backend). */
   verifyAll?: VerifyAll;
+  /** A backend with per-key handles, used through verifyPackedKeyed when present and verifyAll is not (WebCrypto; prepareKeys is then not called). */
+  keyed?: KeyedBackend<unknown>;
   /** Called with a batch's distinct keys before its items are verified (WebCrypto: import them at once). */
   prepareKeys?: (keys: readonly Uint8Array[]) => Promise<void>;
 }
@@ -182,8 +184,13 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
         try {
           if (!verifier) throw new TypeError('verify before init');
           const v = await verifier;
-          if (v.prepareKeys) await v.prepareKeys(keyViews(batch));
-          const verdicts = answerPacked(batch, v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne), host.attestKeys === true);
+          let checked: Uint8Array;
+          if (v.keyed && !v.verifyAll) checked = await verifyPackedKeyed(batch, v.keyed);
+          else {
+            if (v.prepareKeys) await v.prepareKeys(keyViews(batch));
+            checked = v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne);
+          }
+          const verdicts = answerPacked(batch, checked, host.attestKeys === true);
           port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
         } catch (e) {
           port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) });

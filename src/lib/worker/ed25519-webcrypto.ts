@@ -5,6 +5,7 @@
 // subtle.verify runs on the calling thread, so call it from the worker, not the page.
 
 import { probeBackend, type Ed25519Backend } from '../core/ed25519';
+import type { KeyedBackend } from '../core/signature-batch';
 
 const CACHE_MAX = 8192;
 /** Messages up to this length are handed to subtle.verify through a reused view (`check`). */
@@ -24,20 +25,21 @@ function defaultSubtle(): SubtleEd25519 | undefined {
   return (globalThis as { crypto?: { subtle?: SubtleEd25519 } }).crypto?.subtle;
 }
 
-/** A map key for 32 bytes: one char per byte (only for keys whose prefix another key holds). */
-function idOf(b: Uint8Array): string {
+/** A map key for the 32 bytes of `b` from `o`: one char per byte (only for keys whose prefix another key holds). */
+function idOf(b: Uint8Array, o = 0): string {
   let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  for (let i = 0; i < 32; i++) s += String.fromCharCode(b[o + i]!);
   return s;
 }
 
-/** The first 30 bits of a key: a small integer, so finding a key's slot allocates nothing. */
-function prefixOf(b: Uint8Array): number {
-  return b[0]! | (b[1]! << 8) | (b[2]! << 16) | ((b[3]! & 0x3f) << 24);
+/** The first 30 bits of the key at b[o..]: a small integer, so finding a key's slot allocates nothing. */
+function prefixOf(b: Uint8Array, o = 0): number {
+  return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | ((b[o + 3]! & 0x3f) << 24);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+/** Whether the 32 bytes of `a` equal those of `b` from `o`. */
+function sameBytes(a: Uint8Array, b: Uint8Array, o = 0): boolean {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[o + i]) return false;
   return true;
 }
 
@@ -54,8 +56,13 @@ function own(b: Uint8Array): Uint8Array<ArrayBuffer> {
 
 const ED25519 = { name: 'Ed25519' } as const;
 
-/** The WebCrypto backend; `importKeys` imports a batch's new keys concurrently before it is verified. */
-export type WebCryptoBackend = Ed25519Backend & { clearCache(): void; importKeys(pubs: readonly Uint8Array[]): Promise<void> };
+/**
+ * The WebCrypto backend; `importKeys` imports a batch's new keys concurrently before it is verified.
+ * `keyed` is the same backend for core's verifyPackedKeyed (a signature worker's whole batch): each
+ * distinct key of a batch is looked up (and imported) once, and an item's verify is one
+ * `subtle.verify` call whose promise is handed back as it is.
+ */
+export type WebCryptoBackend = Ed25519Backend & { clearCache(): void; importKeys(pubs: readonly Uint8Array[]): Promise<void>; keyed: KeyedBackend<unknown> };
 
 /** One imported key (or one being imported): `key` is undefined until `wait` settles, null if the import failed. */
 interface Slot {
@@ -78,10 +85,11 @@ export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defau
   const collided = new Map<string, Slot>();
   const order: Slot[] = [];
   let oldest = 0;
-  const find = (pub: Uint8Array): Slot | undefined => {
-    const s = byPrefix.get(prefixOf(pub));
-    if (s !== undefined && sameBytes(s.pub, pub)) return s;
-    return collided.size === 0 ? undefined : collided.get(idOf(pub));
+  /** The slot of the key at pub[o, o + 32). */
+  const find = (pub: Uint8Array, o = 0): Slot | undefined => {
+    const s = byPrefix.get(prefixOf(pub, o));
+    if (s !== undefined && sameBytes(s.pub, pub, o)) return s;
+    return collided.size === 0 ? undefined : collided.get(idOf(pub, o));
   };
   const evict = (s: Slot): void => {
     if (s.id !== undefined) collided.delete(s.id);
@@ -145,8 +153,36 @@ export function createWebCryptoBackend(subtle: SubtleEd25519 | undefined = defau
       return false;
     }
   };
+  // The keyed form (verifyPackedKeyed): its caller awaits each verdict before the next call and
+  // passes the signature in one buffer it reuses, so the message goes through a reused view of its
+  // own scratch and the promise goes back without a `.then` (issue 7, session 7: the promise layers
+  // per item, check's `.then`, core verify's `.then` and verifyPacked's `await` of them, were what
+  // each scavenge of a signature worker still kept). A message over SCRATCH_BYTES is passed as it is.
+  const keyedScratch = new ArrayBuffer(SCRATCH_BYTES);
+  const keyedViews = new Map<number, Uint8Array<ArrayBuffer>>();
+  const keyed: KeyedBackend<Key> = {
+    async handles(keys: Uint8Array): Promise<(Key | null)[]> {
+      // All of a batch's new keys are imported concurrently, then awaited (a failed import is null).
+      const slots: Slot[] = [];
+      for (let o = 0; o + 32 <= keys.length; o += 32) slots.push(find(keys, o) ?? importKey(keys.subarray(o, o + 32)));
+      const out: (Key | null)[] = [];
+      for (const s of slots) out.push(s.key !== undefined ? s.key : await s.wait);
+      return out;
+    },
+    verify(key: Key, msg: Uint8Array, sig: Uint8Array): Promise<boolean> {
+      if (msg.length > SCRATCH_BYTES) return api.verify(ED25519, key as never, own(sig), own(msg));
+      let m = keyedViews.get(msg.length);
+      if (m === undefined) {
+        if (keyedViews.size >= SCRATCH_VIEWS_MAX) keyedViews.clear();
+        keyedViews.set(msg.length, (m = new Uint8Array(keyedScratch, 0, msg.length)));
+      }
+      m.set(msg);
+      return api.verify(ED25519, key as never, own(sig), m);
+    }
+  };
   return {
     name: 'webcrypto',
+    keyed: keyed as KeyedBackend<unknown>,
     verifyRaw(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise<boolean> | boolean {
       if (pub.length !== 32 || sig.length !== 64) return false;
       const s = find(pub) ?? importKey(pub);
