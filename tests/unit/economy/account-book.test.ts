@@ -101,6 +101,57 @@ describe('AccountBook state root', () => {
   });
 });
 
+describe('AccountBook committed states', () => {
+  // The book keeps committed states in columns, with any state that does not fit kept whole: every
+  // value must come back exactly (Object.is: −0, fractions, huge numbers, the null marker's value),
+  // through insertions before it, credits and re-commits.
+  const num = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer(), fc.constantFrom(-0, -0x80000000, 0x7fffffff, 2 ** 31, 2 ** 53, 0.5, Number.NaN, -Infinity), fc.double());
+  const state = fc.record({ balance: fc.bigInt({ min: -5n, max: 10n ** 30n }), rewards: num, streak: num, lastActive: fc.option(num), published: num });
+  const same = (a: AccountState | undefined, b: AccountState): boolean =>
+    a !== undefined && a.balance === b.balance && Object.is(a.rewards, b.rewards) && Object.is(a.streak, b.streak) && Object.is(a.lastActive, b.lastActive) && Object.is(a.published, b.published);
+
+  it('gives back every committed state exactly, through insertions, credits and re-commits', () => {
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('set' as const), id: fc.integer({ min: 0, max: 40 }), s: state }),
+      fc.record({ t: fc.constant('add' as const), id: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ t: fc.constant('credit' as const), id: fc.integer({ min: 0, max: 40 }), n: fc.bigInt({ min: 1n, max: 10n ** 20n }) })
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const book = new AccountBook();
+        const model = new Map<string, AccountState>();
+        // Ids in a scattered order, so that most additions insert before existing ones.
+        const name = (i: number): string => `u-${String((i * 7919) % 1000).padStart(6, '0')}`;
+        for (const o of ops) {
+          const id = name(o.id);
+          if (o.t === 'set') {
+            const s = { ...o.s, lastActive: o.s.lastActive ?? null };
+            book.set(id, s);
+            model.set(id, { ...s });
+          } else if (o.t === 'add') {
+            book.ensure(id);
+            if (!model.has(id)) model.set(id, { balance: 0n, rewards: 0, streak: 0, lastActive: null, published: 0 });
+          } else {
+            book.credit(id, o.n);
+            const m = model.get(id) ?? { balance: 0n, rewards: 0, streak: 0, lastActive: null, published: 0 };
+            model.set(id, { ...m, balance: m.balance + o.n });
+          }
+          for (const [a, s] of model) expect(same(book.get(a), s)).toBe(true);
+        }
+        expect([...book.ids()]).toEqual([...model.keys()].sort());
+        // A state read from the book is a copy: changing it changes nothing in the book.
+        for (const [a, s] of model) {
+          const got = book.get(a)!;
+          got.balance += 1n;
+          got.rewards = 12345;
+          expect(same(book.get(a), s)).toBe(true);
+        }
+      }),
+      { numRuns: 400 }
+    );
+  });
+});
+
 describe('stateLeaf', () => {
   // The reference: the leaf as §10.6 defines it, through the generic canonical encoder.
   const reference = (id: string, s: AccountState, status: string): string => toHex(leafHash(canonicalBytes(stateJson(id, s, status))));

@@ -60,6 +60,10 @@ export function stateLeaf(account: string, s: AccountState, status: string): Uin
 /** Status codes of what a leaf was last hashed from ('treasury' for the treasury). */
 const STATUSES = ['treasury', 'verified', 'revoked', 'expired', 'pending', 'unknown'];
 const int32 = (x: number): boolean => (x | 0) === x;
+/** An int32 that is not −0 (stored in an Int32Array and read back, it is the same number). */
+const fitsInt = (x: number): boolean => (x | 0) === x && !Object.is(x, -0);
+/** lastActive null in AccountBook's columns. */
+const NULL_EPOCH = -0x80000000;
 
 /**
  * Per sorted position: the state a leaf was last hashed from, in typed arrays (issue 7: a string
@@ -119,8 +123,15 @@ export class AccountBook {
   /** Account id → its position in id order, as last known: checked against `#ids` (ids are unique), re-found by binary search after an insertion before it. */
   readonly #at = new Map<string, number>();
   readonly #ids: string[] = [];
-  /** The states in id order (aligned with `#ids`). */
-  readonly #states: AccountState[] = [];
+  /**
+   * The committed states in id order (aligned with `#ids`), in columns (issue 7 memory: an object
+   * per account cost ~30-60 bytes more): the balances, and per position rewards, streak, lastActive
+   * (NULL_EPOCH for null) and published in one Int32Array. A state with a field that does not fit
+   * (not an int32, −0, a lastActive equal to NULL_EPOCH) is kept whole in #other instead, exactly.
+   */
+  readonly #balance: bigint[] = [];
+  #num = new Int32Array(0);
+  #other = new Map<number, AccountState>();
   /** Per position: the state its leaf was computed from. */
   readonly #hashed = new HashedStates();
   /**
@@ -137,9 +148,35 @@ export class AccountBook {
   #visited = new Int32Array(0);
   #visit = 0;
 
+  /** The committed state of an account (a copy: change it with credit() or set()). */
   get(account: string): AccountState | undefined {
     const at = this.#find(account);
-    return at < 0 ? undefined : this.#states[at];
+    return at < 0 ? undefined : this.#state(at);
+  }
+
+  /** The committed state at a position (a fresh object). */
+  #state(pos: number): AccountState {
+    const o = this.#other.size > 0 ? this.#other.get(pos) : undefined;
+    if (o) return { ...o };
+    const n = this.#num;
+    const i = pos * 4;
+    const last = n[i + 2]!;
+    return { balance: this.#balance[pos]!, rewards: n[i]!, streak: n[i + 1]!, lastActive: last === NULL_EPOCH ? null : last, published: n[i + 3]! };
+  }
+
+  /** Store the committed state at a position (its values, not the object). */
+  #store(pos: number, s: AccountState): void {
+    this.#balance[pos] = s.balance;
+    const last = s.lastActive === null ? NULL_EPOCH : s.lastActive;
+    if (fitsInt(s.rewards) && fitsInt(s.streak) && fitsInt(s.published) && (s.lastActive === null || (fitsInt(last) && last !== NULL_EPOCH))) {
+      const n = this.#num;
+      const i = pos * 4;
+      n[i] = s.rewards;
+      n[i + 1] = s.streak;
+      n[i + 2] = last;
+      n[i + 3] = s.published;
+      if (this.#other.size > 0) this.#other.delete(pos);
+    } else this.#other.set(pos, { balance: s.balance, rewards: s.rewards, streak: s.streak, lastActive: s.lastActive, published: s.published });
   }
 
   ids(): readonly string[] {
@@ -179,27 +216,34 @@ export class AccountBook {
     return b;
   }
 
-  /** Add an account (no-op when known), keeping the id list sorted by code point. */
+  /** Add an account (no-op when known), keeping the id list sorted by code point; its committed state (a copy). */
   ensure(account: string): AccountState {
-    return this.#states[this.#ensure(account)]!;
+    return this.#state(this.#ensure(account));
   }
 
   /** ensure(), returning the account's position. */
   #ensure(account: string): number {
     const known = this.#find(account);
     if (known >= 0) return known;
-    const s = emptyAccount();
     const n = this.#ids.length;
     // New users append (zero-padded ids): check the end before searching.
     const at = n === 0 || compareCodePoints(this.#ids[n - 1]!, account) < 0 ? n : this.#position(account);
     this.#at.set(account, at);
+    if (4 * (n + 1) > this.#num.length) this.#num = resized(this.#num, 4 * Math.max(64, Math.ceil((n + 1) * 1.25)));
     if (at === n) {
       this.#ids.push(account);
-      this.#states.push(s);
+      this.#balance.push(0n);
     } else {
       this.#ids.splice(at, 0, account);
-      this.#states.splice(at, 0, s);
+      this.#balance.splice(at, 0, 0n);
+      this.#num.copyWithin((at + 1) * 4, at * 4, n * 4);
+      if (this.#other.size > 0) {
+        const moved = new Map<number, AccountState>();
+        for (const [pos, o] of this.#other) moved.set(pos >= at ? pos + 1 : pos, o);
+        this.#other = moved;
+      }
     }
+    this.#store(at, emptyAccount());
     const leaves = this.#level(0, n + 1);
     leaves.copyWithin((at + 1) * 32, at * 32, n * 32);
     leaves.fill(0, at * 32, at * 32 + 32);
@@ -214,20 +258,19 @@ export class AccountBook {
   }
 
   credit(account: string, amount: bigint): void {
-    const s = this.ensure(account);
-    s.balance = add(s.balance, amount);
+    const pos = this.#ensure(account);
+    const o = this.#other.size > 0 ? this.#other.get(pos) : undefined;
+    const balance = add(this.#balance[pos]!, amount);
+    this.#balance[pos] = balance;
+    if (o) o.balance = balance;
     this.#pending.add(account);
   }
 
   /** Commit a state (e.g. the prospective one of a closed epoch). */
   set(account: string, state: AccountState): void {
     const pos = this.#ensure(account);
-    const s = this.#states[pos]!;
-    s.balance = state.balance;
-    s.rewards = state.rewards;
-    s.streak = state.streak;
-    s.lastActive = state.lastActive;
-    s.published = state.published;
+    this.#store(pos, state);
+    const s = state;
     // Committing the prospective state its leaf was just hashed from (the close): the leaf stands,
     // as every unchanged account's does (a status change names the account in root()'s `changed`).
     if (this.#hashed.sameFields(pos, s)) this.#pending.delete(account);
@@ -249,7 +292,7 @@ export class AccountBook {
       const pos = this.#find(id);
       if (pos < 0 || visited[pos] === visit) return;
       visited[pos] = visit;
-      const s = over ?? this.#states[pos]!;
+      const s = over ?? this.#state(pos);
       const status = id === TREASURY ? 'treasury' : statusOf(id);
       if (this.#hashed.same(pos, s, status)) return;
       leaves.set(stateLeaf(id, s, status), pos * 32);
