@@ -303,13 +303,15 @@ class Verifier {
       broken = true;
       this.#fail(f);
     };
-    const takeLine = async (line: Uint8Array, offset: number) => {
+    const batchSize = this.#o.batch ?? 512;
+    /** Synchronous except when the line fills a batch or fails: no promise and no await per line (issue 7). */
+    const takeLine = (line: Uint8Array, offset: number): Promise<void> | void => {
       const pos = seg.firstSeq + lines;
       lines++;
       if (lines > seg.count) return failNow(fileFail('segment.count-mismatch', pos, `more than the ${seg.count} events the manifest lists`));
       index.locate(pos, si, offset, line.length);
       this.#batch.push(this.#prepare(pos, line));
-      if (this.#batch.length >= (this.#o.batch ?? 512)) await this.#flush(ctx);
+      if (this.#batch.length >= batchSize) return this.#flush(ctx);
     };
     try {
       try {
@@ -337,7 +339,8 @@ class Verifier {
               carry = [];
               carryLen = 0;
             }
-            await takeLine(line, lineStart);
+            const waiting = takeLine(line, lineStart);
+            if (waiting) await waiting;
             if (broken) break;
             lineStart += line.length + 1;
             from = nl + 1;
