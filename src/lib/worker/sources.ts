@@ -87,9 +87,12 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
 const FETCH_INIT: RequestInit = { credentials: 'omit', redirect: 'follow', cache: 'no-store' };
 
 /**
- * A whole small file, fetched where this runs (a signature worker, for HttpSource.readVia): the same
- * request as HttpSource's, the body read at once, failures described as FileAnswer so the requester
- * raises exactly what its own read would have (HttpSource.read: stream, collect).
+ * A whole small file (checkpoint note, content), fetched where this runs: on the ordered pass's
+ * thread (HttpSource.read) or in a signature worker (HttpSource.readVia). The request is the one
+ * `HttpSource.stream` makes; the body is read chunk by chunk up to `maxBytes` (a body longer than
+ * it says, or an undeclared one, is refused as soon as it passes the limit, as `collect` does);
+ * failures are described as FileAnswer so the requester raises exactly what stream + collect would
+ * have (HttpSource.read; tests/unit/worker/remote-read.test.ts compares every kind).
  */
 export async function fetchFile(url: string, maxBytes: number): Promise<FileAnswer> {
   let res: Response;
@@ -107,14 +110,39 @@ export async function fetchFile(url: string, maxBytes: number): Promise<FileAnsw
     void res.body.cancel().catch(() => undefined);
     return { ok: false, kind: 'limit', status: res.status, message: '' };
   }
-  let bytes: Uint8Array;
+  const reader = res.body.getReader();
+  let first: Uint8Array | null = null;
+  let parts: Uint8Array[] | null = null;
+  let total = 0;
   try {
-    bytes = new Uint8Array(await res.arrayBuffer());
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        void reader.cancel().catch(() => undefined);
+        return { ok: false, kind: 'limit', status: res.status, message: '' };
+      }
+      if (first === null) first = value;
+      else (parts ??= [first]).push(value);
+    }
   } catch (e) {
     return { ok: false, kind: 'body', status: res.status, message: (e as Error).message };
   }
-  if (bytes.length > maxBytes) return { ok: false, kind: 'limit', status: res.status, message: '' };
-  return { ok: true, bytes };
+  if (parts) return { ok: true, bytes: concat(parts, total) };
+  if (first === null) return { ok: true, bytes: new Uint8Array(0) };
+  // One chunk (most small files): kept as it is when it owns its whole buffer (the worker transfers that buffer).
+  return { ok: true, bytes: first.byteOffset === 0 && first.byteLength === first.buffer.byteLength ? first : first.slice() };
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Files under one URL prefix. Only the chosen prefix is ever fetched. */
@@ -176,16 +204,16 @@ export class HttpSource implements ByteSource {
     this.#via = fetcher;
   }
 
-  read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
-    if (this.#via) return this.#readVia(this.#via, path, maxBytes);
-    return collect(this.stream(path), maxBytes, path);
-  }
-
-  /** What `read` gives, or throws, from a FileAnswer (as stream + collect would have). */
-  async #readVia(via: FileReader, path: string, maxBytes: number): Promise<Uint8Array> {
-    const there = via(this.url(path).href, maxBytes);
-    if (there === null) return collect(this.stream(path), maxBytes, path);
-    const a = await there;
+  /**
+   * A whole file (notes, content): fetched here by fetchFile, with the request `stream` makes, or by
+   * the `readVia` fetcher. The same bytes, or the same error, as stream + collect, without a stream
+   * reader wrapped in two async generators for each of a bundle's small files (issue 7: 213 content
+   * files and 12 notes in the 10k demo, most read on the ordered pass's thread while the signature
+   * workers are busy).
+   */
+  async read(path: string, maxBytes: number = READ_LIMIT): Promise<Uint8Array> {
+    const url = this.url(path).href; // an unsafe path is refused before anything is fetched
+    const a = await (this.#via?.(url, maxBytes) ?? fetchFile(url, maxBytes));
     if (a.ok) {
       this.#bytes += a.bytes.length;
       return a.bytes;

@@ -4,7 +4,7 @@
 // HttpSource's own read (stream + collect) with the same fetch.
 import { MessageChannel } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { HttpSource, NetworkError, fetchFile } from '../../../src/lib/worker/sources';
+import { HttpSource, NetworkError, collect, fetchFile } from '../../../src/lib/worker/sources';
 import { BundleSourceError } from '../../../src/lib/core/bundle-source';
 import { connectSignaturePort, serveSignaturePort, type PoolRequest, type PoolResponse } from '../../../src/lib/core/signature-port';
 import { utf8 } from '../../../src/lib/core/bytes';
@@ -78,8 +78,9 @@ describe('HttpSource.readVia', () => {
         if (a instanceof Error) throw a;
         return a;
       });
+      // the reference: the file streamed on this thread and collected
       const here = new HttpSource(BASE, 'x');
-      const want = await outcome(here.read('checkpoints/000000010.note', 32));
+      const want = await outcome(collect(here.stream('checkpoints/000000010.note'), 32, 'checkpoints/000000010.note'));
       const there = new HttpSource(BASE, 'x');
       there.readVia(conn.read);
       const got = await outcome(there.read('checkpoints/000000010.note', 32));
@@ -134,6 +135,53 @@ describe('HttpSource.readVia', () => {
     s.readVia(via);
     expect(new TextDecoder().decode(await s.manifest())).toBe('{}');
     expect(via).not.toHaveBeenCalled();
+  });
+});
+
+describe('HttpSource.read without a pool', () => {
+  for (const [name, answer] of Object.entries(answers)) {
+    it(`${name}: the same result as stream + collect`, async () => {
+      const asked: string[] = [];
+      vi.stubGlobal('fetch', async (u: URL | string, init?: RequestInit) => {
+        asked.push(`${String(u)} ${init?.credentials} ${init?.redirect} ${init?.cache}`);
+        const a = answer();
+        if (a instanceof Error) throw a;
+        return a;
+      });
+      const want = await outcome(collect(new HttpSource(BASE, 'x').stream('content/c1'), 32, 'content/c1'));
+      const s = new HttpSource(BASE, 'x');
+      expect(await outcome(s.read('content/c1', 32))).toEqual(want);
+      expect(asked).toEqual([`${BASE}content/c1 omit follow no-store`, `${BASE}content/c1 omit follow no-store`]);
+      if ('text' in (want as object)) expect(s.bytesRead).toBe((want as { text: string }).text.length);
+    });
+  }
+
+  it('a body in several chunks is read whole, and one over the limit is refused before its end', async () => {
+    let pulled = 0;
+    const body = () =>
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          pulled++;
+          if (pulled > 50) return c.close();
+          c.enqueue(new Uint8Array(8).fill(64 + pulled));
+        }
+      });
+    vi.stubGlobal('fetch', async () => new Response(body(), { status: 200 }));
+    const s = new HttpSource(BASE, 'x');
+    const bytes = await s.read('content/c1', 400);
+    expect(bytes.length).toBe(400);
+    expect(Array.from(bytes.subarray(0, 17))).toEqual([...new Array(8).fill(65), ...new Array(8).fill(66), 67]);
+    expect(bytes.buffer.byteLength).toBe(400);
+    pulled = 0;
+    await expect(s.read('content/c1', 100)).rejects.toThrow('content/c1 is larger than the limit of 100 bytes');
+    expect(pulled).toBeLessThan(20);
+  });
+
+  it('a one-chunk body that is a view into a larger buffer is copied to its own buffer', async () => {
+    const big = new Uint8Array(64).fill(7);
+    vi.stubGlobal('fetch', async () => ({ ok: true, status: 200, headers: new Headers(), body: new ReadableStream<Uint8Array>({ start(c) { c.enqueue(big.subarray(8, 24)); c.close(); } }) }) as unknown as Response);
+    const a = await fetchFile(`${BASE}content/c1`, 100);
+    expect(a.ok && a.bytes.length === 16 && a.bytes.byteOffset === 0 && a.bytes.buffer.byteLength === 16).toBe(true);
   });
 });
 
