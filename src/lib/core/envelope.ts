@@ -48,7 +48,14 @@ export function isSubjectId(s: unknown): s is string {
 const isObject = (v: unknown): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEpoch = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 /** o has exactly the (distinct) keys: as many own keys, each wanted one among them. */
-const hasExactKeys = (o: object, keys: readonly string[]): boolean => Object.keys(o).length === keys.length && keys.every((k) => Object.hasOwn(o, k));
+function hasExactKeys(o: object, keys: readonly string[]): boolean {
+  const own = Object.keys(o);
+  if (own.length !== keys.length) return false;
+  // A canonical line's members come sorted, as `keys` are: then one pass over the two lists (once per event).
+  let i = 0;
+  while (i < keys.length && own[i] === keys[i]) i++;
+  return i === keys.length || keys.every((k) => Object.hasOwn(o, k));
+}
 
 function depth(v: Json): number {
   if (Array.isArray(v)) return 1 + v.reduce<number>((m, x) => Math.max(m, depth(x)), 0);
