@@ -2,8 +2,10 @@
 // exactly: int32 values from its 4-byte columns, any other JS number (−0, fractions, beyond int32,
 // NaN, ±Infinity) from the side map, as the Float64Array columns did before.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Placements, type PlacementInput } from '../../../src/lib/core/economy/placement-record';
+import { Placements, type PlacementInput, type RedundancyEntry } from '../../../src/lib/core/economy/placement-record';
+import { RedundancyTracker } from '../../../src/lib/core/economy/redundancy';
 
 const numbers = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 53, -0, 0.5, 1e-300, NaN, Infinity, -Infinity];
 
@@ -24,22 +26,92 @@ describe('placement columns', () => {
     for (let i = 0; i < rows; i++) {
       const x = input(i, numbers[i % numbers.length]!);
       const pl = p.add(x, null);
-      p.logRedundancy(pl.row, numbers[(i + 5) % numbers.length]!, 2);
-      p.logRedundancy(pl.row, 7, 1);
       pl.addProof({ seq: numbers[(i + 6) % numbers.length]!, epoch: numbers[(i + 7) % numbers.length]!, index: 1, valid: true });
     }
     for (let i = 0; i < rows; i++) {
       const x = input(i, numbers[i % numbers.length]!);
       const pl = p.get(x.cid)!;
       for (const f of ['epoch', 'seq', 'k', 'size', 'fragmentSize'] as const) expect(Object.is(pl[f], x[f]), `${f} of row ${i}: ${pl[f]} for ${x[f]}`).toBe(true);
-      const h = pl.history;
-      expect(h.length).toBe(2);
-      expect(Object.is(h[0]!.epoch, numbers[(i + 5) % numbers.length]!)).toBe(true);
-      expect(Object.is(h[0]!.redundancy, 2 - x.k)).toBe(true);
-      expect(h[1]!.epoch).toBe(7);
+      // Not counted by a redundancy close: no history.
+      expect(pl.history).toEqual([]);
       const [proof] = pl.proofs(1);
       expect(Object.is(proof!.seq, numbers[(i + 6) % numbers.length]!)).toBe(true);
       expect(Object.is(proof!.epoch, numbers[(i + 7) % numbers.length]!)).toBe(true);
     }
+  });
+});
+
+describe('redundancy history', () => {
+  // The history is derived from each node's changes of standing (placement-record.ts); the
+  // reference is the eager log it replaced: at each close, the live count of every row one of whose
+  // nodes changed, logged when it differs from before the close, and every new row's count.
+  function eager(closes: Array<{ epoch: number; statuses: Array<[number, boolean]>; added: number[][] }>): Map<number, RedundancyEntry[]> {
+    const verified = new Map<number, boolean>();
+    const rows: number[][] = [];
+    const live: number[] = [];
+    const hist = new Map<number, RedundancyEntry[]>();
+    const k = 2;
+    for (const c of closes) {
+      const before = new Map<number, number>();
+      for (const [node, now] of c.statuses) {
+        if (now === (verified.get(node) ?? false)) continue;
+        verified.set(node, now);
+        rows.forEach((nodes, t) => {
+          for (const n of nodes) {
+            if (n !== node) continue;
+            if (!before.has(t)) before.set(t, live[t]!);
+            live[t]! += now ? 1 : -1;
+          }
+        });
+      }
+      for (const [t, old] of before) if (live[t] !== old) hist.get(t)!.push({ epoch: c.epoch, live: live[t]!, redundancy: live[t]! - k });
+      for (const nodes of c.added) {
+        const t = rows.push(nodes) - 1;
+        live[t] = nodes.filter((n) => verified.get(n)).length;
+        hist.set(t, [{ epoch: c.epoch, live: live[t]!, redundancy: live[t]! - k }]);
+      }
+    }
+    return hist;
+  }
+
+  it('equals the eager log through random standings, repeated nodes and repeated epochs', () => {
+    const node = fc.integer({ min: 0, max: 7 });
+    const close = fc.record({
+      epoch: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(-0, 0.5, 2 ** 40)),
+      // The nodes looked at in this close (not always all, sometimes one twice) and their standing.
+      statuses: fc.array(fc.tuple(node, fc.boolean()), { maxLength: 10 }),
+      added: fc.array(fc.array(node, { minLength: 1, maxLength: 6 }), { maxLength: 4 })
+    });
+    fc.assert(
+      fc.property(fc.array(close, { maxLength: 14 }), (closes) => {
+        const p = new Placements(() => undefined);
+        const tracker = new RedundancyTracker(p);
+        const h = (b: number): Uint8Array => new Uint8Array(32).fill(b);
+        let row = 0;
+        const pending: number[][] = [];
+        for (const c of closes) {
+          // Rows placed since the last close are counted at this one, after its changes of standing.
+          for (const nodes of c.added) {
+            const pl = p.add({ cid: `c-${row++}`, epoch: 1, seq: row, scheme: 'erasure', k: 2, n: nodes.length, size: 1, fragmentSize: 1, hashes: nodes.map((_, j) => h(j)), nodes: nodes.map((n) => `n-${n}`), root: h(9), rootRecomputed: h(9), policyHash: 'p', matches: true, nodeIdentity: [] }, null);
+            tracker.add(pl.row);
+            pending.push(nodes);
+          }
+          const status = new Map(c.statuses.map(([n, v]) => [`n-${n}`, v]));
+          tracker.close(c.epoch, c.statuses.map(([n]) => `n-${n}`), (id) => (status.get(id) ? 'verified' : 'revoked'));
+        }
+        // The reference sees each node's last standing in the close (the tracker reads it once per listed id).
+        const ref = eager(closes.map((c) => ({ epoch: c.epoch, statuses: c.statuses.map(([n]) => [n, new Map(c.statuses).get(n)!] as [number, boolean]), added: c.added })));
+        for (let t = 0; t < row; t++) {
+          const got = p.get(`c-${t}`)!.history;
+          const want = ref.get(t) ?? [];
+          expect(got.length).toBe(want.length);
+          got.forEach((g, j) => {
+            expect(Object.is(g.epoch, want[j]!.epoch)).toBe(true);
+            expect([g.live, g.redundancy]).toEqual([want[j]!.live, want[j]!.redundancy]);
+          });
+        }
+      }),
+      { numRuns: 500 }
+    );
   });
 });

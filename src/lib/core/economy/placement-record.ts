@@ -123,14 +123,14 @@ const I_LIVE = 1;
 const I_SLAB = 2;
 const I_AT = 3;
 const I_NODES = 4;
-const I_HIST_HEAD = 5;
-const I_HIST_TAIL = 6;
-const I_PROOF_HEAD = 7;
-const I_PROOF_TAIL = 8;
-const I_POLICY = 9;
-const I_BASIS = 10;
-const I_FLAGS = 11;
-const NI = 12;
+/** The close (RedundancyTracker.close call, numbered from 0) that first counted the row, or −1. */
+const I_FIRST_CLOSE = 5;
+const I_PROOF_HEAD = 6;
+const I_PROOF_TAIL = 7;
+const I_POLICY = 8;
+const I_BASIS = 9;
+const I_FLAGS = 10;
+const NI = 11;
 const REPLICA = 1;
 const MATCHES = 2;
 /** The recomputed root equals the recorded one and is not stored a second time. */
@@ -155,10 +155,16 @@ export class Placements {
   #nodesUsed = 0;
   readonly #policies = new Interned<string>();
   readonly #bases: Array<{ entry: PolicyEntry; eligible: NodeList }> = [];
-  /** Redundancy log: epoch, and (live, next entry of the same placement or −1). */
-  readonly #histEpoch = new Column(true);
-  readonly #hist = new Column(false);
-  #histUsed = 0;
+  /**
+   * What the redundancy history is derived from (issue 7 memory: ~5 entries of 12 bytes per
+   * placement at 100k events, more the longer a placement lives): the epoch of each close, and per
+   * node every change of its counted standing (verified or not) as close × 2 + (1 when it became
+   * verified), in close order. A row's live count at close c is the number of its fragments whose
+   * node's last change at or before c made it verified (a node never changed counts as not verified).
+   */
+  readonly #closeEpoch = new Column(true);
+  #closes = 0;
+  readonly #flips: Array<{ at: Int32Array; length: number } | undefined> = [];
   /** Proof log: (seq, epoch), and (fragment index or −1, valid, next or −1). */
   readonly #proofAt = new Column(true);
   readonly #proof = new Column(false);
@@ -225,8 +231,7 @@ export class Placements {
     ints.set(i + I_SLAB, this.#slabs.length - 1);
     ints.set(i + I_AT, at);
     ints.set(i + I_NODES, nodeAt);
-    ints.set(i + I_HIST_HEAD, -1);
-    ints.set(i + I_HIST_TAIL, -1);
+    ints.set(i + I_FIRST_CLOSE, -1);
     ints.set(i + I_PROOF_HEAD, -1);
     ints.set(i + I_PROOF_TAIL, -1);
     ints.set(i + I_POLICY, this.#policies.id(x.policyHash));
@@ -279,25 +284,73 @@ export class Placements {
     this.#i.set(row * NI + I_LIVE, live);
   }
 
-  /** Append (epoch, live) to the row's redundancy history (redundancy = live − k). */
-  logRedundancy(row: number, epoch: number, live: number): void {
-    const e = this.#histUsed++;
-    this.#histEpoch.set(e, epoch);
-    this.#hist.set(2 * e, live);
-    this.#hist.set(2 * e + 1, -1);
-    const i = row * NI;
-    const tail = this.#i.get(i + I_HIST_TAIL);
-    if (tail < 0) this.#i.set(i + I_HIST_HEAD, e);
-    else this.#hist.set(2 * tail + 1, e);
-    this.#i.set(i + I_HIST_TAIL, e);
+  /** @internal RedundancyTracker: a close of `epoch` begins; returns its number. */
+  beginClose(epoch: number): number {
+    this.#closeEpoch.set(this.#closes, epoch);
+    return this.#closes++;
   }
 
+  /** @internal RedundancyTracker: at the current close, `node` became verified (or stopped being). */
+  flip(node: string, verified: boolean): void {
+    const id = this.#nodeNames.id(node);
+    let f = this.#flips[id];
+    if (!f) this.#flips[id] = f = { at: new Int32Array(4), length: 0 };
+    if (f.length === f.at.length) {
+      const next = new Int32Array(f.at.length * 2);
+      next.set(f.at);
+      f.at = next;
+    }
+    f.at[f.length++] = (this.#closes - 1) * 2 + (verified ? 1 : 0);
+  }
+
+  /** @internal RedundancyTracker: the row is counted from the current close on. */
+  counted(row: number): void {
+    this.#i.set(row * NI + I_FIRST_CLOSE, this.#closes - 1);
+  }
+
+  /** Whether node (interned id) was verified at close c: its last change at or before c. */
+  #verifiedAt(id: number, c: number): boolean {
+    const f = this.#flips[id];
+    if (!f) return false;
+    let lo = 0;
+    let hi = f.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (f.at[mid]! >> 1 <= c) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && (f.at[lo - 1]! & 1) === 1;
+  }
+
+  /**
+   * The row's live count at its first close, then at each later close where it changed (as the
+   * tracker saw it: only closes where one of its nodes changed standing can change it).
+   */
   history(row: number): RedundancyEntry[] {
-    const out: RedundancyEntry[] = [];
+    const first = this.#i.get(row * NI + I_FIRST_CLOSE);
+    if (first < 0) return [];
     const k = this.num(row, 'k');
-    for (let e = this.#i.get(row * NI + I_HIST_HEAD); e >= 0; e = this.#hist.get(2 * e + 1)) {
-      const live = this.#hist.get(2 * e);
-      out.push({ epoch: this.#histEpoch.get(e), live, redundancy: live - k });
+    const at = this.#i.get(row * NI + I_NODES);
+    const ids: number[] = [];
+    for (let j = 0; j < this.count(row); j++) ids.push(this.#nodes.get(at + j));
+    const liveAt = (c: number): number => {
+      let live = 0;
+      for (const id of ids) if (this.#verifiedAt(id, c)) live++;
+      return live;
+    };
+    // The later closes where one of its nodes changed standing, in order.
+    const closes = new Set<number>();
+    for (const id of new Set(ids)) {
+      const f = this.#flips[id];
+      for (let j = 0; f && j < f.length; j++) if (f.at[j]! >> 1 > first) closes.add(f.at[j]! >> 1);
+    }
+    let live = liveAt(first);
+    const out: RedundancyEntry[] = [{ epoch: this.#closeEpoch.get(first), live, redundancy: live - k }];
+    for (const c of [...closes].sort((a, b) => a - b)) {
+      const now = liveAt(c);
+      if (now === live) continue;
+      live = now;
+      out.push({ epoch: this.#closeEpoch.get(c), live, redundancy: live - k });
     }
     return out;
   }

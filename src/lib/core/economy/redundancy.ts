@@ -58,11 +58,13 @@ export class RedundancyTracker {
   /** Bring every placement to its standing at the close of `epoch`. */
   close(epoch: number, nodes: readonly string[], statusOf: (node: string) => IdentityStatus): RedundancySummary {
     const p = this.#placements;
+    p.beginClose(epoch);
     const before = new Map<number, number>();
     for (const node of nodes) {
       const now = statusOf(node) === 'verified';
       if (now === (this.#verified.get(node) ?? false)) continue;
       this.#verified.set(node, now);
+      p.flip(node, now);
       const rows = this.#byNode.get(node);
       for (let j = 0; rows && j < rows.length; j++) {
         const t = rows.at[j]!;
@@ -77,7 +79,6 @@ export class RedundancyTracker {
       const k = p.num(t, 'k');
       this.#count(old - k, -1);
       this.#count(live - k, 1);
-      p.logRedundancy(t, epoch, live);
     }
     for (const t of this.#pending) {
       let live = 0;
@@ -89,7 +90,7 @@ export class RedundancyTracker {
       }
       p.setLive(t, live);
       this.#count(live - p.num(t, 'k'), 1);
-      p.logRedundancy(t, epoch, live);
+      p.counted(t);
       this.#placed++;
     }
     this.#pending = [];
