@@ -1,6 +1,6 @@
 // The manifest (BUNDLE_FORMAT.md §6): canonical JSON, exact fields, path rules, consistent counts.
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, type Json } from '../../src/lib/core/canonical-json';
+import { CanonicalJsonError, canonicalBytes, parseCanonical, type Json } from '../../src/lib/core/canonical-json';
 import { isBundlePath, parseManifest, parseTrustDoc, trustDifferences } from '../../src/lib/core/manifest';
 
 const trust = { aegis: 'a+00000000+AA==', governance: 'g+00000000+AA==', policy: 'log x\nquorum none\n' };
@@ -68,6 +68,48 @@ describe('parseManifest', () => {
     expect(reason((m) => (seg(m, 0)['path'] = '../../x'))).toContain('not a bundle path');
     expect(reason((m) => (seg(m, 1)['path'] = 'segments/000000.ndjson'))).toContain('listed twice');
     expect(reason((m) => ((m['content'] as O[])[0]!['path'] = 'content/other'))).toContain('content/<cid>');
+  });
+});
+
+describe('parseManifest: the one-scan fast path', () => {
+  // The full path alone (decode, parse, re-encode, compare), as readManifest had it before the fast
+  // path (issue 7): its verdict on the bytes, or the value the rest of the checks read.
+  const fullFront = (b: Uint8Array): { message: string } | { value: Json } => {
+    if (b.length > 1 << 20) throw new Error('not a test input');
+    for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return { message: `manifest.json: non-ASCII byte at offset ${i}; canonical JSON escapes it` };
+    try {
+      return { value: parseCanonical(String.fromCharCode(...b)) };
+    } catch (e) {
+      if (e instanceof CanonicalJsonError) return { message: `manifest.json: not canonical JSON: ${e.message}` };
+      throw e;
+    }
+  };
+
+  it('every single-byte replacement of a manifest: refused with the full path\'s reason, or read as the same value', () => {
+    const bytes = canonicalBytes(good());
+    expect(parse(good()).ok).toBe(true);
+    let refused = 0;
+    let read = 0;
+    for (let at = 0; at < bytes.length; at++) {
+      for (const byte of [0x20, 0x22, 0x2c, 0x30, 0x31, 0x3a, 0x41, 0x5c, 0x5d, 0x61, 0x7b, 0x7d, 0xc3]) {
+        if (bytes[at] === byte) continue;
+        const m = bytes.slice();
+        m[at] = byte;
+        const want = fullFront(m);
+        const got = parseManifest(m);
+        if ('message' in want) {
+          refused++;
+          expect(got.ok ? 'accepted' : got.finding.message).toBe(want.message);
+        } else {
+          // The full path reads this value: the manifest checks after it are the same code either way,
+          // so the outcome must be that of the canonical bytes of the value (here, the bytes themselves).
+          read++;
+          expect(parseManifest(canonicalBytes(want.value))).toEqual(got);
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
+    expect(read).toBeGreaterThan(10);
   });
 });
 

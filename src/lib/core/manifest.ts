@@ -3,7 +3,7 @@
 // every field is either checked against something signed (segments hash to the events, checkpoints
 // are signed, trust is compared with a pin) or only used to find files.
 
-import { CanonicalJsonError, parseCanonical, type Json } from './canonical-json';
+import { CanonicalJsonError, canonicalDepth, parseCanonical, type Json } from './canonical-json';
 import { isHex } from './bytes';
 import { FORMAT, LIMITS, type Finding } from './types';
 
@@ -63,6 +63,8 @@ function keysAre(o: Obj, keys: string[]): boolean {
   return k.length === keys.length && k.every((x, i) => x === keys[i]);
 }
 
+const ASCII = new TextDecoder('utf-8');
+
 class ManifestError extends Error {}
 const bad = (message: string): never => {
   throw new ManifestError(message);
@@ -80,17 +82,24 @@ export function parseManifest(bytes: Uint8Array): { ok: true; manifest: Manifest
 
 function readManifest(bytes: Uint8Array): Manifest {
   if (bytes.length > LIMITS.manifestBytes) bad(`${bytes.length} bytes; the limit is ${LIMITS.manifestBytes}`);
-  let text = '';
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) bad(`non-ASCII byte at offset ${i}; canonical JSON escapes it`);
-  }
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
   let v: Json;
-  try {
-    v = parseCanonical(text);
-  } catch (e) {
-    if (e instanceof CanonicalJsonError) bad(`not canonical JSON: ${e.message}`);
-    throw e;
+  // As parseEnvelope (issue 7): one scan proves the bytes canonical JSON (so ASCII), then the native
+  // JSON.parse reads them, which is the value parseCanonical returns; the scan decides nothing
+  // else, and every manifest it does not prove takes the full path below, which names the reason.
+  // Node, cold: 10k demo manifest 16 -> 6 ms, 1M (440 KB) 58 -> 19 ms, on the ordered pass's thread.
+  if (canonicalDepth(bytes) >= 0) v = JSON.parse(ASCII.decode(bytes)) as Json;
+  else {
+    let text = '';
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! >= 0x80) bad(`non-ASCII byte at offset ${i}; canonical JSON escapes it`);
+    }
+    for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    try {
+      v = parseCanonical(text);
+    } catch (e) {
+      if (e instanceof CanonicalJsonError) bad(`not canonical JSON: ${e.message}`);
+      throw e;
+    }
   }
   if (!isObject(v)) return bad('not a JSON object');
   if (v['format'] !== FORMAT) bad(`format ${JSON.stringify(v['format'])} is not ${FORMAT}`);
