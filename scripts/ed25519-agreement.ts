@@ -25,6 +25,7 @@ import { L, SMALL_ORDER_ENCODINGS, pureBackend, verify, verifyAllPure, type Ed25
 import { fromHex, toHex } from '../src/lib/core/bytes';
 import { createNodeBackend } from '../src/cli/ed25519-node';
 import { createWebCryptoBackend } from '../src/lib/worker/ed25519-webcrypto';
+import { packSignatures, verifyPackedKeyed } from '../src/lib/core/signature-batch';
 
 export interface AgreementCase {
   name: string;
@@ -202,6 +203,17 @@ export function pureBatchVerdicts(cases: ReadonlyArray<{ pub: Uint8Array; msg: U
   return v;
 }
 
+/** WebCrypto as the browser's signature workers run it: packed batches through verifyPackedKeyed (one byte per case). */
+export async function keyedVerdicts(cases: ReadonlyArray<{ pub: Uint8Array; msg: Uint8Array; sig: Uint8Array }>, batch = 512): Promise<string> {
+  const web = createWebCryptoBackend(globalThis.crypto.subtle);
+  let v = '';
+  for (let o = 0; o < cases.length; o += batch) {
+    const p = packSignatures(cases.slice(o, o + batch).map((c) => ({ key: c.pub, msg: c.msg, sig: c.sig })));
+    for (const x of await verifyPackedKeyed(p, web.keyed)) v += x === 1 ? '1' : '0';
+  }
+  return v;
+}
+
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Serve `dir` on 127.0.0.1 (random port). */
@@ -260,6 +272,7 @@ async function main(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const results = await runAgreement([createNodeBackend(), createWebCryptoBackend(globalThis.crypto.subtle), pureBackend], cases);
   results.push(summarise('pure-batch', pureBatchVerdicts(cases), cases));
+  results.push(summarise('webcrypto-keyed', await keyedVerdicts(cases), cases));
   results.forEach((r) => (r.backend = `node/${r.backend}`));
   console.log(`node: ${results.length} backends in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!argv.includes('--no-browser')) {

@@ -1,9 +1,11 @@
 // Browser half of scripts/ed25519-agreement.ts: runs the WebCrypto backend (it must pass its
 // known-answer probe, or the run fails) and the pure-JS backend over cases.json, both through
 // core's `verify` (the §7 prechecks), plus the pure backend's batch check the signature workers
-// use (verifyAllPure), and leaves the verdict strings on window.__agreement.
+// use (verifyAllPure) and WebCrypto as they run it (verifyPackedKeyed), and leaves the verdict
+// strings on window.__agreement.
 import { fromHex } from '$lib/core/bytes';
 import { pureBackend, verify, verifyAllPure, type Ed25519Backend } from '$lib/core/ed25519';
+import { packSignatures, verifyPackedKeyed } from '$lib/core/signature-batch';
 import { detectWebCryptoBackend } from '$lib/worker/ed25519-webcrypto';
 
 type Out = { userAgent: string; results: Record<string, string>; error?: string };
@@ -30,6 +32,13 @@ async function run(): Promise<Out> {
     for (const x of verifyAllPure(part.length, (i) => ({ key: part[i]![0], msg: part[i]![1], sig: part[i]![2] }))) v += x === 1 ? '1' : '0';
   }
   results['pure-batch'] = v;
+  // WebCrypto as the signature workers run it: packed batches of 512 through verifyPackedKeyed.
+  let k = '';
+  for (let o = 0; o < cases.length; o += 512) {
+    const p = packSignatures(cases.slice(o, o + 512).map(([key, msg, sig]) => ({ key, msg, sig })));
+    for (const x of await verifyPackedKeyed(p, fast.keyed)) k += x === 1 ? '1' : '0';
+  }
+  results['webcrypto-keyed'] = k;
   return { userAgent: navigator.userAgent, results };
 }
 
