@@ -5,6 +5,7 @@
 // A source failure (404, network error, missing file) is thrown as the core's BundleSourceError;
 // the driver turns it into a finding (segment.missing, checkpoint.missing, …) naming the file.
 import { BundleSourceError, type BundleSource } from '$lib/core/bundle-source';
+import { concatBytes } from '$lib/core/bytes';
 import { LIMITS } from '$lib/core/types';
 import type { FileAnswer, FileReader } from '$lib/core/signature-port';
 
@@ -36,13 +37,7 @@ export async function collect(chunks: AsyncIterable<Uint8Array>, maxBytes: numbe
     if (total > maxBytes) throw tooLarge(path, maxBytes);
     parts.push(c);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /**
@@ -129,20 +124,10 @@ export async function fetchFile(url: string, maxBytes: number): Promise<FileAnsw
   } catch (e) {
     return { ok: false, kind: 'body', status: res.status, message: (e as Error).message };
   }
-  if (parts) return { ok: true, bytes: concat(parts, total) };
+  if (parts) return { ok: true, bytes: concatBytes(...parts) };
   if (first === null) return { ok: true, bytes: new Uint8Array(0) };
   // One chunk (most small files): kept as it is when it owns its whole buffer (the worker transfers that buffer).
   return { ok: true, bytes: first.byteOffset === 0 && first.byteLength === first.buffer.byteLength ? first : first.slice() };
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Files under one URL prefix. Only the chosen prefix is ever fetched. */

@@ -68,16 +68,22 @@ async function outcome(read: Promise<Uint8Array>): Promise<unknown> {
   }
 }
 
+/** fetch answers with `answer()` (or throws it); the returned list records each request's URL and options. */
+function stubFetch(answer: () => Response | Error): string[] {
+  const asked: string[] = [];
+  vi.stubGlobal('fetch', async (u: URL | string, init?: RequestInit) => {
+    asked.push(`${String(u)} ${init?.credentials} ${init?.redirect} ${init?.cache}`);
+    const a = answer();
+    if (a instanceof Error) throw a;
+    return a;
+  });
+  return asked;
+}
+
 describe('HttpSource.readVia', () => {
   for (const [name, answer] of Object.entries(answers)) {
     it(`${name}: the same result as reading on this thread`, async () => {
-      const asked: string[] = [];
-      vi.stubGlobal('fetch', async (u: URL | string, init?: RequestInit) => {
-        asked.push(`${String(u)} ${init?.credentials} ${init?.redirect} ${init?.cache}`);
-        const a = answer();
-        if (a instanceof Error) throw a;
-        return a;
-      });
+      const asked = stubFetch(answer);
       // the reference: the file streamed on this thread and collected
       const here = new HttpSource(BASE, 'x');
       const want = await outcome(collect(here.stream('checkpoints/000000010.note'), 32, 'checkpoints/000000010.note'));
@@ -141,13 +147,7 @@ describe('HttpSource.readVia', () => {
 describe('HttpSource.read without a pool', () => {
   for (const [name, answer] of Object.entries(answers)) {
     it(`${name}: the same result as stream + collect`, async () => {
-      const asked: string[] = [];
-      vi.stubGlobal('fetch', async (u: URL | string, init?: RequestInit) => {
-        asked.push(`${String(u)} ${init?.credentials} ${init?.redirect} ${init?.cache}`);
-        const a = answer();
-        if (a instanceof Error) throw a;
-        return a;
-      });
+      const asked = stubFetch(answer);
       const want = await outcome(collect(new HttpSource(BASE, 'x').stream('content/c1'), 32, 'content/c1'));
       const s = new HttpSource(BASE, 'x');
       expect(await outcome(s.read('content/c1', 32))).toEqual(want);
