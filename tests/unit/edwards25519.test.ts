@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { BX, BY, D, P, combTable, decodePoint, encode, fixedWindowTable, invert, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
-import { L } from '../../src/lib/core/ed25519';
+import { BX, BY, D, P, combTable, decodePoint, encode, fixedWindowTable, invert, isTorsionFree, sBminuskA, signedDigits, windowsFor, type VerifyKey } from '../../src/lib/core/edwards25519';
+import { L, SMALL_ORDER_ENCODINGS } from '../../src/lib/core/ed25519';
 
 const Point = ed25519.Point;
 
@@ -138,6 +138,30 @@ describe('edwards25519 property tests (fast-check, against @noble/curves)', () =
       }),
       { numRuns: 60 }
     );
+  });
+
+  it('isTorsionFree ([L]A = O) equals noble on prime-order and mixed-order points', () => {
+    fc.assert(
+      fc.property(key, (A) => {
+        const { x, y } = A.toAffine();
+        expect(isTorsionFree(x, y)).toBe(A.isTorsionFree());
+      }),
+      { numRuns: 100 }
+    );
+  });
+
+  it('isTorsionFree on every small-order point, alone and added to a multiple of B', () => {
+    const A = Point.BASE.multiply(0xfedcba9876543210n);
+    let kept = 0;
+    for (const e of SMALL_ORDER_ENCODINGS) {
+      const T = Point.fromBytes(e);
+      for (const Q of [T, A.add(T)]) {
+        const { x, y } = Q.toAffine();
+        expect(isTorsionFree(x, y)).toBe(Q.isTorsionFree());
+        if (isTorsionFree(x, y)) kept++;
+      }
+    }
+    expect(kept).toBe(2); // the identity and A + identity only
   });
 
   it('[s]B − [k]A through a fixed-window key table equals noble', () => {

@@ -12,15 +12,11 @@
 // signatures, which is why a backend only ever gets inputs that passed `precheck`. Pinned keys are
 // additionally checked once with `checkKey` (torsion-free).
 
-import { ed25519 } from '@noble/curves/ed25519.js';
-import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import { isOnCurve } from './curve-membership';
 import { L_BYTES, reduce512ModL } from './scalar25519';
 import { sha512Of3 } from './sha512';
-import { combTable, decodePoint, encode, encodeAll, fixedWindowTable, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
-
-const Point = ed25519.Point;
+import { combTable, decodePoint, encode, encodeAll, fixedWindowTable, isTorsionFree, sBminuskAProjective, windowsFor, type Projective, type VerifyKey } from './edwards25519';
 
 /** Order of the prime subgroup (scalar25519.ts). */
 export { L } from './scalar25519';
@@ -122,13 +118,12 @@ export function checkKey(pub: Uint8Array): KeyReason | null {
   if (pub.length !== 32) return 'length';
   if (!isCanonicalPoint(pub)) return 'noncanonical-key';
   if (isSmallOrderEncoding(pub)) return 'small-order-key';
-  let A: EdwardsPoint;
-  try {
-    A = Point.fromBytes(pub, false);
-  } catch {
-    return 'not-on-curve';
-  }
-  return A.isTorsionFree() ? null : 'not-torsion-free';
+  // strict RFC 8032 §5.1.3 decoding (as @noble/curves' Point.fromBytes(pub, false)), then [L]A = O
+  // in core's own arithmetic (edwards25519.ts): the verify path loads no curve library, whose set-up
+  // drew random bytes for its blinding and cost every signature worker's start (issue 7).
+  const A = decodePoint(pub);
+  if (A === null) return 'not-on-curve';
+  return isTorsionFree(A.x, A.y) ? null : 'not-torsion-free';
 }
 
 /**

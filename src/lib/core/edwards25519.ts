@@ -16,6 +16,8 @@
 // the EFD), complete on edwards25519 because d is not a square: the same formulas as ref10 and
 // libsodium (ge25519_p1p1, ge25519_precomp, ge25519_cached), so no case needs special handling.
 
+import { L_BYTES } from './scalar25519';
+
 /** p = 2^255 − 19. */
 export const P = (1n << 255n) - 19n;
 /** d = −121665/121666 mod p (RFC 8032 §5.1). */
@@ -433,6 +435,17 @@ function mulSliding(acc: Acc, x: bigint, y: bigint, n: Uint8Array, negate: boole
     // the next step doubles (no T needed) unless this is the last one
     if (d !== 0) acc.addCachedAt(c, 4 * ((d < 0 ? -d : d) >> 1), d < 0 !== negate, i === 0);
   }
+}
+
+/**
+ * Whether the curve point (x, y) lies in the prime-order subgroup: [L]·(x, y) is the identity. L is
+ * odd, so a point with a torsion component T keeps [L mod 8]·T ≠ identity (libsodium's
+ * `ge25519_is_on_main_subgroup`). Variable-time, like everything here: for public keys (ed25519.ts
+ * checkKey, once per pinned key). (x, y) must be on the curve (decodePoint).
+ */
+export function isTorsionFree(x: bigint, y: bigint): boolean {
+  mulSliding(acc, x, y, L_BYTES, false);
+  return mod(acc.X) === 0n && mod(acc.Y - acc.Z) === 0n;
 }
 
 const B_WINDOW = 8;
