@@ -61,7 +61,7 @@ export function stateLeaf(account: string, s: AccountState, status: string): Uin
 const STATUSES = ['treasury', 'verified', 'revoked', 'expired', 'pending', 'unknown'];
 const int32 = (x: number): boolean => (x | 0) === x;
 /** An int32 that is not −0 (stored in an Int32Array and read back, it is the same number). */
-const fitsInt = (x: number): boolean => (x | 0) === x && !Object.is(x, -0);
+const fitsInt = (x: number): boolean => int32(x) && !Object.is(x, -0);
 /** lastActive null in AccountBook's columns. */
 const NULL_EPOCH = -0x80000000;
 
@@ -127,11 +127,12 @@ export class AccountBook {
    * The committed states in id order (aligned with `#ids`), in columns (issue 7 memory: an object
    * per account cost ~30-60 bytes more): the balances, and per position rewards, streak, lastActive
    * (NULL_EPOCH for null) and published in one Int32Array. A state with a field that does not fit
-   * (not an int32, −0, a lastActive equal to NULL_EPOCH) is kept whole in #other instead, exactly.
+   * (not an int32, −0, a lastActive equal to NULL_EPOCH) has those four kept in #other instead,
+   * exactly; its balance is in #balance like every other.
    */
   readonly #balance: bigint[] = [];
   #num = new Int32Array(0);
-  #other = new Map<number, AccountState>();
+  #other = new Map<number, Omit<AccountState, 'balance'>>();
   /** Per position: the state its leaf was computed from. */
   readonly #hashed = new HashedStates();
   /**
@@ -157,7 +158,7 @@ export class AccountBook {
   /** The committed state at a position (a fresh object). */
   #state(pos: number): AccountState {
     const o = this.#other.size > 0 ? this.#other.get(pos) : undefined;
-    if (o) return { ...o };
+    if (o) return { balance: this.#balance[pos]!, ...o };
     const n = this.#num;
     const i = pos * 4;
     const last = n[i + 2]!;
@@ -176,7 +177,7 @@ export class AccountBook {
       n[i + 2] = last;
       n[i + 3] = s.published;
       if (this.#other.size > 0) this.#other.delete(pos);
-    } else this.#other.set(pos, { balance: s.balance, rewards: s.rewards, streak: s.streak, lastActive: s.lastActive, published: s.published });
+    } else this.#other.set(pos, { rewards: s.rewards, streak: s.streak, lastActive: s.lastActive, published: s.published });
   }
 
   ids(): readonly string[] {
@@ -238,7 +239,7 @@ export class AccountBook {
       this.#balance.splice(at, 0, 0n);
       this.#num.copyWithin((at + 1) * 4, at * 4, n * 4);
       if (this.#other.size > 0) {
-        const moved = new Map<number, AccountState>();
+        const moved = new Map<number, Omit<AccountState, 'balance'>>();
         for (const [pos, o] of this.#other) moved.set(pos >= at ? pos + 1 : pos, o);
         this.#other = moved;
       }
@@ -259,10 +260,7 @@ export class AccountBook {
 
   credit(account: string, amount: bigint): void {
     const pos = this.#ensure(account);
-    const o = this.#other.size > 0 ? this.#other.get(pos) : undefined;
-    const balance = add(this.#balance[pos]!, amount);
-    this.#balance[pos] = balance;
-    if (o) o.balance = balance;
+    this.#balance[pos] = add(this.#balance[pos]!, amount);
     this.#pending.add(account);
   }
 
@@ -270,10 +268,9 @@ export class AccountBook {
   set(account: string, state: AccountState): void {
     const pos = this.#ensure(account);
     this.#store(pos, state);
-    const s = state;
     // Committing the prospective state its leaf was just hashed from (the close): the leaf stands,
     // as every unchanged account's does (a status change names the account in root()'s `changed`).
-    if (this.#hashed.sameFields(pos, s)) this.#pending.delete(account);
+    if (this.#hashed.sameFields(pos, state)) this.#pending.delete(account);
     else this.#pending.add(account);
   }
 

@@ -284,10 +284,9 @@ export class Placements {
     this.#i.set(row * NI + I_LIVE, live);
   }
 
-  /** @internal RedundancyTracker: a close of `epoch` begins; returns its number. */
-  beginClose(epoch: number): number {
-    this.#closeEpoch.set(this.#closes, epoch);
-    return this.#closes++;
+  /** @internal RedundancyTracker: a close of `epoch` begins (closes are numbered from 0). */
+  beginClose(epoch: number): void {
+    this.#closeEpoch.set(this.#closes++, epoch);
   }
 
   /** @internal RedundancyTracker: at the current close, `node` became verified (or stopped being). */
