@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { verifyBundleSource } from '../src/lib/core/bundle-verifier';
 import { Replayer } from '../src/lib/core/economy/replayer';
 import { useSha256Backend } from '../src/lib/core/hash';
-import { parseManifest } from '../src/lib/core/manifest';
+import { ContentReader, parseManifest } from '../src/lib/core/manifest';
 import { sequentialVerifier } from '../src/lib/core/report';
 import { nodeBackend } from '../src/cli/ed25519-node';
 import { FsSource } from '../src/cli/node-source';
@@ -79,6 +79,7 @@ for (const cid of pick(cids)) {
   put(`placement ${cid}`, r.explainPlacement(cid));
 }
 const m = parseManifest(new Uint8Array(await readFile(join(dir, 'manifest.json'))));
-if (m.ok) for (const c of pick(m.manifest.content)) put(`bytes ${c.cid}`, r.verifyContentBytes(c.cid, new Uint8Array(await readFile(join(dir, c.path)))));
+const items = new ContentReader(async (path) => new Uint8Array(await readFile(join(dir, path))));
+if (m.ok) for (const c of pick(m.manifest.content)) put(`bytes ${c.cid}`, r.verifyContentBytes(c.cid, await items.bytes(c)));
 await new Promise<void>((res) => out.end(res));
 console.log(`${lines} lines, sha256 ${hash.digest('hex')} -> ${outPath}`);

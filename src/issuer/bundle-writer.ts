@@ -1,5 +1,5 @@
 // Writes a bundle to disk as it is generated (docs/BUNDLE_FORMAT.md §6): segment files streamed
-// with their SHA-256 and length computed on the way, checkpoint notes, content files, and the
+// with their SHA-256 and length computed on the way, checkpoint notes, content packs, and the
 // manifest last. Memory stays bounded: a segment's lines are flushed in blocks.
 
 import { createHash, type Hash } from 'node:crypto';
@@ -12,6 +12,9 @@ import { FORMAT } from '../lib/core/types';
 /** Events per segment file: small enough to stream and re-read, large enough to stay few. */
 export const SEGMENT_EVENTS = 4096;
 
+/** Bytes per content pack (at most; an item is never split): few requests, each small to hold. */
+export const PACK_TARGET = 2 ** 20;
+
 export class BundleWriter {
   readonly dir: string;
   readonly segments: SegmentRef[] = [];
@@ -22,9 +25,18 @@ export class BundleWriter {
   #cur: SegmentRef | null = null;
   #buf: Buffer[] = [];
   #bufLen = 0;
+  /** The content pack being filled: its path, items and length. */
+  #packPath = '';
+  #pack: Uint8Array[] = [];
+  #packLen = 0;
+  #packs = 0;
 
-  constructor(dir: string) {
+  readonly #packTarget: number;
+
+  /** `packBytes`: the content pack size (0: one file `content/<cid>` per item, no packs). */
+  constructor(dir: string, packBytes: number = PACK_TARGET) {
     this.dir = dir;
+    this.#packTarget = packBytes;
     // Start from a clean bundle directory, but never delete anything that is not ours.
     if (existsSync(dir)) {
       for (const name of ['manifest.json', 'segments', 'checkpoints', 'content']) rmSync(join(dir, name), { recursive: true, force: true });
@@ -81,15 +93,36 @@ export class BundleWriter {
     this.checkpoints.push({ path, size });
   }
 
+  /**
+   * A content item's bytes, appended to the current pack (§6.1): items are packed in the order
+   * they are given, a new pack is started when the item would take the current one past the pack
+   * size (an item larger than it gets a pack of its own). A reader then fetches a few packs instead of one small file per item (issue 7).
+   */
   contentFile(cid: string, bytes: Uint8Array): void {
-    const path = `content/${cid}`;
-    writeFileSync(join(this.dir, path), bytes);
-    this.content.push({ cid, path, bytes: bytes.length });
+    if (this.#packTarget === 0) {
+      const path = `content/${cid}`;
+      writeFileSync(join(this.dir, path), bytes);
+      this.content.push({ cid, path, bytes: bytes.length });
+      return;
+    }
+    if (this.#packLen > 0 && this.#packLen + bytes.length > this.#packTarget) this.#closePack();
+    if (this.#packLen === 0) this.#packPath = `content/pack-${String(this.#packs++).padStart(6, '0')}`;
+    this.content.push({ cid, path: this.#packPath, bytes: bytes.length, offset: this.#packLen });
+    this.#pack.push(bytes);
+    this.#packLen += bytes.length;
+  }
+
+  #closePack(): void {
+    if (this.#pack.length === 0) return;
+    writeFileSync(join(this.dir, this.#packPath), Buffer.concat(this.#pack, this.#packLen));
+    this.#pack = [];
+    this.#packLen = 0;
   }
 
   /** Close the last segment and write manifest.json; returns the manifest. */
   finish(origin: string, trust: TrustDoc, events: number, epochs: number): Manifest {
     this.#close();
+    this.#closePack();
     const manifest: Manifest = { format: FORMAT, origin, trust, segments: this.segments, checkpoints: this.checkpoints, content: this.content, events, epochs };
     writeFileSync(join(this.dir, 'manifest.json'), canonicalBytes(manifest as unknown as Json));
     return manifest;

@@ -45,6 +45,11 @@ export interface GenerateOptions {
   seed: string | number;
   /** Default: economyReplay. */
   economy?: (identity: IdentityView, contentBytes: (cid: string) => Uint8Array | null) => IssuerEconomy;
+  /**
+   * Content pack size (§6.1): items are written into packs of at most this many bytes (default
+   * PACK_TARGET); 0 writes each item as its own file `content/<cid>` (also valid, tests use it).
+   */
+  packBytes?: number;
   /** Called every ~10,000 events. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -102,7 +107,7 @@ export async function generateBundle(o: GenerateOptions): Promise<GenerateResult
   throw new Error('unreachable');
 
   async function attempt(margin: number): Promise<GenerateResult> {
-    const writer = new BundleWriter(o.out);
+    const writer = new BundleWriter(o.out, o.packBytes);
     // The issuer derives every key from a seed (RFC 8032 keygen), so each is a prime-order point: the
     // §7 key check (about a millisecond each) would only cost time here. The verifier runs it.
     const registry = new AegisRegistry(() => true);

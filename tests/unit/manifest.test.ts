@@ -1,7 +1,7 @@
 // The manifest (BUNDLE_FORMAT.md §6): canonical JSON, exact fields, path rules, consistent counts.
 import { describe, expect, it } from 'vitest';
 import { CanonicalJsonError, canonicalBytes, parseCanonical, type Json } from '../../src/lib/core/canonical-json';
-import { isBundlePath, parseManifest, parseTrustDoc, trustDifferences } from '../../src/lib/core/manifest';
+import { ContentReader, contentFiles, contentSlice, isBundlePath, PACK_BYTES, parseManifest, parseTrustDoc, trustDifferences, type ContentRef } from '../../src/lib/core/manifest';
 
 const trust = { aegis: 'a+00000000+AA==', governance: 'g+00000000+AA==', policy: 'log x\nquorum none\n' };
 const good = (): { [k: string]: Json } => ({
@@ -68,6 +68,80 @@ describe('parseManifest', () => {
     expect(reason((m) => (seg(m, 0)['path'] = '../../x'))).toContain('not a bundle path');
     expect(reason((m) => (seg(m, 1)['path'] = 'segments/000000.ndjson'))).toContain('listed twice');
     expect(reason((m) => ((m['content'] as O[])[0]!['path'] = 'content/other'))).toContain('content/<cid>');
+  });
+});
+
+describe('parseManifest: content packs (§6.1)', () => {
+  const cid = (i: number) => i.toString(16).padStart(2, '0').repeat(32);
+  /** Two packs and a single file: pack-a holds items 1 (3 bytes) and 2 (5), pack-b item 4 (7). */
+  const packed = (): O[] => [
+    { bytes: 3, cid: cid(1), offset: 0, path: 'content/pack-a' },
+    { bytes: 5, cid: cid(2), offset: 3, path: 'content/pack-a' },
+    { bytes: 4, cid: cid(3), path: `content/${cid(3)}` },
+    { bytes: 7, cid: cid(4), offset: 0, path: 'content/pack-b' }
+  ];
+  const withContent = (edit: (c: O[]) => void) =>
+    reason((m) => {
+      const c = packed();
+      edit(c);
+      m['content'] = c;
+    });
+
+  it('accepts packs beside single files, and maps each entry to its file', () => {
+    const m = good();
+    m['content'] = packed();
+    const r = parse(m);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.manifest.content[1]).toEqual({ cid: cid(2), path: 'content/pack-a', bytes: 5, offset: 3 });
+    expect(r.manifest.content[2]).toEqual({ cid: cid(3), path: `content/${cid(3)}`, bytes: 4 });
+    expect(contentFiles(r.manifest.content)).toEqual({
+      files: [
+        { path: 'content/pack-a', bytes: 8, first: 0, count: 2 },
+        { path: `content/${cid(3)}`, bytes: 4, first: 2, count: 1 },
+        { path: 'content/pack-b', bytes: 7, first: 3, count: 1 }
+      ],
+      fileOf: [0, 0, 1, 2]
+    });
+  });
+
+  it('requires each pack to be tiled from 0 by consecutive entries, within its limit', () => {
+    expect(withContent(() => undefined)).toBe('ok');
+    expect(withContent((c) => (c[0]!['offset'] = 1))).toContain('first item of pack content/pack-a starts at 0');
+    expect(withContent((c) => (c[1]!['offset'] = 4))).toContain('previous item of content/pack-a ends at 3');
+    expect(withContent((c) => (c[1]!['offset'] = 2))).toContain('previous item of content/pack-a ends at 3');
+    // A pack listed again after another file: its path is listed twice.
+    expect(withContent((c) => (c[3]!['path'] = 'content/pack-a'))).toContain('content/pack-a is listed twice');
+    expect(withContent((c) => (c[3]!['path'] = `content/${cid(3)}`))).toContain('listed twice');
+    expect(withContent((c) => (c[3]!['path'] = 'packs/pack-b'))).toContain("a pack's path starts with content/");
+    expect(withContent((c) => (c[3]!['offset'] = -1))).toContain('offset must be a non-negative integer');
+    expect(withContent((c) => (c[3]!['offset'] = '0'))).toContain('offset must be a non-negative integer');
+    expect(withContent((c) => (c[3]!['extra'] = 1))).toContain('has exactly the fields bytes, cid, path, offset');
+    expect(withContent((c) => (c[2]!['extra'] = 1))).toBe('manifest.json: content[2] has exactly the fields bytes, cid, path');
+    expect(withContent((c) => (c[1]!['cid'] = cid(1)))).toContain(`content[1]: cid ${cid(1)} is listed twice`);
+    expect(withContent((c) => (c[3]!['cid'] = cid(3)))).toContain(`content[3]: cid ${cid(3)} is listed twice`);
+    // Items fill a pack up to PACK_BYTES, not beyond.
+    const full = (n: number): O[] => Array.from({ length: n }, (_, i) => ({ bytes: 2 ** 20, cid: cid(i + 1), offset: i * 2 ** 20, path: 'content/big' }));
+    expect(withContent((c) => c.splice(0, c.length, ...full(PACK_BYTES / 2 ** 20)))).toBe('ok');
+    expect(withContent((c) => c.splice(0, c.length, ...full(PACK_BYTES / 2 ** 20 + 1)))).toContain(`a pack is at most ${PACK_BYTES} bytes`);
+  });
+
+  it('slices an item from its pack, shorter where the pack is short; ContentReader reads a pack once for its run', async () => {
+    const file = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const ref = (offset: number | undefined, bytes: number): ContentRef => ({ cid: cid(1), path: 'content/p', bytes, ...(offset === undefined ? {} : { offset }) });
+    expect([...contentSlice(ref(3, 5), file)]).toEqual([4, 5, 6, 7, 8]);
+    expect([...contentSlice(ref(6, 5), file)]).toEqual([7, 8]);
+    expect([...contentSlice(ref(9, 1), file)]).toEqual([]);
+    expect(contentSlice(ref(undefined, 3), file)).toBe(file);
+    const reads: string[] = [];
+    const files = new Map([['content/p', file], ['content/q', Uint8Array.from([9])]]);
+    const reader = new ContentReader(async (p) => (reads.push(p), files.get(p)!));
+    expect([...(await reader.bytes(ref(0, 3)))]).toEqual([1, 2, 3]);
+    expect([...(await reader.bytes(ref(3, 5)))]).toEqual([4, 5, 6, 7, 8]);
+    expect([...(await reader.bytes({ cid: cid(2), path: 'content/q', bytes: 1 }))]).toEqual([9]);
+    expect([...(await reader.bytes({ cid: cid(3), path: 'content/q', bytes: 1, offset: 0 }))]).toEqual([9]);
+    expect([...(await reader.bytes(ref(7, 1)))]).toEqual([8]);
+    expect(reads).toEqual(['content/p', 'content/q', 'content/q', 'content/p']);
   });
 });
 

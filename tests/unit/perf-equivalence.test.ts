@@ -22,13 +22,16 @@ import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
 import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
 import { createWebCryptoBackend } from '../../src/lib/worker/ed25519-webcrypto';
 import { generateBundle } from '../../src/issuer/generate';
-import { TAMPER_KINDS, TamperSource } from '../../src/issuer/tamper';
+import { BundleFiles, TAMPER_KINDS, TamperSource } from '../../src/issuer/tamper';
 import { reportOf } from './bundle-report';
 
 const SEED = 'perf-equivalence';
 let dir = '';
 let workerUrl: URL;
 let source: TamperSource;
+/** The same ledger with each content item as its own file (§6.1 without packs), and with small packs. */
+let single: BundleFiles;
+let packed: BundleFiles;
 const pools: Array<{ close(): unknown }> = [];
 let cliNative: CliSignaturePool;
 let cliPure: CliSignaturePool;
@@ -47,6 +50,10 @@ beforeAll(async () => {
   workerUrl = pathToFileURL(outfile);
   await generateBundle({ out: join(dir, 'ledger'), events: 600, seed: SEED });
   source = await TamperSource.loadGenerated(join(dir, 'ledger'), SEED);
+  await generateBundle({ out: join(dir, 'single'), events: 600, seed: SEED, packBytes: 0 });
+  single = await BundleFiles.load(join(dir, 'single'));
+  await generateBundle({ out: join(dir, 'packed'), events: 600, seed: SEED, packBytes: 600 });
+  packed = await BundleFiles.load(join(dir, 'packed'));
   cliNative = await CliSignaturePool.start({ threads: 2, backend: 'native', workerUrl, minChunk: 16 });
   cliPure = await CliSignaturePool.start({ threads: 2, backend: 'pure', workerUrl, minChunk: 16 });
   browserPool = await SignaturePool.start({ threads: 2, createWorker: fakeWorker, minChunk: 16 });
@@ -92,7 +99,7 @@ describe('parallel and single-thread verification agree', () => {
   });
 
   it('content files read ahead are still checked in manifest order (missing and altered files)', async () => {
-    const b = source.bundle.clone();
+    const b = single.clone();
     const content = b.paths().filter((p) => p.startsWith('content/')).sort();
     expect(content.length).toBeGreaterThan(8); // more than the read-ahead window
     // The verifier reads content in manifest order; take the order from the manifest itself.
@@ -106,6 +113,47 @@ describe('parallel and single-thread verification agree', () => {
       const { report: r } = await verifyBundle(new MemorySource(m), { signatures, mode: 'audit' });
       const files = r.failures.filter((f) => f.code === 'content.hash-mismatch').map((f) => f.file);
       expect(files).toEqual([gone, altered, late]);
+    }
+  });
+
+  it('content packs: a pack is read once; a missing, altered, short or long pack fails exactly its items, in manifest order', async () => {
+    const b = packed.clone();
+    const listed = b.manifest()['content'] as Array<{ path: string; cid: string; offset: number; bytes: number }>;
+    const packs = [...new Set(listed.map((c) => c.path))];
+    expect(packs.length).toBeGreaterThan(3);
+    const items = (p: string) => listed.filter((c) => c.path === p);
+    expect(items(packs[1]!).length).toBeGreaterThan(1);
+    const honest = new Map<string, Uint8Array>();
+    for (const p of b.paths()) if (p !== 'trust.json') honest.set(p, b.get(p));
+    // Honest: every pack read once, no finding, the same report as the same ledger without packs.
+    const reads: string[] = [];
+    const counting = new MemorySource(honest);
+    const read = counting.read.bind(counting);
+    counting.read = (p) => (reads.push(p), read(p));
+    const { report: ok } = await verifyBundle(counting, { signatures: sequentialVerifier(nodeBackend), mode: 'audit' });
+    expect(ok.failures).toEqual([]);
+    expect(reads.filter((p) => p.startsWith('content/')).sort()).toEqual(packs);
+    const singles = new Map<string, Uint8Array>();
+    for (const p of single.paths()) if (p !== 'trust.json') singles.set(p, single.get(p));
+    expect(ok).toEqual((await verifyBundle(new MemorySource(singles), { signatures: sequentialVerifier(nodeBackend), mode: 'audit' })).report);
+
+    const m = new Map(honest);
+    const [gone, altered, short, long] = [packs[0]!, packs[1]!, packs[2]!, packs[packs.length - 1]!];
+    m.delete(gone);
+    const hit = items(altered)[1]!; // one byte of its second item
+    m.set(altered, Uint8Array.from(b.get(altered), (x, i) => (i === hit.offset ? x ^ 1 : x)));
+    m.set(short, b.get(short).subarray(0, b.get(short).length - 1));
+    m.set(long, Uint8Array.from([...b.get(long), 0x0a]));
+    const lastOf = (p: string) => items(p)[items(p).length - 1]!;
+    const pubSeq = new Map<string, number>();
+    for (const e of b.envelopes()) if (e.type === 'content.publish') pubSeq.set((e.payload as { cid: string }).cid, e.seq);
+    const failed = [...items(gone), hit, lastOf(short), lastOf(long)];
+    const expected = failed.map((c) => ({ code: 'content.hash-mismatch', seq: pubSeq.get(c.cid), file: c.path }));
+    for (const signatures of [sequentialVerifier(nodeBackend), cliNative]) {
+      const { report: r } = await verifyBundle(new MemorySource(m), { signatures, mode: 'audit' });
+      expect(r.failures.map((f) => ({ code: f.code, seq: f.seq, file: f.file }))).toEqual(expected);
+      expect(r.failures[items(gone).length]!.message).toContain(`${altered} bytes ${hit.offset}..${hit.offset + hit.bytes}: ${hit.bytes} bytes with SHA-256`);
+      expect(r.failures[r.failures.length - 1]!.message).toBe(`${long}: ${b.get(long).length + 1} bytes; its last item (cid ${lastOf(long).cid}) ends at ${b.get(long).length}`);
     }
   });
 

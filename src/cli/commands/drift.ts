@@ -4,6 +4,7 @@
 // numbers and its seq; then the fragments of every shipped content item, re-derived from its bytes.
 // Exit 1 when anything differs (or the bundle does not verify).
 
+import { ContentReader } from '../../lib/core/manifest';
 import { parseBundleArgs, registerCommand } from '../command';
 import { loadReplay } from './explain';
 
@@ -18,9 +19,11 @@ registerCommand({
     const rep = l.replayer.report();
     // Shipped content bytes: re-derive every placed item's fragments and compare (§10.4).
     const content: Array<{ cid: string; ok: boolean; message: string }> = [];
+    // A pack (§6.1) is read once for the run of its items.
+    const items = new ContentReader((p) => l.source.read(p));
     for (const ref of l.index.manifest.content) {
       if (!l.replayer.placements.has(ref.cid)) continue;
-      const found = l.replayer.verifyContentBytes(ref.cid, await l.source.read(ref.path));
+      const found = l.replayer.verifyContentBytes(ref.cid, await items.bytes(ref));
       content.push({ cid: ref.cid, ok: found.length === 0, message: found.map((f) => `${f.code} ${f.message}`).join('; ') });
     }
     const contentBad = content.filter((c) => !c.ok);

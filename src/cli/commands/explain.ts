@@ -9,7 +9,8 @@ import { displayAmount, parseAmount } from '../../lib/core/amount';
 import type { BundleSource } from '../../lib/core/bundle-source';
 import type { Evidence, PlacementExplanation, RankingExplanation, Replayer, RewardExplanation, Step } from '../../lib/core/economy';
 import type { EventIndex } from '../../lib/core/event-index';
-import { withEvidence, type EvidenceSource } from '../../lib/core/evidence';
+import { ContentReader } from '../../lib/core/manifest';
+import { evidenceSource as runEvidence, withEvidence, type EvidenceSource } from '../../lib/core/evidence';
 import type { VerifyReport } from '../../lib/core/report';
 import { UsageError, parseBundleArgs, registerCommand } from '../command';
 import { bundleSource, intOption, runVerification } from '../bundle-run';
@@ -35,7 +36,7 @@ export async function loadReplay(arg: string, trust: string | undefined, err: (t
 
 /** Where `evidenceFor` (core/evidence.ts) reads this run's findings, log and entry bytes. */
 export function evidenceSource(l: LoadedReplay): EvidenceSource {
-  return { failures: l.report.failures, index: l.index, entry: (seq) => l.index.entry(l.source, seq) };
+  return runEvidence(l.report.failures, l.index, l.source);
 }
 
 const atr = (s: string): string => displayAmount(parseAmount(s));
@@ -169,8 +170,8 @@ registerCommand({
     if (x.kind === 'placement') {
       const ref = l.index.manifest.content.find((c) => c.cid === x.cid);
       if (ref) {
-        const found = l.replayer.verifyContentBytes(x.cid, await l.source.read(ref.path));
-        x.bytes = found.length ? { ok: false, message: found.map((f) => `${f.code}: ${f.message}`).join('; ') } : { ok: true, message: `${ref.path} shipped: its ${x.n} fragments were re-derived from the bytes and match the recorded hashes and root` };
+        const found = l.replayer.verifyContentBytes(x.cid, await new ContentReader((p) => l.source.read(p)).bytes(ref));
+        x.bytes = found.length ? { ok: false, message: found.map((f) => `${f.code}: ${f.message}`).join('; ') } : { ok: true, message: `${ref.offset === undefined ? ref.path : `${ref.path} bytes ${ref.offset}..${ref.offset + ref.bytes}`} shipped: its ${x.n} fragments were re-derived from the bytes and match the recorded hashes and root` };
       }
     }
     if (v.values.json) io.out(JSON.stringify(x));

@@ -17,10 +17,10 @@ import { ZERO_ID, isRole, parseEnvelope, signatureInputsOfLine, signedMessage } 
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
-import { type CheckpointRef, type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
+import { type CheckpointRef, contentFiles, contentSlice, type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
 import { LineSlabs } from './line-slabs';
 import { leafHash } from './merkle';
-import { ReadAhead } from './read-ahead';
+import { ReadAhead, type ReadResult } from './read-ahead';
 import { type BundleTrust, resolveTrust } from './bundle-trust';
 import type { LedgerReplayer, ReplayerFactory, SignatureVerifier, VerifyReport } from './report';
 import type { Envelope, Finding, FindingCode, IdentityView, Progress } from './types';
@@ -148,6 +148,8 @@ class Verifier {
   #contentReads: ReadAhead | null = null;
   /** Manifest content indices by cid: a content.publish asks for its files early. */
   #contentByCid = new Map<string, number[]>();
+  /** The file (ReadAhead index) of each manifest content entry. */
+  #contentFileOf: number[] = [];
   /** Lines read but not yet dispatched, and what waits for the ordered pass (see "segments"). */
   #batch: Pending[] = [];
   #queue: Queued[] = [];
@@ -199,7 +201,10 @@ class Verifier {
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
     this.#notes = new ReadAhead(source, m.checkpoints.map((c) => ({ path: c.path, bytes: LIMITS.noteBytes })), { concurrency: 2 });
     for (let k = 0; k < CHECKPOINT_PREFETCH; k++) this.#notes.want(k);
-    this.#contentReads = new ReadAhead(source, m.content, { concurrency: CONTENT_READS });
+    // Keyed by file: a pack (§6.1) is read once for all its items, charged by its listed length.
+    const cf = contentFiles(m.content);
+    this.#contentFileOf = cf.fileOf;
+    this.#contentReads = new ReadAhead(source, cf.files, { concurrency: CONTENT_READS });
     for (const [i, c] of m.content.entries()) {
       const at = this.#contentByCid.get(c.cid);
       if (at) at.push(i);
@@ -562,7 +567,7 @@ class Verifier {
       } else if (env.type === 'content.publish') {
         index.published(env.payload, pos);
         // Its files (if the manifest lists any) are fetched while the pass goes on; they are checked in the content pass.
-        for (const i of this.#contentByCid.get((env.payload as { cid: string }).cid) ?? []) this.#contentReads!.want(i);
+        for (const i of this.#contentByCid.get((env.payload as { cid: string }).cid) ?? []) this.#contentReads!.want(this.#contentFileOf[i]!);
       }
     }
     if (ok) {
@@ -630,34 +635,44 @@ class Verifier {
   async #content(m: Manifest, index: EventIndex, replayer: LedgerReplayer): Promise<void> {
     // Reads run ahead of the checks: files of published content were asked for during the
     // segment pass, and here a window of CONTENT_PREFETCH more, so a bundle served over HTTP is not
-    // paced by one round trip per file (issue 7). Only published content is read. Results are
-    // still checked strictly in manifest order, so findings and their order do not change.
+    // paced by one round trip per file (issue 7). Only files holding published content are read; a
+    // pack (§6.1) once, kept while its entries (consecutive in the manifest) are checked. Results
+    // are still checked strictly in manifest order, so findings and their order do not change.
     const reads = this.#contentReads!;
+    const fileOf = this.#contentFileOf;
+    let held = null as { file: number; read: ReadResult } | null;
     for (const [i, c] of m.content.entries()) {
       this.#check();
-      for (let j = i; j < Math.min(m.content.length, i + CONTENT_PREFETCH); j++) if (index.publication(m.content[j]!.cid)) reads.want(j);
+      for (let j = i; j < Math.min(m.content.length, i + CONTENT_PREFETCH); j++) if (index.publication(m.content[j]!.cid)) reads.want(fileOf[j]!);
       const pub = index.publication(c.cid);
       if (!pub) {
         this.#fail({ code: 'content.unknown', seq: null, file: c.path, message: `${c.path}: no content.publish event has cid ${c.cid}` });
         continue;
       }
-      const r = await reads.take(i);
+      if (held === null || held.file !== fileOf[i]) held = { file: fileOf[i]!, read: await reads.take(fileOf[i]!) };
+      const r = held.read;
       if (!r.ok) {
         if (!(r.error instanceof BundleSourceError)) throw r.error;
         this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: r.error.message });
         continue;
       }
-      const bytes = r.bytes;
+      const bytes = contentSlice(c, r.bytes);
       const h = toHex(sha256(bytes));
       if (h !== c.cid || bytes.length !== c.bytes || bytes.length !== pub.size) {
-        this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: `${c.path}: ${bytes.length} bytes with SHA-256 ${h}; published as ${pub.size} bytes with cid ${c.cid} (manifest: ${c.bytes} bytes)` });
+        const where = c.offset === undefined ? c.path : `${c.path} bytes ${c.offset}..${c.offset + c.bytes}`;
+        this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: `${where}: ${bytes.length} bytes with SHA-256 ${h}; published as ${pub.size} bytes with cid ${c.cid} (manifest: ${c.bytes} bytes)` });
+        continue;
+      }
+      // Bytes past the end of a pack's last entry belong to no item: that entry fails, as a single
+      // file with bytes after its content does.
+      if (c.offset !== undefined && (i + 1 === m.content.length || fileOf[i + 1] !== fileOf[i]) && r.bytes.length > c.offset + c.bytes) {
+        this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: `${c.path}: ${r.bytes.length} bytes; its last item (cid ${c.cid}) ends at ${c.offset + c.bytes}` });
         continue;
       }
       // The economy re-derives the content's fragments and compares them with its placement (§10).
       for (const f of replayer.verifyContentBytes?.(c.cid, bytes) ?? []) this.#fail({ ...f, file: f.file ?? c.path });
     }
   }
-
 
   #report(m: Manifest | null, t: BundleTrust | null, identity: IdentityView | null, replayer: LedgerReplayer | null, index: EventIndex | null): VerifyReport {
     const rep = replayer?.report() ?? { drift: [] };

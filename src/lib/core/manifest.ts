@@ -22,9 +22,24 @@ export interface CheckpointRef {
 }
 export interface ContentRef {
   cid: string;
+  /** `content/<cid>` (the whole file is the item), or a pack (§6.1) when `offset` is set. */
   path: string;
   bytes: number;
+  /** Where the item's bytes start in the pack at `path`: they are `[offset, offset + bytes)`. */
+  offset?: number;
 }
+/** A file that holds content: a single item's file or a pack of consecutive manifest entries. */
+export interface ContentFile {
+  path: string;
+  /** Its length as the manifest lists it (a pack: the end of its last entry). */
+  bytes: number;
+  /** Manifest index of its first entry; its entries are `first` .. `first + count - 1`. */
+  first: number;
+  count: number;
+}
+
+/** The largest content pack (§6.1, §8.1): the end of its last entry. */
+export const PACK_BYTES = 16 * 2 ** 20;
 /** The trust a bundle claims or a verifier pins (§5): all text, compared literally. */
 export interface TrustDoc {
   /** C2SP tlog-policy text: the operator's `log` line, `witness` lines, groups and `quorum`. */
@@ -157,16 +172,90 @@ function readManifest(bytes: Uint8Array): Manifest {
   const cont = v['content'];
   if (!Array.isArray(cont)) return bad('content must be an array');
   const content: ContentRef[] = [];
+  const cids = new Set<string>();
+  // The pack the previous entry belongs to (null: a single file) and where it ends.
+  let pack: string | null = null;
+  let packEnd = 0;
   for (const [i, c] of cont.entries()) {
     const what = `content[${i}]`;
-    if (!isObject(c) || !keysAre(c, ['bytes', 'cid', 'path'])) return bad(`${what} has exactly the fields bytes, cid, path`);
+    const packed = isObject(c) && 'offset' in c;
+    if (!isObject(c) || !keysAre(c, packed ? ['bytes', 'cid', 'offset', 'path'] : ['bytes', 'cid', 'path'])) return bad(`${what} has exactly the fields bytes, cid, path${packed ? ', offset' : ''}`);
     if (typeof c['cid'] !== 'string' || !isHex(c['cid'], 32)) return bad(`${what}: cid must be 64 lowercase hex digits`);
-    if (c['path'] !== `content/${c['cid']}`) bad(`${what}: path must be content/<cid>`);
-    const path = usePath(c['path'], what);
+    if (!packed) {
+      // Checked in the order they were before packs, so a bad manifest is reported as it was.
+      if (c['path'] !== `content/${c['cid']}`) bad(`${what}: path must be content/<cid>`);
+      const path = usePath(c['path'], what);
+      if (!isNat(c['bytes']) || c['bytes'] > LIMITS.contentBytes) bad(`${what}: bytes must be an integer ≤ ${LIMITS.contentBytes}`);
+      if (cids.has(c['cid'])) bad(`${what}: cid ${c['cid']} is listed twice`);
+      cids.add(c['cid']);
+      content.push({ cid: c['cid'], path, bytes: c['bytes'] as number });
+      pack = null;
+      continue;
+    }
+    // An item in a pack: the entries of a pack are consecutive and tile it from offset 0.
+    const offset = c['offset'];
+    if (!isNat(offset)) return bad(`${what}: offset must be a non-negative integer`);
+    let path: string;
+    if (pack !== null && c['path'] === pack) {
+      path = pack;
+      if (offset !== packEnd) bad(`${what}: offset ${offset}; the previous item of ${pack} ends at ${packEnd}`);
+    } else {
+      if (typeof c['path'] !== 'string' || !c['path'].startsWith('content/')) bad(`${what}: a pack's path starts with content/`);
+      path = usePath(c['path'], what);
+      if (offset !== 0) bad(`${what}: offset ${offset}; the first item of pack ${path} starts at 0`);
+      pack = path;
+    }
     if (!isNat(c['bytes']) || c['bytes'] > LIMITS.contentBytes) bad(`${what}: bytes must be an integer ≤ ${LIMITS.contentBytes}`);
-    content.push({ cid: c['cid'], path, bytes: c['bytes'] as number });
+    if (cids.has(c['cid'])) bad(`${what}: cid ${c['cid']} is listed twice`);
+    cids.add(c['cid']);
+    const bytes = c['bytes'] as number;
+    packEnd = offset + bytes;
+    if (packEnd > PACK_BYTES) bad(`${what}: ends at ${packEnd}; a pack is at most ${PACK_BYTES} bytes`);
+    content.push({ cid: c['cid'], path, bytes, offset });
   }
   return { format: FORMAT, origin: origin as string, trust, segments, checkpoints, content, events, epochs };
+}
+
+/** The files that hold the listed content, in manifest order, and each entry's file index. */
+export function contentFiles(content: readonly ContentRef[]): { files: ContentFile[]; fileOf: number[] } {
+  const files: ContentFile[] = [];
+  const fileOf: number[] = [];
+  for (const [i, c] of content.entries()) {
+    const last = files[files.length - 1];
+    // A parsed manifest lists a pack's entries consecutively (parseManifest), so a pack is a run.
+    if (c.offset !== undefined && last && last.path === c.path) {
+      last.bytes = c.offset + c.bytes;
+      last.count++;
+    } else files.push({ path: c.path, bytes: (c.offset ?? 0) + c.bytes, first: i, count: 1 });
+    fileOf.push(files.length - 1);
+  }
+  return { files, fileOf };
+}
+
+/**
+ * A content item's bytes within the bytes of its file: the whole file, or its range of a pack
+ * (fewer bytes, or none, where the pack is shorter than listed; the caller's checks then fail).
+ */
+export function contentSlice(ref: ContentRef, file: Uint8Array): Uint8Array {
+  if (ref.offset === undefined) return file;
+  return file.subarray(Math.min(ref.offset, file.length), Math.min(ref.offset + ref.bytes, file.length));
+}
+
+/**
+ * Reads content items' bytes through `read(path)` (a BundleSource's read, the app's readAgain),
+ * reading a pack once for a run of its items: the last file read is kept until another is needed.
+ */
+export class ContentReader {
+  readonly #read: (path: string) => Promise<Uint8Array>;
+  #last: { path: string; bytes: Uint8Array } | null = null;
+  constructor(read: (path: string) => Promise<Uint8Array>) {
+    this.#read = read;
+  }
+  async bytes(ref: ContentRef): Promise<Uint8Array> {
+    if (ref.offset === undefined) return this.#read(ref.path);
+    if (this.#last?.path !== ref.path) this.#last = { path: ref.path, bytes: await this.#read(ref.path) };
+    return contentSlice(ref, this.#last.bytes);
+  }
 }
 
 function readTrust(t: Json | undefined): TrustDoc {
