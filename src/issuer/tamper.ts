@@ -33,7 +33,8 @@ const KINDS = {
   'checkpoint-forged-sig': k.checkpointForgedSig,
   'checkpoint-root': k.checkpointRoot,
   'segment-truncated': k.segmentTruncated,
-  'segment-hash': k.segmentHash
+  'segment-hash': k.segmentHash,
+  'content-byte': k.contentByte
 } as const satisfies Record<string, (ctx: k.TamperContext) => k.Corruption>;
 
 export type TamperKind = keyof typeof KINDS;

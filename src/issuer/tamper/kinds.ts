@@ -307,3 +307,21 @@ export function segmentHash(ctx: TamperContext): Corruption {
   ctx.bundle.setManifest(m);
   return { expected: { seq: segs[i]!.first, code: 'segment.hash-mismatch', file: segs[i]!.file }, detail: `manifest lists a wrong SHA-256 for ${segs[i]!.file}` };
 }
+
+/**
+ * One byte of one shipped content item changed, in its pack (§6.1) or its own file: the item, and
+ * only it, fails at its publication (§9.4).
+ */
+export function contentByte(ctx: TamperContext): Corruption {
+  const items = (ctx.bundle.manifest()['content'] as { [k: string]: Json }[]).filter((c) => (c['bytes'] as number) > 0);
+  if (items.length === 0) throw new RangeError('the ledger ships no content this corruption applies to');
+  const c = ctx.rng.pick(items);
+  const cid = c['cid'] as string;
+  const path = c['path'] as string;
+  const seq = candidates(ctx, (e) => e.type === 'content.publish' && payloadOf(e)['cid'] === cid)[0]!;
+  const at = ((c['offset'] as number | undefined) ?? 0) + ctx.rng.int(c['bytes'] as number);
+  const bytes = ctx.bundle.get(path).slice();
+  bytes[at] = bytes[at]! ^ (1 + ctx.rng.int(255));
+  ctx.bundle.setRaw(path, bytes);
+  return { expected: { seq, code: 'content.hash-mismatch', file: path }, detail: `${path} byte ${at} changed, inside content ${cid.slice(0, 12)}… published at seq ${seq}` };
+}
