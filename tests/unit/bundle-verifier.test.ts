@@ -89,9 +89,9 @@ describe('bundle verifier: valid bundles', () => {
       const entry = await index!.entry(src, seq);
       const { path, line } = locateSeq(fx.files, seq);
       expect(new TextDecoder().decode(entry)).toBe(segmentLines(fx.files, path)[line]);
-      const proof = index!.tree().inclusionProof(seq, cp.size);
+      const { proof } = await index!.inclusion(src, seq, cp.size);
       expect(verifyInclusion(seq, cp.size, leafHash(entry), proof, cp.root)).toBe(true);
-      expect(verifyInclusion(seq, cp.size, leafHash(entry), proof, index!.leafHash(0))).toBe(false);
+      expect(verifyInclusion(seq, cp.size, leafHash(entry), proof, leafHash(await index!.entry(src, 0)))).toBe(false);
     }
   });
 
@@ -239,7 +239,7 @@ describe('bundle verifier: damage is found at the exact seq', () => {
     const { checkpointText, cosignatureLine, noteBytes, signatureLine } = await import('../../src/issuer/notes');
     const { verifyBundleSource: run } = await import('../../src/lib/core/bundle-verifier');
     const { index } = await run(fx.source(), opts());
-    const wrongRoot = index!.tree().root(cp.size - 1);
+    const wrongRoot = await index!.rootAt(fx.source(), cp.size - 1);
     const text = checkpointText(originFor(SEED), cp.size, wrongRoot);
     const w = [1, 2].map((i) => deriveKey(SEED, `witness-${i}.qfs.example`));
     files.set(cp.path, noteBytes(text, [signatureLine(deriveKey(SEED, originFor(SEED)), text), ...w.map((k) => cosignatureLine(k, text, 1))]));

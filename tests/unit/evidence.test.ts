@@ -7,7 +7,7 @@ import { MemorySource } from '../../src/lib/core/bundle-source';
 import { fromHex } from '../../src/lib/core/bytes';
 import { verifyBundle } from '../../src/lib/core/verify-bundle';
 import { sequentialVerifier } from '../../src/lib/core/report';
-import { verifyInclusion } from '../../src/lib/core/merkle';
+import { leafHash, verifyInclusion } from '../../src/lib/core/merkle';
 import { evidenceFor, withEvidence, type EvidenceSource } from '../../src/lib/core/evidence';
 import type { Replayer } from '../../src/lib/core/economy';
 import { nodeBackend } from '../../src/cli/ed25519-node';
@@ -29,6 +29,7 @@ async function verified(b: BundleFiles): Promise<EvidenceSource & { replayer: Re
     failures: report.failures,
     index,
     entry: (seq) => index.entry(mem, seq),
+    read: (path) => mem.read(path),
     replayer: index.replayer as unknown as Replayer,
     checkpointFindings: report.failures.filter((f) => f.code.startsWith('checkpoint.'))
   };
@@ -52,9 +53,10 @@ describe('evidenceFor', () => {
     // The proof is RFC 9162 data anyone can check: it proves this leaf and no other.
     const proof = inc.proof.map(hex);
     expect(proof.length).toBeGreaterThan(0);
-    expect(verifyInclusion(seq, inc.checkpointSize, src.index.leafHash(seq), proof, last.root)).toBe(true);
-    expect(verifyInclusion(seq, inc.checkpointSize, src.index.leafHash(seq + 1), proof, last.root)).toBe(false);
-    expect(verifyInclusion(seq + 1, inc.checkpointSize, src.index.leafHash(seq), proof, last.root)).toBe(false);
+    const leaf = leafHash(await src.entry(seq));
+    expect(verifyInclusion(seq, inc.checkpointSize, leaf, proof, last.root)).toBe(true);
+    expect(verifyInclusion(seq, inc.checkpointSize, leafHash(await src.entry(seq + 1)), proof, last.root)).toBe(false);
+    expect(verifyInclusion(seq + 1, inc.checkpointSize, leaf, proof, last.root)).toBe(false);
   });
 
   it('a flipped signature bit: not verified, the claimed signer kept, no verified checkpoint after it; events before it keep their proof', async () => {

@@ -20,7 +20,7 @@ registerCommand({
     if (!index) return 1;
     const cp = index.newestCheckpointCovering(seq);
     if (!cp) throw new UsageError(`--seq ${seq} is not covered by any checkpoint (log size ${index.size})`);
-    const path = index.tree().inclusionProof(seq, cp.size);
+    const { proof: path } = await index.inclusion(source, seq, cp.size);
     const checkpoint = fromUtf8(cp.note);
     if (checkpoint === null) throw new Error('internal: a verified checkpoint is not UTF-8');
     io.out(formatTlogProof({ index: seq, proof: path, checkpoint }).slice(0, -1));

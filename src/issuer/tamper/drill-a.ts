@@ -109,7 +109,7 @@ export async function checkEvent(l: LoadedLedger, seq: number, backend: Ed25519B
   let tlogProof = '';
   if (!cp) problems.push('no checkpoint covers it');
   else {
-    const path = l.index.tree().inclusionProof(seq, cp.size);
+    const { proof: path } = await l.index.inclusion(l.source, seq, cp.size);
     tlogProof = ['c2sp.org/tlog-proof@v1', `index ${seq}`, ...path.map((h) => toBase64(h)), '', ''].join('\n') + new TextDecoder().decode(cp.note);
     const policy = parseTrustPolicy(l.index.manifest.trust.policy);
     if (!policy.ok) problems.push(`trust policy: ${policy.message}`);

@@ -1,13 +1,15 @@
-// What proofs and explanations need after a verification run (docs/BUNDLE_FORMAT.md §5): every leaf
-// hash in one flat buffer (32 bytes per event: 32 MB at 1M events), where each entry lies in its
-// segment (so its bytes can be re-read from the source instead of kept), the verified checkpoints,
-// the published content, the AEGIS registry and the economy replayer. Event bodies are not kept.
+// What proofs and explanations need after a verification run (docs/BUNDLE_FORMAT.md §5): the hash of
+// every complete block of 64 leaves (issue 7 memory: 0.5 MB at 1M events instead of 32 MB of leaf
+// hashes), where each entry lies in its segment (so its bytes can be re-read from the source instead
+// of kept), the verified checkpoints, the published content, the AEGIS registry and the economy
+// replayer. Event bodies are not kept. A proof re-reads the entries of the block(s) it needs, hashes
+// them and checks them against the block hashes computed during the run (BlockTree).
 
-import { resized } from './bytes';
+import { bytesEqual, resized } from './bytes';
 import type { Json } from './canonical-json';
 import type { BundleSource } from './bundle-source';
 import type { Manifest } from './manifest';
-import { CompactRange, MerkleTree } from './merkle';
+import { BlockTree, CompactRange, leafHash, rootFromLeafHashes } from './merkle';
 import type { LedgerReplayer } from './report';
 import type { IdentityView } from './types';
 
@@ -22,6 +24,9 @@ export interface CheckpointRecord {
   cosigners: string[];
 }
 
+/** Where proofs re-read entries from: the bundle's source (or any reader of its files). */
+export type FileReader = Pick<BundleSource, 'read'>;
+
 export interface EntryLocation {
   path: string;
   offset: number;
@@ -32,14 +37,27 @@ const LONG = 0xffff;
 /** Offsets kept per block of 2^BLOCK positions (#anchor). */
 const BLOCK = 6;
 const BLOCK_SIZE = 1 << BLOCK;
+/** Leaf hashes are kept as the hash of each complete block of 2^LEAF_BITS leaves (BlockTree). */
+const LEAF_BITS = 6;
 
 export class EventIndex {
   readonly manifest: Manifest;
   readonly identity: IdentityView;
   readonly replayer: LedgerReplayer;
   readonly checkpoints: CheckpointRecord[] = [];
-  readonly #range = new CompactRange();
-  #leaves: Uint8Array;
+  readonly #range = new CompactRange(LEAF_BITS, (h) => this.#keepBlock(h));
+  /** The hashes of the complete blocks of 2^LEAF_BITS leaves, in order (32 bytes each). */
+  #blocks: Uint8Array;
+  #blockCount = 0;
+  /** MTH of the leaves after the last complete block, at each checkpoint size (BlockTree tails). */
+  readonly #tails = new Map<number, Uint8Array>();
+  /**
+   * Leaves from #keepFrom on are kept whole (#kept): once lines are located out of order or after a
+   * gap (a broken or missing segment), leaf i may no longer be the line located at position i, so
+   * it could not be re-read from there.
+   */
+  #keepFrom = Infinity;
+  #kept: Uint8Array | null = null;
   /**
    * Byte offsets (issue 7 memory: 4 bytes per event → about 4 per 64 events). Lines located in log
    * order lie one after the other, so a line's offset is the previous line's offset + length + 1:
@@ -65,7 +83,7 @@ export class EventIndex {
   #segCol: Uint32Array | null = null;
   #located = -1;
   #size = 0;
-  #tree: MerkleTree | null = null;
+  #tree: BlockTree | null = null;
   readonly #content = new Map<string, { seq: number; size: number }>();
 
   constructor(manifest: Manifest, identity: IdentityView, replayer: LedgerReplayer) {
@@ -74,7 +92,7 @@ export class EventIndex {
     this.replayer = replayer;
     // The manifest's event count is untrusted: start small and grow by doubling.
     const cap = Math.max(1, Math.min(manifest.events, 1 << 16));
-    this.#leaves = new Uint8Array(cap * 32);
+    this.#blocks = new Uint8Array((cap >> LEAF_BITS) * 32);
     this.#anchor = new Uint32Array((cap >> BLOCK) + 1);
     this.#len = new Uint16Array(cap);
   }
@@ -89,7 +107,7 @@ export class EventIndex {
     // Doubling, but not past the manifest's count while the log is within it (a hint only: a log
     // longer than announced still grows).
     const cap = Math.max(n, n <= this.manifest.events ? Math.min(had * 2, this.manifest.events) : had * 2);
-    this.#leaves = resized(this.#leaves, cap * 32);
+    this.#blocks = resized(this.#blocks, (cap >> LEAF_BITS) * 32);
     this.#anchor = resized(this.#anchor, (cap >> BLOCK) + 1);
     if (this.#off) this.#off = resized(this.#off, cap);
     const len = new Uint16Array(cap);
@@ -102,7 +120,9 @@ export class EventIndex {
   locate(pos: number, segment: number, offset: number, length: number): void {
     this.#grow(pos + 1);
     if (this.#off === null && pos !== this.#located + 1) {
-      // out of order, again or after a gap: one offset per position from now on
+      // out of order, again or after a gap: one offset per position from now on, and the leaves
+      // appended from now on may not be the lines at their positions: keep them whole
+      this.#keepFrom = Math.min(this.#keepFrom, this.#size);
       const col = new Uint32Array(this.#len.length);
       for (let p = 0; p <= this.#located; p++) col[p] = (p & (BLOCK_SIZE - 1)) === 0 ? this.#anchor[p >> BLOCK]! : (this.#jump.get(p) ?? col[p - 1]! + this.#lengthAt(p - 1) + 1);
       this.#off = col;
@@ -180,10 +200,20 @@ export class EventIndex {
   /** Append the next leaf hash to the log. */
   append(leaf: Uint8Array): void {
     this.#grow(this.#size + 1);
-    this.#leaves.set(leaf, this.#size * 32);
+    if (this.#size >= this.#keepFrom) {
+      const at = (this.#size - this.#keepFrom) * 32;
+      if (this.#kept === null || this.#kept.length < at + 32) this.#kept = resized(this.#kept ?? new Uint8Array(0), Math.max(at + 32, 2 * (this.#kept?.length ?? 0)));
+      this.#kept.set(leaf, at);
+    }
     this.#range.append(leaf);
     this.#size++;
     this.#tree = null;
+  }
+
+  /** A complete block's hash, as the compact range forms it. */
+  #keepBlock(h: Uint8Array): void {
+    this.#blocks.set(h, this.#blockCount * 32);
+    this.#blockCount++;
   }
 
   /** The log root over every leaf appended so far (RFC 9162 §2.1.1). */
@@ -191,23 +221,85 @@ export class EventIndex {
     return this.#range.root();
   }
 
-  /** All leaf hashes, flat (a view, 32 bytes per entry). */
-  leafHashes(): Uint8Array {
-    return this.#leaves.subarray(0, this.#size * 32);
+  /** The tree over every leaf appended so far, from the block hashes (built on first use). */
+  #blockTree(): BlockTree {
+    if (this.#tree !== null) return this.#tree;
+    const tail = this.#range.tail(LEAF_BITS);
+    if (tail !== null) this.#tails.set(this.#size, tail);
+    return (this.#tree = new BlockTree(LEAF_BITS, this.#blocks.subarray(0, this.#blockCount * 32), this.#size, this.#tails));
   }
 
-  leafHash(seq: number): Uint8Array {
-    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.#size) throw new RangeError(`seq ${seq} is outside the log [0, ${this.#size})`);
-    return this.#leaves.subarray(seq * 32, seq * 32 + 32);
+  /**
+   * The leaf hashes of the given blocks, from the entries re-read from `source` (each file once),
+   * each block checked against the hash computed while verifying: bytes that changed since then
+   * give an error, never a proof.
+   */
+  async #blockLeaves(source: FileReader, blocks: readonly number[]): Promise<Map<number, Uint8Array>> {
+    const files = new Map<string, Promise<Uint8Array>>();
+    const read = (path: string): Promise<Uint8Array> => {
+      let f = files.get(path);
+      if (f === undefined) files.set(path, (f = source.read(path)));
+      return f;
+    };
+    const out = new Map<number, Uint8Array>();
+    for (const b of blocks) {
+      const first = b << LEAF_BITS;
+      const end = Math.min(first + (1 << LEAF_BITS), this.#size);
+      const flat = new Uint8Array((end - first) * 32);
+      for (let i = first; i < end; i++) {
+        if (i >= this.#keepFrom) {
+          flat.set(this.#kept!.subarray((i - this.#keepFrom) * 32, (i - this.#keepFrom) * 32 + 32), (i - first) * 32);
+          continue;
+        }
+        const loc = this.entryLocation(i);
+        const file = await read(loc.path);
+        flat.set(leafHash(file.subarray(loc.offset, loc.offset + loc.length)), (i - first) * 32);
+      }
+      const want = end - first === 1 << LEAF_BITS ? this.#blocks.subarray(b * 32, b * 32 + 32) : this.#range.tail(LEAF_BITS)!;
+      if (!bytesEqual(rootFromLeafHashes(flat), want)) {
+        throw new Error(`the bundle's log entries ${first}–${end - 1} no longer hash to the log verified from it (the bundle changed after verification): no proof can be given; verify the bundle again`);
+      }
+      out.set(b, flat);
+    }
+    return out;
   }
 
-  /** A Merkle tree over every leaf, with cached levels, built once on first use. */
-  tree(): MerkleTree {
-    return (this.#tree ??= new MerkleTree(this.leafHashes()));
+  /**
+   * RFC 9162 §2.1.3.1 inclusion proof of leaf `seq` in the tree of the first `size` leaves, and that
+   * leaf's hash; the entries of the one or two blocks it needs are re-read from `source` and checked.
+   */
+  async inclusion(source: FileReader, seq: number, size: number): Promise<{ leaf: Uint8Array; proof: Uint8Array[] }> {
+    const tree = this.#blockTree();
+    const blocks = tree.blocksForInclusion(seq, size); // checks seq and size first
+    const own = seq >> LEAF_BITS;
+    if (!blocks.includes(own)) blocks.push(own);
+    const got = await this.#blockLeaves(source, blocks);
+    const proof = tree.inclusionProof(seq, size, (b) => got.get(b) ?? null);
+    const at = (seq - (own << LEAF_BITS)) * 32;
+    return { leaf: got.get(own)!.slice(at, at + 32), proof };
+  }
+
+  /** RFC 9162 §2.1.4.1 consistency proof between the first m and n leaves (entries re-read as for inclusion). */
+  async consistencyProof(source: FileReader, m: number, n: number): Promise<Uint8Array[]> {
+    const tree = this.#blockTree();
+    const got = await this.#blockLeaves(source, tree.blocksForConsistency(m, n));
+    return tree.consistencyProof(m, n, (b) => got.get(b) ?? null);
+  }
+
+  /** The log root at an earlier `size` (entries re-read as for inclusion). */
+  async rootAt(source: FileReader, size: number): Promise<Uint8Array> {
+    const tree = this.#blockTree();
+    const got = await this.#blockLeaves(source, tree.blocksForRoot(size));
+    return tree.root(size, (b) => got.get(b) ?? null);
   }
 
   checkpoint(path: string, size: number, root: Uint8Array, note: Uint8Array, cosigners: string[]): void {
     this.checkpoints.push({ path, size, root, note, cosigners });
+    // The MTH of the partial block at a checkpoint's size, so that proofs against it need no re-read there.
+    if (size === this.#size) {
+      const tail = this.#range.tail(LEAF_BITS);
+      if (tail !== null) this.#tails.set(size, tail);
+    }
   }
 
   /** The newest checkpoint whose tree contains `seq` and that `usable` accepts (any, by default). */
@@ -224,7 +316,7 @@ export class EventIndex {
   }
 
   /** Re-read the exact log entry bytes of `seq` from the source. */
-  async entry(source: BundleSource, seq: number): Promise<Uint8Array> {
+  async entry(source: FileReader, seq: number): Promise<Uint8Array> {
     const loc = this.entryLocation(seq);
     const file = await source.read(loc.path);
     return file.slice(loc.offset, loc.offset + loc.length);

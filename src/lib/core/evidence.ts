@@ -6,7 +6,7 @@
 
 import { fromUtf8, toHex } from './bytes';
 import type { Evidence } from './economy/explain';
-import type { CheckpointRecord, EventIndex } from './event-index';
+import type { CheckpointRecord, EventIndex, FileReader } from './event-index';
 import { verifyInclusion } from './merkle';
 import type { Finding } from './types';
 
@@ -16,6 +16,21 @@ export interface EvidenceSource {
   index: EventIndex;
   /** The exact log entry bytes of `seq`, re-read from wherever the bundle lives. */
   entry(seq: number): Promise<Uint8Array>;
+  /** A bundle file, for the entries an inclusion proof re-reads (EventIndex.inclusion). */
+  read(path: string): Promise<Uint8Array>;
+}
+
+/**
+ * The EvidenceSource of a verified run: entries and proofs re-read from `source`, the last file read
+ * kept, so that an event's entry and the block its proof re-reads come from one read of its segment.
+ */
+export function evidenceSource(failures: readonly Finding[], index: EventIndex, source: FileReader): EvidenceSource {
+  let last: { path: string; bytes: Promise<Uint8Array> } | null = null;
+  const read = (path: string): Promise<Uint8Array> => {
+    if (last?.path !== path) last = { path, bytes: source.read(path) };
+    return last.bytes;
+  };
+  return { failures, index, read, entry: (seq) => index.entry({ read }, seq) };
 }
 
 /** A finding at the event's seq that is about its signature or its signer (BUNDLE_FORMAT.md §7, §9.2). */
@@ -56,13 +71,13 @@ export async function evidenceFor(src: EvidenceSource, seq: number): Promise<Evi
   const cp = newestVerifiedCheckpoint(src, seq);
   let inclusion: Evidence['inclusion'] = null;
   if (cp) {
-    const proof = src.index.tree().inclusionProof(seq, cp.size);
+    const { leaf, proof } = await src.index.inclusion(src, seq, cp.size);
     inclusion = {
       checkpointSize: cp.size,
       checkpointRoot: toHex(cp.root),
       leafIndex: seq,
       proof: proof.map((p) => toHex(p)),
-      valid: verifyInclusion(seq, cp.size, src.index.leafHash(seq), proof, cp.root)
+      valid: verifyInclusion(seq, cp.size, leaf, proof, cp.root)
     };
   }
   return { signature: { valid, signer, key }, inclusion };

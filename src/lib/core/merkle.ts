@@ -61,6 +61,19 @@ export class CompactRange {
   #hashes: Uint8Array[] = [];
   #heights: number[] = [];
   #size = 0;
+  readonly #keepHeight: number;
+  readonly #keep: ((node: Uint8Array) => void) | null;
+
+  /**
+   * `keep`, if given, is called with every perfect subtree hash of height `keepHeight` (≥ 1) as it
+   * is formed, left to right: the hashes of the complete blocks of 2^keepHeight leaves, at no extra
+   * hashing (EventIndex keeps them for proofs after the run instead of every leaf hash).
+   */
+  constructor(keepHeight = 0, keep: ((node: Uint8Array) => void) | null = null) {
+    if (keep !== null && !(Number.isSafeInteger(keepHeight) && keepHeight >= 1)) throw new RangeError(`keepHeight must be a positive integer, got ${keepHeight}`);
+    this.#keepHeight = keep === null ? -1 : keepHeight;
+    this.#keep = keep;
+  }
 
   get size(): number {
     return this.#size;
@@ -74,6 +87,7 @@ export class CompactRange {
       h = nodeHash(this.#hashes.pop()!, h);
       this.#heights.pop();
       height++;
+      if (height === this.#keepHeight) this.#keep!(h);
     }
     this.#hashes.push(h);
     this.#heights.push(height);
@@ -92,6 +106,18 @@ export class CompactRange {
   /** The perfect-subtree roots, left to right (a copy). */
   nodes(): Uint8Array[] {
     return this.#hashes.slice();
+  }
+
+  /**
+   * MTH of the leaves after the last complete block of 2^height: D[size - size mod 2^height : size],
+   * folded from the subtrees lower than `height`; null when size is a multiple of 2^height.
+   */
+  tail(height: number): Uint8Array | null {
+    let i = this.#hashes.length - 1;
+    if (i < 0 || this.#heights[i]! >= height) return null;
+    let r = this.#hashes[i]!;
+    for (i--; i >= 0 && this.#heights[i]! < height; i--) r = nodeHash(this.#hashes[i]!, r);
+    return r;
   }
 }
 
@@ -178,21 +204,7 @@ export class MerkleTree {
     checkSize(size, 'tree size');
     if (size > this.size) throw new RangeError(`tree size ${size} exceeds ${this.size} leaves`);
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new RangeError(`leaf index ${index} out of range [0, ${size})`);
-    const out: Uint8Array[] = [];
-    const path = (m: number, start: number, end: number): void => {
-      const n = end - start;
-      if (n <= 1) return;
-      const k = splitPoint(n);
-      if (m < k) {
-        path(m, start, start + k);
-        out.push(this.subtreeHash(start + k, end));
-      } else {
-        path(m - k, start + k, end);
-        out.push(this.subtreeHash(start, start + k));
-      }
-    };
-    path(index, 0, size);
-    return out;
+    return inclusionPath((a, b) => this.subtreeHash(a, b), index, size);
   }
 
   /** PROOF(m, D[0:n]) = SUBPROOF(m, D[0:n], true) of RFC 9162 §2.1.4.1; empty for m = 0 or m = n. */
@@ -200,27 +212,201 @@ export class MerkleTree {
     checkSize(m, 'old size');
     checkSize(n, 'new size');
     if (n > this.size || m > n) throw new RangeError(`bad consistency sizes ${m} -> ${n} for ${this.size} leaves`);
-    const out: Uint8Array[] = [];
-    if (m === 0 || m === n) return out;
-    const sub = (m2: number, start: number, end: number, whole: boolean): void => {
-      const size = end - start;
-      if (m2 === size) {
-        if (!whole) out.push(this.subtreeHash(start, end));
-        return;
-      }
-      const k = splitPoint(size);
-      if (m2 <= k) {
-        sub(m2, start, start + k, whole);
-        out.push(this.subtreeHash(start + k, end));
-      } else {
-        sub(m2 - k, start + k, end, false);
-        out.push(this.subtreeHash(start, start + k));
-      }
-    };
-    sub(m, 0, n, true);
-    return out;
+    return consistencyPath((a, b) => this.subtreeHash(a, b), m, n);
   }
 }
+
+/** MTH(D[start:end]) of some tree. */
+type SubtreeHash = (start: number, end: number) => Uint8Array;
+
+/** PATH(m, D[0:n]) of RFC 9162 §2.1.3.1 over any subtree hasher (arguments checked by the caller). */
+function inclusionPath(hash: SubtreeHash, index: number, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const path = (m: number, start: number, end: number): void => {
+    const n = end - start;
+    if (n <= 1) return;
+    const k = splitPoint(n);
+    if (m < k) {
+      path(m, start, start + k);
+      out.push(hash(start + k, end));
+    } else {
+      path(m - k, start + k, end);
+      out.push(hash(start, start + k));
+    }
+  };
+  path(index, 0, size);
+  return out;
+}
+
+/** PROOF(m, D[0:n]) of RFC 9162 §2.1.4.1 over any subtree hasher (arguments checked by the caller). */
+function consistencyPath(hash: SubtreeHash, m: number, n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  if (m === 0 || m === n) return out;
+  const sub = (m2: number, start: number, end: number, whole: boolean): void => {
+    const size = end - start;
+    if (m2 === size) {
+      if (!whole) out.push(hash(start, end));
+      return;
+    }
+    const k = splitPoint(size);
+    if (m2 <= k) {
+      sub(m2, start, start + k, whole);
+      out.push(hash(start + k, end));
+    } else {
+      sub(m2 - k, start + k, end, false);
+      out.push(hash(start, start + k));
+    }
+  };
+  sub(m, 0, n, true);
+  return out;
+}
+
+/** Flat leaf hashes of block b, D[b·2^bits : min((b+1)·2^bits, size)], or null when not at hand. */
+export type BlockLeaves = (block: number) => Uint8Array | null;
+
+/**
+ * A Merkle tree of `size` leaves that keeps only the hashes of its complete blocks of 2^bits leaves
+ * (1/2^bits of the leaf hashes: 0.5 MiB at 1M leaves for bits = 6), and the MTH of some partial
+ * last blocks (`tails`: n → MTH(D[n − n mod 2^bits : n]), e.g. at each checkpoint size). Roots and
+ * proofs equal MerkleTree's over all the leaves. Whatever they need below the block level comes
+ * from the leaves of a few blocks, which the caller reads and checks first: `blocksFor*` names them
+ * (EventIndex re-reads their entries from the bundle and checks them against the block hashes).
+ */
+export class BlockTree {
+  readonly size: number;
+  readonly bits: number;
+  /** [0]: the complete blocks' hashes; [i]: the complete nodes of level bits + i, built on first use. */
+  readonly #levels: Uint8Array[];
+  readonly #tails: ReadonlyMap<number, Uint8Array>;
+  /** The current call's block leaves (null: only list the blocks it needs, into #missing). */
+  #leaves: BlockLeaves | null = null;
+  readonly #missing = new Set<number>();
+  readonly #inner = new Map<number, MerkleTree>();
+
+  constructor(bits: number, blocks: Uint8Array, size: number, tails: ReadonlyMap<number, Uint8Array> = new Map()) {
+    checkSize(size, 'tree size');
+    if (!(Number.isSafeInteger(bits) && bits >= 1 && bits <= 30)) throw new RangeError(`block bits must be in [1, 30], got ${bits}`);
+    if (blocks.length !== Math.floor(size / 2 ** bits) * HASH) throw new RangeError(`${size} leaves make ${Math.floor(size / 2 ** bits)} complete blocks, got ${blocks.length / HASH}`);
+    this.size = size;
+    this.bits = bits;
+    this.#levels = [blocks];
+    this.#tails = tails;
+  }
+
+  /** Root of the tree over the first `size` leaves. */
+  root(size: number, leaves: BlockLeaves): Uint8Array {
+    checkSize(size, 'tree size');
+    if (size > this.size) throw new RangeError(`tree size ${size} exceeds ${this.size} leaves`);
+    return this.#run(leaves, () => this.#hash(0, size));
+  }
+
+  /** MerkleTree.inclusionProof: PATH(index, D[0:size]) of RFC 9162 §2.1.3.1, leaf sibling first. */
+  inclusionProof(index: number, size: number, leaves: BlockLeaves): Uint8Array[] {
+    checkSize(size, 'tree size');
+    if (size > this.size) throw new RangeError(`tree size ${size} exceeds ${this.size} leaves`);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new RangeError(`leaf index ${index} out of range [0, ${size})`);
+    return this.#run(leaves, () => inclusionPath((a, b) => this.#hash(a, b), index, size));
+  }
+
+  /** MerkleTree.consistencyProof: PROOF(m, D[0:n]) of RFC 9162 §2.1.4.1; empty for m = 0 or m = n. */
+  consistencyProof(m: number, n: number, leaves: BlockLeaves): Uint8Array[] {
+    checkSize(m, 'old size');
+    checkSize(n, 'new size');
+    if (n > this.size || m > n) throw new RangeError(`bad consistency sizes ${m} -> ${n} for ${this.size} leaves`);
+    return this.#run(leaves, () => consistencyPath((a, b) => this.#hash(a, b), m, n));
+  }
+
+  /** The blocks whose leaves root(size) needs, ascending. */
+  blocksForRoot(size: number): number[] {
+    return this.#needs(() => this.root(size, NONE));
+  }
+
+  /** The blocks whose leaves inclusionProof(index, size) needs, ascending. */
+  blocksForInclusion(index: number, size: number): number[] {
+    return this.#needs(() => this.inclusionProof(index, size, NONE));
+  }
+
+  /** The blocks whose leaves consistencyProof(m, n) needs, ascending. */
+  blocksForConsistency(m: number, n: number): number[] {
+    return this.#needs(() => this.consistencyProof(m, n, NONE));
+  }
+
+  #needs(f: () => unknown): number[] {
+    this.#missing.clear();
+    f();
+    const out = [...this.#missing].sort((a, b) => a - b);
+    this.#missing.clear();
+    return out;
+  }
+
+  #run<T>(leaves: BlockLeaves, f: () => T): T {
+    this.#leaves = leaves === NONE ? null : leaves;
+    this.#inner.clear();
+    try {
+      return f();
+    } finally {
+      this.#leaves = null;
+      this.#inner.clear();
+    }
+  }
+
+  /** MTH(D[start:end]) (RFC 9162 §2.1.1) from block hashes, tails and the given blocks' leaves. */
+  #hash(start: number, end: number): Uint8Array {
+    const w = end - start;
+    if (w === 0) return EMPTY_ROOT;
+    const bs = 2 ** this.bits;
+    const b = Math.floor(start / bs);
+    const first = b * bs;
+    if (end <= first + bs) {
+      // Within one block: the block's hash, a known tail, or its leaves.
+      if (w === bs) return this.#node(0, b);
+      if (start === first) {
+        const t = this.#tails.get(end);
+        if (t !== undefined) return t.slice();
+      }
+      const inner = this.#block(b);
+      return inner === null ? EMPTY_ROOT : inner.subtreeHash(start - first, end - first);
+    }
+    if ((w & (w - 1)) === 0 && start % w === 0) return this.#node(Math.log2(w) - this.bits, start / w);
+    const k = splitPoint(w);
+    return nodeHash(this.#hash(start, start + k), this.#hash(start + k, end));
+  }
+
+  /** Complete node `index` of level bits + `level`. */
+  #node(level: number, index: number): Uint8Array {
+    while (this.#levels.length <= level) {
+      const below = this.#levels[this.#levels.length - 1]!;
+      const count = Math.floor(below.length / (2 * HASH));
+      const next = new Uint8Array(count * HASH);
+      for (let i = 0; i < count; i++) next.set(nodeHashAt(below, 2 * i * HASH), i * HASH);
+      this.#levels.push(next);
+    }
+    return this.#levels[level]!.slice(index * HASH, (index + 1) * HASH);
+  }
+
+  /** A tree over block b's leaves (null while only listing the blocks needed). */
+  #block(b: number): MerkleTree | null {
+    let t = this.#inner.get(b);
+    if (t !== undefined) return t;
+    const leaves = this.#leaves === null ? null : this.#leaves(b);
+    if (leaves === null) {
+      if (this.#leaves === null) {
+        this.#missing.add(b);
+        return null;
+      }
+      throw new RangeError(`the leaf hashes of block ${b} were not given`);
+    }
+    const bs = 2 ** this.bits;
+    const count = Math.min(bs, this.size - b * bs);
+    if (leaves.length !== count * HASH) throw new RangeError(`block ${b} has ${count} leaves, got ${leaves.length / HASH}`);
+    t = new MerkleTree(leaves);
+    this.#inner.set(b, t);
+    return t;
+  }
+}
+
+/** The BlockLeaves of a listing pass (BlockTree.blocksFor*). */
+const NONE: BlockLeaves = () => null;
 
 /** Leaves given as an array, a flat buffer, or a getter of leaf hashes. */
 export type LeafSource = LeafHashes | ((index: number) => Uint8Array);

@@ -4,17 +4,17 @@
 // custom errors, because comlink does not carry their fields.
 import * as Comlink from 'comlink';
 import { verifyBundleSource, VerificationAborted } from '$lib/core/bundle-verifier';
-import type { EventIndex } from '$lib/core/event-index';
+import type { EventIndex, FileReader } from '$lib/core/event-index';
 import type { IdentityStatus } from '$lib/core/types';
 import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib/core/manifest';
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '$lib/core/report';
 import { pureBackend } from '$lib/core/ed25519';
 import { Replayer } from '$lib/core/economy/replayer';
 import type { Evidence, RewardExplanation } from '$lib/core/economy/explain';
-import { withEvidence } from '$lib/core/evidence';
+import { evidenceSource, withEvidence } from '$lib/core/evidence';
 import { encodeFragments } from '$lib/core/economy/erasure';
 import { fragmentHashes, fragmentRoot } from '$lib/core/economy/storage-proof';
-import { consistencyProof, rootFromInclusionProof, verifyConsistency } from '$lib/core/merkle';
+import { rootFromInclusionProof, verifyConsistency } from '$lib/core/merkle';
 import { sha256Hex } from '$lib/core/hash';
 import { fromUtf8, toBase64, toHex } from '$lib/core/bytes';
 import { verifyQfsSet } from '$lib/core/qfs/verify';
@@ -114,15 +114,32 @@ const result = (status: LoadResult['status'], message: string, cacheStatus: Cach
   ...extra
 });
 
-/** Rollback/fork check of the bundle's newest checkpoint against this browser's stored one. */
-async function checkAnchor(c: VerifierCache, report: VerifyReport, index: EventIndex): Promise<{ anchor: AnchorView | null; accept: CheckpointEvidence | null }> {
+/**
+ * Rollback/fork check of the bundle's newest checkpoint against this browser's stored one. The
+ * consistency proof re-reads the entries of the block at the stored size from `source`
+ * (EventIndex.consistencyProof), so it is built before deciding, for the one (m, n) that can be asked.
+ */
+async function checkAnchor(c: VerifierCache, report: VerifyReport, index: EventIndex, source: FileReader): Promise<{ anchor: AnchorView | null; accept: CheckpointEvidence | null }> {
   const origin = report.origin;
   const last = index.checkpoints[index.checkpoints.length - 1];
   if (!origin || !last) return { anchor: null, accept: null };
   const incoming = evidence(origin, last);
   const stored = await c.getCheckpoint(origin);
+  let built: { m: number; n: number; proof: Uint8Array[] | null; error: unknown } | null = null;
+  if (stored && stored.origin === incoming.origin && stored.size < incoming.size) {
+    built = { m: stored.size, n: incoming.size, proof: null, error: null };
+    try {
+      built.proof = await index.consistencyProof(source, stored.size, incoming.size);
+    } catch (e) {
+      built.error = e;
+    }
+  }
   const d = decideCheckpoint(stored, incoming, {
-    prove: (m, n) => consistencyProof(index.leafHashes(), m, n),
+    prove: (m, n) => {
+      if (built === null || built.m !== m || built.n !== n) throw new RangeError(`internal: no consistency proof from ${m} to ${n} was built`);
+      if (built.proof === null) throw built.error;
+      return built.proof;
+    },
     verify: (m, n, p, a, b) => verifyConsistency(m, n, p, a, b)
   });
   switch (d.kind) {
@@ -173,7 +190,7 @@ async function explained<T extends { seq: number | null; evidence: Evidence | nu
   const s = session;
   const index = s?.index;
   if (!x || !s || !index) return x;
-  return withEvidence(x, { failures: s.report.failures, index, entry: (seq) => index.entry(s.source, seq) });
+  return withEvidence(x, evidenceSource(s.report.failures, index, s.source));
 }
 
 /** The cache's byte budget from this origin's storage quota (store.ts cacheBudget). */
@@ -282,7 +299,7 @@ const api = {
     let usage: CacheUsage | null = null;
     if (c && index) {
       try {
-        const a = await checkAnchor(c, report, index);
+        const a = await checkAnchor(c, report, index, source);
         anchor = a.anchor;
         // Only a fully verified bundle is remembered (and only an accepted checkpoint stored).
         if (report.ok) {
@@ -438,12 +455,18 @@ const api = {
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= s.index.size) return { ok: false, error: `seq ${seq} is not in this log (0–${s.index.size - 1})` };
     const cp = s.index.newestCheckpointCovering(seq);
     if (!cp) return { ok: false, error: `no checkpoint covers seq ${seq} yet` };
-    const tree = s.index.tree();
-    const hashes = tree.inclusionProof(seq, cp.size);
-    const leaf = s.index.leafHash(seq);
+    // The entry and the block(s) the proof re-reads come from one read of its segment.
+    const ev = evidenceSource(s.report.failures, s.index, s.source);
+    let leaf: Uint8Array;
+    let hashes: Uint8Array[];
+    try {
+      ({ leaf, proof: hashes } = await s.index.inclusion(ev, seq, cp.size));
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
     const path = rootFromInclusionProof(seq, cp.size, leaf, hashes);
     if (!path) return { ok: false, error: 'the inclusion proof could not be recomputed' };
-    const entry = await s.index.entry(s.source, seq);
+    const entry = await ev.entry(seq);
     const note = checkpointNote(s, cp);
     const noteText = note.text;
     const tlogProof = ['c2sp.org/tlog-proof@v1', `index ${seq}`, ...hashes.map((h) => toBase64(h)), ''].join('\n') + '\n' + noteText;
