@@ -10,7 +10,7 @@ import type { BundleSource } from '../../lib/core/bundle-source';
 import type { Evidence, PlacementExplanation, RankingExplanation, Replayer, RewardExplanation, Step } from '../../lib/core/economy';
 import type { EventIndex } from '../../lib/core/event-index';
 import { ContentReader } from '../../lib/core/manifest';
-import { withEvidence, type EvidenceSource } from '../../lib/core/evidence';
+import { evidenceSource as runEvidence, withEvidence, type EvidenceSource } from '../../lib/core/evidence';
 import type { VerifyReport } from '../../lib/core/report';
 import { UsageError, parseBundleArgs, registerCommand } from '../command';
 import { bundleSource, intOption, runVerification } from '../bundle-run';
@@ -36,7 +36,7 @@ export async function loadReplay(arg: string, trust: string | undefined, err: (t
 
 /** Where `evidenceFor` (core/evidence.ts) reads this run's findings, log and entry bytes. */
 export function evidenceSource(l: LoadedReplay): EvidenceSource {
-  return { failures: l.report.failures, index: l.index, entry: (seq) => l.index.entry(l.source, seq) };
+  return runEvidence(l.report.failures, l.index, l.source);
 }
 
 const atr = (s: string): string => displayAmount(parseAmount(s));
