@@ -5,7 +5,9 @@
 // reported as a cache problem first (store.ts).
 // With remember(), files the manifest does not name by hash (checkpoint notes, content) are kept
 // too, under the hash of the bytes read, and `remembered` maps their paths to those hashes: what a
-// later offline load of the same URL needs besides the manifest (verifier.worker.ts).
+// later offline load of the same URL needs besides the manifest (verifier.worker.ts). A content
+// pack (BUNDLE_FORMAT.md §6.1) is one such file, kept whole: readAgain() returns the pack and the
+// caller takes its item's range (contentSlice in core's manifest.ts).
 // `used` lists every blob this load was served from or stored, with its size: the bundle's holding,
 // which the cache's byte budget counts and evicts by (store.ts keep()).
 import { CacheCorruptError, type VerifierCache } from '$lib/cache/store';

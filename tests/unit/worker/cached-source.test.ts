@@ -7,6 +7,7 @@ import { collect, type ByteSource } from '../../../src/lib/worker/sources';
 import { VerifierCache } from '../../../src/lib/cache/store';
 import { sha256Hex } from '../../../src/lib/core/hash';
 import { utf8 } from '../../../src/lib/core/bytes';
+import { contentSlice } from '../../../src/lib/core/manifest';
 
 class CountingSource implements ByteSource {
   readonly label = 'test';
@@ -178,6 +179,23 @@ describe('CachedSource', () => {
     inner.files.clear(); // the network is gone
     inner.reads = [];
     expect(await c.readAgain('content/x')).toEqual(content);
+    expect(inner.reads).toEqual([]);
+  });
+
+  it('a content pack read in a load is kept whole; offline, each item is its range of the pack read again', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const [a, b] = [utf8('first item'), utf8('second, longer item')];
+    const pack = new Uint8Array([...a, ...b]);
+    const inner = new CountingSource(new Map([['content/pack-000000', pack]]));
+    const c = new CachedSource(inner, cache, hashOf);
+    c.remember();
+    expect(await c.read('content/pack-000000')).toEqual(pack);
+    expect([...c.remembered.keys()]).toEqual(['content/pack-000000']);
+    inner.files.clear(); // the network is gone
+    inner.reads = [];
+    const item = async (offset: number, bytes: number) => contentSlice({ cid: '00'.repeat(32), path: 'content/pack-000000', bytes, offset }, await c.readAgain('content/pack-000000'));
+    expect(await item(0, a.length)).toEqual(a);
+    expect(await item(a.length, b.length)).toEqual(b);
     expect(inner.reads).toEqual([]);
   });
 
