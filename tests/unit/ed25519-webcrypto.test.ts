@@ -1,7 +1,8 @@
 // The WebCrypto backend's key cache (src/lib/worker/ed25519-webcrypto.ts): keys are found by a
-// 30-bit prefix and confirmed on all 32 bytes, with a string map for keys whose prefix another key
-// holds, at most 8,192 keys, the oldest out first. A fake SubtleCrypto makes the key a verify used
-// visible: its "signature" is valid only under the key whose bytes it starts with.
+// 30-bit prefix in an open-addressed index and confirmed on all 32 bytes, at most 8,192 keys, the
+// oldest out first. A fake SubtleCrypto makes the key a verify used visible: its "signature" is
+// valid only under the key whose bytes it starts with.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWebCryptoBackend, type SubtleEd25519 } from '../../src/lib/worker/ed25519-webcrypto';
 
@@ -96,7 +97,7 @@ describe('WebCrypto backend key cache', () => {
   it('holds at most 8,192 keys, the oldest out first, and stays correct across evictions (collided keys too)', async () => {
     const { subtle, imported } = fakeSubtle();
     const web = createWebCryptoBackend(subtle);
-    // 8,192 keys: pairs sharing a prefix, so half of them live in the string map.
+    // 8,192 keys: pairs sharing a prefix (and so a home in the index).
     const keys = Array.from({ length: 8192 }, (_, i) => key(i >> 1, i & 1));
     await web.importKeys(keys);
     expect(imported).toHaveLength(8192);
@@ -112,6 +113,73 @@ describe('WebCrypto backend key cache', () => {
     for (const k of [keys[0]!, keys[1]!]) expect(await web.verifyRaw(k, msg, sigFor(k))).toBe(true); // imported again
     expect(imported).toHaveLength(8196);
     expect(await web.verifyRaw(keys[0]!, msg, sigFor(keys[1]!))).toBe(false);
+  });
+});
+
+/** Prefixes for the model test: two share their 30 bits (they differ in the top 2 bits of byte 3), and small indexes share homes. */
+const PREFIXES = [1, 1 | 0xc0000000, 2, 0x01020304, 0x3fffffff, 0x40000000];
+
+describe('WebCrypto backend key cache: the index against a FIFO model', () => {
+  it('imports exactly the keys a FIFO cache of the same size misses, and each key verifies under its own CryptoKey (verifyRaw and keyed.handles)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // cacheMax <= 32 = MAX_PROBE: every key then finds a place in the index, as with honest keys
+        fc.integer({ min: 1, max: 32 }),
+        fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: PREFIXES.length - 1 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 4 }), { maxLength: 120 }),
+        fc.boolean(),
+        async (cacheMax, batches, keyed) => {
+          const { subtle, imported } = fakeSubtle();
+          const web = createWebCryptoBackend(subtle, { cacheMax });
+          const model: string[] = [];
+          let misses = 0;
+          for (const batch of batches) {
+            const ks = batch.map(([p, r]) => key(PREFIXES[p]!, r));
+            for (const [p, r] of batch) {
+              const id = `${p}/${r}`;
+              if (model.includes(id)) continue;
+              misses++;
+              model.push(id);
+              if (model.length > cacheMax) model.shift();
+            }
+            if (keyed) {
+              // one buffer of the batch's keys, as verifyPackedKeyed passes them
+              const packed = new Uint8Array(32 * ks.length);
+              ks.forEach((k, i) => packed.set(k, 32 * i));
+              const handles = await web.keyed.handles(packed);
+              handles.forEach((h, i) => expect((h as FakeKey).bytes).toEqual(ks[i]));
+            } else {
+              for (const k of ks) expect(await web.verifyRaw(k, msg, sigFor(k))).toBe(true);
+              expect(await web.verifyRaw(ks[ks.length - 1]!, msg, sigFor(key(7, 7)))).toBe(false); // the newest key: still cached
+            }
+            expect(imported).toHaveLength(misses);
+          }
+        }
+      ),
+      { numRuns: 300 }
+    );
+  });
+
+  it('after many evictions the newest keys are still found (evicted keys leave the index)', async () => {
+    const { subtle, imported } = fakeSubtle();
+    const web = createWebCryptoBackend(subtle);
+    const keys = Array.from({ length: 40000 }, (_, i) => key(i * 7919, i & 3));
+    await web.importKeys(keys);
+    expect(imported).toHaveLength(40000);
+    await web.importKeys(keys.slice(-8192));
+    expect(imported).toHaveLength(40000);
+    expect(await web.verifyRaw(keys[0]!, msg, sigFor(keys[0]!))).toBe(true); // long evicted: imported again
+    expect(imported).toHaveLength(40001);
+  });
+
+  it('keys crafted to share one home: each verifies; past 32 places in the index they are imported again on each use (a lookup stays bounded)', async () => {
+    const { subtle, imported } = fakeSubtle();
+    const web = createWebCryptoBackend(subtle);
+    const keys = Array.from({ length: 40 }, (_, i) => key(0x0a0b0c0d, i));
+    for (const k of keys) expect(await web.verifyRaw(k, msg, sigFor(k))).toBe(true);
+    expect(imported).toHaveLength(40);
+    for (const k of keys) expect(await web.verifyRaw(k, msg, sigFor(k))).toBe(true);
+    expect(imported).toHaveLength(48); // the first 32 were found, the other 8 imported again
+    expect(await web.verifyRaw(keys[39]!, msg, sigFor(keys[0]!))).toBe(false);
   });
 });
 

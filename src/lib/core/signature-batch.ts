@@ -327,18 +327,25 @@ export async function verifyPackedKeyed<K>(p: PackedSignatures, backend: KeyedBa
   const nKeys = p.keys.length / 32;
   const handles = await backend.handles(p.keys);
   if (handles.length !== nKeys) throw new TypeError('verifyPackedKeyed: one handle per key');
-  const keyViews: Uint8Array[] = [];
-  for (let k = 0; k < nKeys; k++) keyViews.push(p.keys.subarray(32 * k, 32 * k + 32));
+  const keys = p.keys;
   const sigs = p.sigs;
-  const sig = new Uint8Array(64); // each item's signature in turn, copied (no view per item)
+  // Each item's key and signature in turn, copied into two buffers (issue 7, session 8: a view per
+  // distinct key, ~200 per batch at 1M, was alive through every scavenge that fell in a batch).
+  const key = new Uint8Array(32);
+  const sig = new Uint8Array(64);
+  let keyIn = -1; // the index of the key now in `key`
   let start = 0;
   for (let i = 0; i < p.count; i++) {
     const end = p.msgEnds[i]!;
     const k = p.keyIndex[i]!;
     const handle = k === MALFORMED ? null : handles[k]!;
     if (handle !== null) {
+      if (k !== keyIn) {
+        for (let j = 0, o = 32 * k; j < 32; j++) key[j] = keys[o + j]!;
+        keyIn = k;
+      }
       for (let j = 0, o = 64 * i; j < 64; j++) sig[j] = sigs[o + j]!;
-      if (precheck(keyViews[k]!, sig) === null) {
+      if (precheck(key, sig) === null) {
         try {
           const r = backend.verify(handle, p.msgs.subarray(start, end), sig);
           out[i] = (typeof r === 'boolean' ? r : await r) === true ? 1 : 0;
