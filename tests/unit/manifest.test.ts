@@ -126,6 +126,39 @@ describe('parseManifest: content packs (§6.1)', () => {
     expect(withContent((c) => c.splice(0, c.length, ...full(PACK_BYTES / 2 ** 20 + 1)))).toContain(`a pack is at most ${PACK_BYTES} bytes`);
   });
 
+  it('every single-byte replacement of a manifest with packs: what is accepted still tiles each pack, every pack one run, every cid once', () => {
+    const m = good();
+    m['content'] = packed();
+    const bytes = canonicalBytes(m);
+    let accepted = 0;
+    for (let at = 0; at < bytes.length; at++) {
+      for (const byte of [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x66]) {
+        if (bytes[at] === byte) continue;
+        const edited = bytes.slice();
+        edited[at] = byte;
+        const r = parseManifest(edited);
+        if (!r.ok) continue;
+        accepted++;
+        const { files, fileOf } = contentFiles(r.manifest.content);
+        expect(new Set(r.manifest.content.map((c) => c.cid)).size).toBe(r.manifest.content.length);
+        expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
+        for (const f of files) {
+          let end = 0;
+          for (let i = f.first; i < f.first + f.count; i++) {
+            const c = r.manifest.content[i]!;
+            expect(fileOf[i]).toBe(files.indexOf(f));
+            if (c.offset === undefined) expect(c.path).toBe(`content/${c.cid}`);
+            else expect(c.offset).toBe(end);
+            end = (c.offset ?? 0) + c.bytes;
+          }
+          expect(f.bytes).toBe(end);
+          expect(f.bytes).toBeLessThanOrEqual(PACK_BYTES);
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
+
   it('slices an item from its pack, shorter where the pack is short; ContentReader reads a pack once for its run', async () => {
     const file = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
     const ref = (offset: number | undefined, bytes: number): ContentRef => ({ cid: cid(1), path: 'content/p', bytes, ...(offset === undefined ? {} : { offset }) });
