@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { verifyBundleSource, VerificationAborted } from '$lib/core/bundle-verifier';
 import type { EventIndex, FileReader } from '$lib/core/event-index';
 import type { IdentityStatus } from '$lib/core/types';
-import { parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib/core/manifest';
+import { contentSlice, parseManifest, parseTrustDoc, type Manifest, type TrustDoc } from '$lib/core/manifest';
 import { sequentialVerifier, type SignatureVerifier, type VerifyReport } from '$lib/core/report';
 import { pureBackend } from '$lib/core/ed25519';
 import { Replayer } from '$lib/core/economy/replayer';
@@ -420,7 +420,8 @@ const api = {
     try {
       // The bytes this load read, from this browser's cache when it kept them (or, offline, from
       // the files stored with the URL's manifest), else downloaded again; re-hashed below.
-      bytes = await s.source.readAgain(ref.path, READ_LIMIT);
+      // A pack (BUNDLE_FORMAT.md §6.1) is read whole; the item is its range of it.
+      bytes = contentSlice(ref, await s.source.readAgain(ref.path, READ_LIMIT));
     } catch (e) {
       if (!(e instanceof NetworkError)) return { ok: false, error: (e as Error).message };
       return {
