@@ -18,6 +18,17 @@ import type { BackendChoice, FileAnswer, PoolRequest, PoolResponse, Port } from 
  */
 const READ_BACKLOG = 0;
 
+/**
+ * Signatures a worker is sent before the pool replaces it with a fresh one (signature-pool-base.ts
+ * Recycle). Each WebCrypto verify in a Chromium worker leaves ~30 bytes that survive the next
+ * scavenge (Blink's, until a full GC), and V8 doubles a young generation each time the bytes
+ * surviving since its last growth exceed its size: over the ~500k verifies of a 1M run a worker's
+ * new space grew to 8-16 MB semi-spaces. A worker replaced every 131,072 signatures (~4.5 MB
+ * surviving) stays at 2-4 MB; a 10k or 100k run replaces none. A replacement costs its start-up
+ * (~15-20 ms CPU) and re-imports the keys it meets again (issue 7, session 8).
+ */
+export const RECYCLE_AFTER = 131_072;
+
 export interface SignaturePoolOptions {
   /** Number of workers; default min(navigator.hardwareConcurrency, cap). */
   threads?: number;
@@ -29,6 +40,8 @@ export interface SignaturePoolOptions {
   minChunk?: number;
   /** Worker factory (tests, bench pages bundled without Vite). */
   createWorker?: () => WorkerLike;
+  /** Replace a worker after it has been sent this many signatures (default RECYCLE_AFTER; Infinity: never). */
+  recycleAfter?: number;
 }
 
 /**
@@ -73,7 +86,10 @@ export class SignaturePool extends PooledVerifier<WorkerLike> {
     const make = options.createWorker ?? defaultWorker;
     const workers = Array.from({ length: n }, make);
     try {
-      return new SignaturePool(workers, await connectWorkers('SignaturePool', workers, workerPort, options));
+      const after = options.recycleAfter ?? RECYCLE_AFTER;
+      if (!(after > 0)) throw new RangeError(`SignaturePool: recycleAfter must be positive, got ${after}`);
+      const recycle = after === Infinity ? undefined : { after, spawn: make, stop: (w: WorkerLike) => w.terminate() };
+      return new SignaturePool(workers, await connectWorkers('SignaturePool', workers, workerPort, options, recycle));
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
