@@ -17,11 +17,14 @@ const enc = (s: string) => new TextEncoder().encode(s);
 function agrees(line: Uint8Array, at: number): boolean {
   const cut = signatureInputsOfLine(line);
   const r = parseEnvelope(line, at);
+  // With a cut, the parse that skips the key and sig base64 checks gives the same answer, accepted or not.
+  if (cut) expect(parseEnvelope(line, at, true)).toEqual(r);
   if (!r.ok) return false;
   expect(cut).not.toBeNull();
   expect(toHex(cut!.key)).toBe(toHex(fromBase64(r.value.key)!));
   expect(toHex(cut!.sig)).toBe(toHex(fromBase64(r.value.sig)!));
   expect(toHex(cut!.msg)).toBe(toHex(signedMessage(r.value)));
+  expect(cut!.line).toBe(line);
   return true;
 }
 
@@ -100,6 +103,16 @@ describe('signatureInputsOfLine', () => {
     expect(signatureInputsOfLine(enc(text.replace('{"epoch":', '{"epoch": ')))).toBeNull();
     expect(signatureInputsOfLine(enc(text.replace(',"signer":"', ',"signer" :"')))).toBeNull();
     expect(signatureInputsOfLine(enc(text.replace(/"sig":"([A-Za-z0-9+/]{4})/, '"sig":"$1$1')))).toBeNull();
+    // A key or sig whose first 44 or last 88 characters are strict base64 of 32 or 64 bytes, but
+    // which is longer: not cut, so its parse makes the base64 checks (sig.malformed) itself.
+    for (const longer of [text.replace(/"key":"/, '"key":"AAAA'), text.replace(/"key":"([^"]{44})"/, '"key":"$1AAAA"'), text.replace(/"sig":"/, '"sig":"AAAA')]) {
+      expect(longer).not.toBe(text);
+      const l = enc(longer);
+      expect(signatureInputsOfLine(l)).toBeNull();
+      expect(agrees(l, 0)).toBe(false);
+      const r = parseEnvelope(l, 0);
+      expect(r.ok ? null : r.finding.code).toBe('sig.malformed');
+    }
   });
 });
 

@@ -419,7 +419,7 @@ class Verifier {
       const s = signatureInputsOfLine(p.line);
       if (!s) continue;
       if (!events) p.id = sha256(s.msg);
-      items.push({ key: s.key, msg: s.msg, sig: s.sig, line: p.line });
+      items.push(s);
       p.slot = items.length - 1;
     }
     const n = items.length; // the answer's closure below holds the count, not the items
@@ -454,7 +454,7 @@ class Verifier {
         const p = batch[i]!;
         // Parsed now rather than when read, so the envelopes of the batches in flight are not held
         // while their signatures are verified (issue 7: they outlived young-generation GCs).
-        const r = parseEnvelope(p.line, p.pos);
+        const r = parseEnvelope(p.line, p.pos, p.slot >= 0);
         const at = 64 * p.slot;
         let c: Checked;
         if (r.ok && p.slot < 0) {
@@ -466,8 +466,11 @@ class Verifier {
             line: p.line,
             env: r.ok ? r.value : null,
             finding: r.ok ? null : r.finding,
-            id: dg !== null && p.slot >= 0 ? dg.slice(at, at + 32) : p.id,
-            leaf: dg !== null && p.slot >= 0 ? dg.slice(at + 32, at + 64) : null,
+            // Views, not copies (two array buffers less per event: issue 7): the answer is the
+            // batch's own, never written again, and an id or leaf is held one event at most (prevId,
+            // the log's compact range), so no answer outlives its batch by more than one view.
+            id: dg !== null && p.slot >= 0 ? dg.subarray(at, at + 32) : p.id,
+            leaf: dg !== null && p.slot >= 0 ? dg.subarray(at + 32, at + 64) : null,
             sigOk: p.slot >= 0 && verdicts[p.slot] === true,
             attestKeyOk: flags !== null && p.slot >= 0 && (flags[p.slot]! & ATTEST_KEY_OK) !== 0
           };
@@ -486,7 +489,7 @@ class Verifier {
       if (e instanceof Stop) {
         for (let j = i + 1; j < batch.length; j++) {
           const p = batch[j]!;
-          const r = parseEnvelope(p.line, p.pos);
+          const r = parseEnvelope(p.line, p.pos, p.slot >= 0);
           if (!r.ok) continue;
           if (p.slot >= 0 ? verdicts[p.slot] === true : (await this.#uncut(p.line, r.value)).sigOk) this.#signatures++;
         }

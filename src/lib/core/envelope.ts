@@ -78,8 +78,13 @@ export function decodeLine(line: Uint8Array, at: number): ParseResult<string> {
   return { ok: true, value: ASCII.decode(line) };
 }
 
-/** Parse one envelope line: canonical JSON, exact field set and types (§4). */
-export function parseEnvelope(line: Uint8Array, at: number): ParseResult<Envelope> {
+/**
+ * Parse one envelope line: canonical JSON, exact field set and types (§4). `cut`: the caller has
+ * signatureInputsOfLine's non-null result for this very line. Its key and sig were then decoded,
+ * strictly, from the bytes this parse reads those fields from (once signer, type and v have passed
+ * here, see there), so their base64 checks cannot fail and are not made again (issue 7).
+ */
+export function parseEnvelope(line: Uint8Array, at: number, cut = false): ParseResult<Envelope> {
   let v: Json;
   // Fast path: one scan proves the bytes canonical (so ASCII), then the native JSON.parse; the
   // full path (decode, parse, re-encode, compare) decides every line the scan does not prove, so
@@ -111,9 +116,9 @@ export function parseEnvelope(line: Uint8Array, at: number): ParseResult<Envelop
   const signer = v['signer'];
   if (typeof signer !== 'string' || !(isRole(signer) || isSubjectId(signer))) return fail('event.schema', seq, `field "signer" must be a role or a subject id; got ${JSON.stringify(signer)}`);
   const key = v['key'];
-  if (typeof key !== 'string' || !isBase64Of(key, 32)) return fail('sig.malformed', seq, 'field "key" must be canonical base64 of a 32-byte Ed25519 public key');
+  if (typeof key !== 'string' || !(cut || isBase64Of(key, 32))) return fail('sig.malformed', seq, 'field "key" must be canonical base64 of a 32-byte Ed25519 public key');
   const sig = v['sig'];
-  if (typeof sig !== 'string' || !isBase64Of(sig, 64)) return fail('sig.malformed', seq, 'field "sig" must be canonical base64 of a 64-byte Ed25519 signature');
+  if (typeof sig !== 'string' || !(cut || isBase64Of(sig, 64))) return fail('sig.malformed', seq, 'field "sig" must be canonical base64 of a 64-byte Ed25519 signature');
   if (typeof v['prev'] !== 'string' || !isHex(v['prev'], 32)) return fail('event.schema', seq, 'field "prev" must be 64 lowercase hex digits');
   if (bound && (typeof v['policy'] !== 'string' || !isHex(v['policy'], 32))) return fail('event.schema', seq, 'field "policy" must be 64 lowercase hex digits');
   if (!isObject(v['payload'])) return fail('event.schema', seq, 'field "payload" must be an object');
@@ -170,12 +175,6 @@ function bytesAt(b: Uint8Array, at: number, s: Uint8Array): boolean {
   return true;
 }
 
-/** The last index of `s` in `b` at or before `from`, or -1. */
-function lastIndexOfBytes(b: Uint8Array, s: Uint8Array, from: number): number {
-  for (let i = Math.min(from, b.length - s.length); i >= 0; i--) if (b[i] === s[0] && bytesAt(b, i, s)) return i;
-  return -1;
-}
-
 /**
  * What an event's signature check needs, cut from its line before (and without) parsing it: the key
  * and signature bytes and the signed message (issue 7: the ordered pass parses a line only when it
@@ -183,24 +182,36 @@ function lastIndexOfBytes(b: Uint8Array, s: Uint8Array, from: number): number {
  *
  * For every line that parseEnvelope accepts this returns exactly { key: fromBase64(env.key), sig:
  * fromBase64(env.sig), msg: signedMessage(env) } without re-encoding anything: such a line is
- * canonical(env) (parseCanonical re-encodes and compares), with the envelope's sorted members, so it starts `{"epoch":<digits>,"key":"<44>"` and its top-level "sig"
- * is the last `,"sig":"` in it (only signer, type and v follow, whose values hold no quote) followed
- * by 88 base64 characters and `","signer":"`; canonical(env without sig) is the line without those
- `,"sig":"<sig>"` bytes. For any other line it returns null or something that
- * is never used (the line fails its parse, so its verdict is not consulted). Never throws.
+ * canonical(env) (parseCanonical re-encodes and compares), with the envelope's sorted members, so it
+ * starts `{"epoch":<digits>,"key":"<44>"` and ends `,"sig":"<88>","signer":"<s>","type":"<t>","v":1}`:
+ * only signer, type and v follow the sig, and a role, a subject id (§9) or an event type holds no
+ * comma, so the third comma from the end starts `,"signer":"` and the sig member ends just before
+ * it. canonical(env without sig) is the line without those `,"sig":"<sig>"` bytes. For any other
+ * line it returns null or something that is never used (the line fails its parse, so its verdict is
+ * not consulted). Never throws.
+ *
+ * Conversely (parseEnvelope's `cut`), a non-null result for a line that parses to an object whose
+ * signer, type and v pass means its key and sig fields are those 44 and 88 bytes as text, strict
+ * base64 of 32 and 64 bytes: base64 characters hold no quote or backslash, so the key is the whole
+ * value after `{"epoch":<digits>,"key":"`, and the sig the whole value of the member right before
+ * the top-level `,"signer":"` (three commas from the end, as above), i.e. the top-level sig.
  */
-export function signatureInputsOfLine(line: Uint8Array): { key: Uint8Array; sig: Uint8Array; msg: Uint8Array } | null {
+export function signatureInputsOfLine(line: Uint8Array): { key: Uint8Array; sig: Uint8Array; msg: Uint8Array; line: Uint8Array } | null {
   if (!bytesAt(line, 0, EPOCH_OPEN)) return null;
   let i = EPOCH_OPEN.length;
   while (i < line.length && line[i]! >= 0x30 && line[i]! <= 0x39) i++;
   if (!bytesAt(line, i, KEY_MEMBER)) return null;
   const k0 = i + KEY_MEMBER.length;
   if (line[k0 + KEY_LEN] !== 0x22) return null;
-  const start = lastIndexOfBytes(line, SIG_MEMBER, line.length - 1);
-  if (start <= k0 + KEY_LEN) return null;
-  const s0 = start + SIG_MEMBER.length;
-  const end = s0 + SIG_LEN + 1; // after the closing quote
-  if (line[end - 1] !== 0x22 || !bytesAt(line, end, SIGNER_MEMBER)) return null;
+  // Three commas back from the end (the builtin search, not a loop over the ~140 tail bytes: issue 7).
+  let end = line.length; // becomes the offset of `,"signer":"`, just after the sig's closing quote
+  for (let c = 0; c < 3; c++) {
+    end = end > 0 ? line.lastIndexOf(0x2c, end - 1) : -1;
+    if (end < 0) return null;
+  }
+  const s0 = end - 1 - SIG_LEN;
+  const start = s0 - SIG_MEMBER.length;
+  if (start <= k0 + KEY_LEN || line[end - 1] !== 0x22 || !bytesAt(line, end, SIGNER_MEMBER) || !bytesAt(line, start, SIG_MEMBER)) return null;
   const key = fromBase64Ascii(line, k0, k0 + KEY_LEN);
   const sig = fromBase64Ascii(line, s0, s0 + SIG_LEN);
   if (key === null || sig === null || key.length !== 32 || sig.length !== 64) return null;
@@ -208,7 +219,7 @@ export function signatureInputsOfLine(line: Uint8Array): { key: Uint8Array; sig:
   msg.set(DOMAIN, 0);
   msg.set(line.subarray(0, start), DOMAIN.length);
   msg.set(line.subarray(end), DOMAIN.length + start);
-  return { key, sig, msg };
+  return { key, sig, msg, line }; // with its line: an event batch's item as it is (no second object per event)
 }
 
 /** Event id = SHA-256(m) (§4); `prev` of the next event is its hex. */
