@@ -166,6 +166,12 @@ class Verifier {
     if (!this.#audit) throw new Stop();
   }
 
+  /** #fail, for a check that goes on: false, what the event's `ok` becomes. */
+  #reject(f: Finding): false {
+    this.#fail(f);
+    return false;
+  }
+
   #check(): void {
     if (this.#o.signal?.aborted) throw new VerificationAborted();
   }
@@ -517,11 +523,8 @@ class Verifier {
     st.pos++;
     index.append(p.leaf ?? leafHash(p.line));
     const env = p.env;
+    // No closure per event (a context and two functions each, issue 7): #reject records and gives false.
     let ok = true;
-    const fail = (f: Finding) => {
-      ok = false;
-      this.#fail(f);
-    };
     if (!env) {
       this.#fail(p.finding!);
       st.prevId = null;
@@ -529,44 +532,44 @@ class Verifier {
       this.#lastClose = false;
       return this.#afterLeaf(pos, null, ctx);
     }
-    const at = (code: FindingCode, message: string): Finding => ({ code, seq: pos, epoch: env.epoch, message });
-    if (env.seq !== pos) fail(at(env.seq < pos ? 'seq.duplicate' : 'seq.gap', `event at position ${pos} has seq ${env.seq}`));
+    const e = env.epoch;
+    if (env.seq !== pos) ok = this.#reject(findingAt(pos, e, env.seq < pos ? 'seq.duplicate' : 'seq.gap', `event at position ${pos} has seq ${env.seq}`));
     // Epochs (§4): start at 0, never decrease, advance by exactly one right after an epoch.close.
     const wantEpoch = pos === 0 ? 0 : st.prevClose ? st.prevEpoch + 1 : st.prevEpoch;
     if (env.epoch !== wantEpoch) {
-      fail(at('epoch.order', st.prevClose ? `epoch ${env.epoch} after the close of epoch ${st.prevEpoch}; expected ${wantEpoch}` : `epoch ${env.epoch} before epoch ${st.prevEpoch} was closed`));
+      ok = this.#reject(findingAt(pos, e, 'epoch.order', st.prevClose ? `epoch ${env.epoch} after the close of epoch ${st.prevEpoch}; expected ${wantEpoch}` : `epoch ${env.epoch} before epoch ${st.prevEpoch} was closed`));
     }
-    if (st.prevId !== null && !hexIs(env.prev, st.prevId)) fail(at('chain.prev-mismatch', `prev ${env.prev} is not the id of seq ${pos - 1} (${toHex(st.prevId)})`));
-    else if (pos === 0 && env.prev !== ZERO_ID) fail(at('chain.prev-mismatch', 'prev of seq 0 must be 64 zeros'));
+    if (st.prevId !== null && !hexIs(env.prev, st.prevId)) ok = this.#reject(findingAt(pos, e, 'chain.prev-mismatch', `prev ${env.prev} is not the id of seq ${pos - 1} (${toHex(st.prevId)})`));
+    else if (pos === 0 && env.prev !== ZERO_ID) ok = this.#reject(findingAt(pos, e, 'chain.prev-mismatch', 'prev of seq 0 must be 64 zeros'));
     // Signer resolution (§9): roles by the trust keys, subjects by the AEGIS registry.
     let kind: 'user' | 'node' | null = null;
     if (isRole(env.signer)) {
-      if (env.key !== t.roleKeys[env.signer]) fail(at('signer.key-mismatch', `key ${env.key} is not the ${env.signer} key of the trust policy`));
+      if (env.key !== t.roleKeys[env.signer]) ok = this.#reject(findingAt(pos, e, 'signer.key-mismatch', `key ${env.key} is not the ${env.signer} key of the trust policy`));
     } else {
       const r = registry.resolve(env.signer, env.epoch);
       kind = r.kind;
-      if (r.status === 'unknown') fail(at('signer.unknown', `${env.signer} has no AEGIS attestation`));
-      else if (r.status === 'revoked') fail(at('signer.revoked', `${env.signer} is revoked from epoch ${env.epoch} (revocation at seq ${registry.revocationSeq(env.signer, env.epoch)})`));
-      else if (r.status === 'expired' || r.status === 'pending') fail(at('signer.expired', `${env.signer}'s attestation is ${r.status === 'expired' ? 'expired' : 'not yet valid'} at epoch ${env.epoch}`));
-      else if (r.key !== env.key) fail(at('signer.key-mismatch', `key ${env.key} is not ${env.signer}'s attested key ${r.key}`));
+      if (r.status === 'unknown') ok = this.#reject(findingAt(pos, e, 'signer.unknown', `${env.signer} has no AEGIS attestation`));
+      else if (r.status === 'revoked') ok = this.#reject(findingAt(pos, e, 'signer.revoked', `${env.signer} is revoked from epoch ${env.epoch} (revocation at seq ${registry.revocationSeq(env.signer, env.epoch)})`));
+      else if (r.status === 'expired' || r.status === 'pending') ok = this.#reject(findingAt(pos, e, 'signer.expired', `${env.signer}'s attestation is ${r.status === 'expired' ? 'expired' : 'not yet valid'} at epoch ${env.epoch}`));
+      else if (r.key !== env.key) ok = this.#reject(findingAt(pos, e, 'signer.key-mismatch', `key ${env.key} is not ${env.signer}'s attested key ${r.key}`));
     }
-    if (ok && !p.sigOk) fail(at('sig.invalid', `Ed25519 signature of ${env.signer} does not verify`));
+    if (ok && !p.sigOk) ok = this.#reject(findingAt(pos, e, 'sig.invalid', `Ed25519 signature of ${env.signer} does not verify`));
     if (ok) {
       const sch = checkPayload(env);
-      if (sch) fail(sch);
+      if (sch) ok = this.#reject(sch);
     }
     if (ok) {
       const au = checkAuthorisation(env, kind);
-      if (au) fail(au);
+      if (au) ok = this.#reject(au);
     }
     if (ok) {
       if (env.type === 'aegis.attest') {
         // A key a signature worker already checked (ATTEST_KEY_OK) is not checked again here.
         const f = registry.attest(pos, env.epoch, env.payload, p.attestKeyOk);
-        if (f) fail(f);
+        if (f) ok = this.#reject(f);
       } else if (env.type === 'aegis.revoke') {
         const f = registry.revoke(pos, env.epoch, env.payload);
-        if (f) fail(f);
+        if (f) ok = this.#reject(f);
       } else if (env.type === 'content.publish') {
         index.published(env.payload, pos);
         // Its files (if the manifest lists any) are fetched while the pass goes on; they are checked in the content pass.
@@ -727,6 +730,11 @@ function preopen(source: BundleSource, path: string): Preopened {
       if (!used) void first.then(() => it.return?.(), () => undefined);
     }
   };
+}
+
+/** A finding about the event at `pos` of epoch `epoch` (the ordered checks). */
+function findingAt(pos: number, epoch: number, code: FindingCode, message: string): Finding {
+  return { code, seq: pos, epoch, message };
 }
 
 /** hex === toHex(bytes) for lowercase hex, without building the string (once per event). */
