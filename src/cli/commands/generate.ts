@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../../issuer/generate';
+import { contentFiles } from '../../lib/core/manifest';
 import { UsageError, registerCommand } from '../command';
 import { intOption } from '../bundle-run';
 
@@ -40,7 +41,8 @@ registerCommand({
     writeFileSync(join(out, 'trust.json'), `${JSON.stringify(res.trust, null, 2)}\n`);
     const s = res.stats;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    io.err(`generate: wrote ${out}: ${res.manifest.events} events in ${s.epochs} epochs, ${res.manifest.segments.length} segments, ${s.users} users, ${s.nodes} nodes, ${s.content} content items (${s.contentFiles} files), ${s.policies} policies, ${s.revocations} revocations; ${seconds.toFixed(2)} s`);
+    const packFiles = contentFiles(res.manifest.content).files.length;
+    io.err(`generate: wrote ${out}: ${res.manifest.events} events in ${s.epochs} epochs, ${res.manifest.segments.length} segments, ${s.users} users, ${s.nodes} nodes, ${s.content} content items (${s.contentFiles} shipped in ${packFiles} file${packFiles === 1 ? '' : 's'}), ${s.policies} policies, ${s.revocations} revocations; ${seconds.toFixed(2)} s`);
     return 0;
   }
 });
