@@ -21,6 +21,17 @@ const good = (): { [k: string]: Json } => ({
   trust
 });
 const parse = (m: { [k: string]: Json }) => parseManifest(canonicalBytes(m));
+/** Every copy of `bytes` with one byte replaced by one of `alphabet` (a different value). */
+function* byteEdits(bytes: Uint8Array, alphabet: readonly number[]): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at++) {
+    for (const byte of alphabet) {
+      if (bytes[at] === byte) continue;
+      const edited = bytes.slice();
+      edited[at] = byte;
+      yield edited;
+    }
+  }
+}
 const reason = (edit: (m: { [k: string]: Json }) => void): string => {
   const m = good();
   edit(m);
@@ -131,29 +142,24 @@ describe('parseManifest: content packs (§6.1)', () => {
     m['content'] = packed();
     const bytes = canonicalBytes(m);
     let accepted = 0;
-    for (let at = 0; at < bytes.length; at++) {
-      for (const byte of [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x66]) {
-        if (bytes[at] === byte) continue;
-        const edited = bytes.slice();
-        edited[at] = byte;
-        const r = parseManifest(edited);
-        if (!r.ok) continue;
-        accepted++;
-        const { files, fileOf } = contentFiles(r.manifest.content);
-        expect(new Set(r.manifest.content.map((c) => c.cid)).size).toBe(r.manifest.content.length);
-        expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
-        for (const f of files) {
-          let end = 0;
-          for (let i = f.first; i < f.first + f.count; i++) {
-            const c = r.manifest.content[i]!;
-            expect(fileOf[i]).toBe(files.indexOf(f));
-            if (c.offset === undefined) expect(c.path).toBe(`content/${c.cid}`);
-            else expect(c.offset).toBe(end);
-            end = (c.offset ?? 0) + c.bytes;
-          }
-          expect(f.bytes).toBe(end);
-          expect(f.bytes).toBeLessThanOrEqual(PACK_BYTES);
+    for (const edited of byteEdits(bytes, [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x66])) {
+      const r = parseManifest(edited);
+      if (!r.ok) continue;
+      accepted++;
+      const { files, fileOf } = contentFiles(r.manifest.content);
+      expect(new Set(r.manifest.content.map((c) => c.cid)).size).toBe(r.manifest.content.length);
+      expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
+      for (const f of files) {
+        let end = 0;
+        for (let i = f.first; i < f.first + f.count; i++) {
+          const c = r.manifest.content[i]!;
+          expect(fileOf[i]).toBe(files.indexOf(f));
+          if (c.offset === undefined) expect(c.path).toBe(`content/${c.cid}`);
+          else expect(c.offset).toBe(end);
+          end = (c.offset ?? 0) + c.bytes;
         }
+        expect(f.bytes).toBe(end);
+        expect(f.bytes).toBeLessThanOrEqual(PACK_BYTES);
       }
     }
     expect(accepted).toBeGreaterThan(100);
@@ -197,22 +203,17 @@ describe('parseManifest: the one-scan fast path', () => {
     expect(parse(good()).ok).toBe(true);
     let refused = 0;
     let read = 0;
-    for (let at = 0; at < bytes.length; at++) {
-      for (const byte of [0x20, 0x22, 0x2c, 0x30, 0x31, 0x3a, 0x41, 0x5c, 0x5d, 0x61, 0x7b, 0x7d, 0xc3]) {
-        if (bytes[at] === byte) continue;
-        const m = bytes.slice();
-        m[at] = byte;
-        const want = fullFront(m);
-        const got = parseManifest(m);
-        if ('message' in want) {
-          refused++;
-          expect(got.ok ? 'accepted' : got.finding.message).toBe(want.message);
-        } else {
-          // The full path reads this value: the manifest checks after it are the same code either way,
-          // so the outcome must be that of the canonical bytes of the value (here, the bytes themselves).
-          read++;
-          expect(parseManifest(canonicalBytes(want.value))).toEqual(got);
-        }
+    for (const m of byteEdits(bytes, [0x20, 0x22, 0x2c, 0x30, 0x31, 0x3a, 0x41, 0x5c, 0x5d, 0x61, 0x7b, 0x7d, 0xc3])) {
+      const want = fullFront(m);
+      const got = parseManifest(m);
+      if ('message' in want) {
+        refused++;
+        expect(got.ok ? 'accepted' : got.finding.message).toBe(want.message);
+      } else {
+        // The full path reads this value: the manifest checks after it are the same code either way,
+        // so the outcome must be that of the canonical bytes of the value (here, the bytes themselves).
+        read++;
+        expect(parseManifest(canonicalBytes(want.value))).toEqual(got);
       }
     }
     expect(refused).toBeGreaterThan(1000);
