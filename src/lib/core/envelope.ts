@@ -5,7 +5,7 @@
 // signer's kind, which the caller resolves through the AEGIS registry).
 
 import { CanonicalJsonError, asciiBytes, canonicalBytes, canonicalDepth, parseCanonical, type Json } from './canonical-json';
-import { fromBase64Ascii, isBase64Of, isHex } from './bytes';
+import { asciiText, fromBase64Ascii, isBase64Of, isHex } from './bytes';
 import { sha256 } from './hash';
 import { EVENT_DOMAIN, LIMITS, type Envelope, type EventType, type Finding, type FindingCode, type Role } from './types';
 
@@ -86,11 +86,12 @@ export function decodeLine(line: Uint8Array, at: number): ParseResult<string> {
  */
 export function parseEnvelope(line: Uint8Array, at: number, cut = false): ParseResult<Envelope> {
   let v: Json;
-  // Fast path: one scan proves the bytes canonical (so ASCII), then the native JSON.parse; the
+  // Fast path: one scan proves the bytes canonical (so ASCII), then the native JSON.parse of the
+  // text made in JS (asciiText: no TextDecoder string left in Blink's partition); the
   // full path (decode, parse, re-encode, compare) decides every line the scan does not prove, so
   // accepted lines, findings and messages are the same either way (issue 7).
   const nesting = line.length <= LIMITS.eventBytes ? canonicalDepth(line) : -1;
-  if (nesting >= 0) v = JSON.parse(ASCII.decode(line)) as Json;
+  if (nesting >= 0) v = JSON.parse(asciiText(line)) as Json;
   else {
     const text = decodeLine(line, at);
     if (!text.ok) return text;
