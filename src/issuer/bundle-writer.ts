@@ -1,6 +1,6 @@
 // Writes a bundle to disk as it is generated (docs/BUNDLE_FORMAT.md §6): segment files streamed
-// with their SHA-256 and length computed on the way, checkpoint notes, content packs, and the
-// manifest last. Memory stays bounded: a segment's lines are flushed in blocks.
+// with their SHA-256 and length computed on the way, checkpoint notes and content in packs, and
+// the manifest last. Memory stays bounded: a segment's lines are flushed in blocks.
 
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync, existsSync, readdirSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { FORMAT } from '../lib/core/types';
 /** Events per segment file: small enough to stream and re-read, large enough to stay few. */
 export const SEGMENT_EVENTS = 4096;
 
-/** Bytes per content pack (at most; an item is never split): few requests, each small to hold. */
+/** Bytes per content or note pack (at most; an entry is never split): few requests, each small to hold. */
 export const PACK_TARGET = 2 ** 20;
 
 export class BundleWriter {
@@ -25,18 +25,18 @@ export class BundleWriter {
   #cur: SegmentRef | null = null;
   #buf: Buffer[] = [];
   #bufLen = 0;
-  /** The content pack being filled: its path, items and length. */
-  #packPath = '';
-  #pack: Uint8Array[] = [];
-  #packLen = 0;
-  #packs = 0;
+  /** The packs being filled: content items and checkpoint notes (§6.1). */
+  readonly #contentPacks: PackFiller;
+  readonly #notePacks: PackFiller;
 
-  readonly #packTarget: number;
-
-  /** `packBytes`: the content pack size (0: one file `content/<cid>` per item, no packs). */
+  /**
+   * `packBytes`: the size of content and note packs (0: no packs, one file `content/<cid>` per item
+   * and `checkpoints/<size>.note` per note, the layout before packs).
+   */
   constructor(dir: string, packBytes: number = PACK_TARGET) {
     this.dir = dir;
-    this.#packTarget = packBytes;
+    this.#contentPacks = new PackFiller(dir, 'content/pack-', packBytes);
+    this.#notePacks = new PackFiller(dir, 'checkpoints/pack-', packBytes);
     // Start from a clean bundle directory, but never delete anything that is not ours.
     if (existsSync(dir)) {
       for (const name of ['manifest.json', 'segments', 'checkpoints', 'content']) rmSync(join(dir, name), { recursive: true, force: true });
@@ -86,43 +86,35 @@ export class BundleWriter {
     this.#hash = null;
   }
 
-  /** A checkpoint note for tree size `size`, named by its size. */
+  /** A checkpoint note for tree size `size`: in the current note pack, or a file named by its size. */
   checkpoint(size: number, note: Uint8Array): void {
+    const at = this.#notePacks.add(note);
+    if (at) {
+      this.checkpoints.push({ path: at.path, size, bytes: note.length, offset: at.offset });
+      return;
+    }
     const path = `checkpoints/${String(size).padStart(9, '0')}.note`;
     writeFileSync(join(this.dir, path), note);
     this.checkpoints.push({ path, size });
   }
 
-  /**
-   * A content item's bytes, appended to the current pack (§6.1): items are packed in the order
-   * they are given, a new pack is started when the item would take the current one past the pack
-   * size (an item larger than it gets a pack of its own). A reader then fetches a few packs instead of one small file per item (issue 7).
-   */
+  /** A content item's bytes: in the current content pack, or its own file `content/<cid>`. */
   contentFile(cid: string, bytes: Uint8Array): void {
-    if (this.#packTarget === 0) {
-      const path = `content/${cid}`;
-      writeFileSync(join(this.dir, path), bytes);
-      this.content.push({ cid, path, bytes: bytes.length });
+    const at = this.#contentPacks.add(bytes);
+    if (at) {
+      this.content.push({ cid, path: at.path, bytes: bytes.length, offset: at.offset });
       return;
     }
-    if (this.#packLen > 0 && this.#packLen + bytes.length > this.#packTarget) this.#closePack();
-    if (this.#packLen === 0) this.#packPath = `content/pack-${String(this.#packs++).padStart(6, '0')}`;
-    this.content.push({ cid, path: this.#packPath, bytes: bytes.length, offset: this.#packLen });
-    this.#pack.push(bytes);
-    this.#packLen += bytes.length;
-  }
-
-  #closePack(): void {
-    if (this.#pack.length === 0) return;
-    writeFileSync(join(this.dir, this.#packPath), Buffer.concat(this.#pack, this.#packLen));
-    this.#pack = [];
-    this.#packLen = 0;
+    const path = `content/${cid}`;
+    writeFileSync(join(this.dir, path), bytes);
+    this.content.push({ cid, path, bytes: bytes.length });
   }
 
   /** Close the last segment and write manifest.json; returns the manifest. */
   finish(origin: string, trust: TrustDoc, events: number, epochs: number): Manifest {
     this.#close();
-    this.#closePack();
+    this.#contentPacks.close();
+    this.#notePacks.close();
     const manifest: Manifest = { format: FORMAT, origin, trust, segments: this.segments, checkpoints: this.checkpoints, content: this.content, events, epochs };
     writeFileSync(join(this.dir, 'manifest.json'), canonicalBytes(manifest as unknown as Json));
     return manifest;
@@ -130,3 +122,44 @@ export class BundleWriter {
 }
 
 const NL = Buffer.from([10]);
+
+/**
+ * Entries appended to packs `<prefix>000000`, `<prefix>000001`, … (§6.1) in the order they are
+ * given: a new pack is started when an entry would take the current one past `target` bytes (an
+ * entry larger than that gets a pack of its own), so a reader fetches a few packs instead of one
+ * small file per entry (issue 7). `target` 0: no packs (add returns null).
+ */
+class PackFiller {
+  readonly #dir: string;
+  readonly #prefix: string;
+  readonly #target: number;
+  #path = '';
+  #parts: Uint8Array[] = [];
+  #len = 0;
+  #packs = 0;
+
+  constructor(dir: string, prefix: string, target: number) {
+    this.#dir = dir;
+    this.#prefix = prefix;
+    this.#target = target;
+  }
+
+  /** Append an entry; its pack and offset, or null when packing is off. */
+  add(bytes: Uint8Array): { path: string; offset: number } | null {
+    if (this.#target === 0) return null;
+    if (this.#len > 0 && this.#len + bytes.length > this.#target) this.close();
+    if (this.#len === 0) this.#path = `${this.#prefix}${String(this.#packs++).padStart(6, '0')}`;
+    const offset = this.#len;
+    this.#parts.push(bytes);
+    this.#len += bytes.length;
+    return { path: this.#path, offset };
+  }
+
+  /** Write the pack being filled, if any. */
+  close(): void {
+    if (this.#parts.length === 0) return;
+    writeFileSync(join(this.#dir, this.#path), Buffer.concat(this.#parts, this.#len));
+    this.#parts = [];
+    this.#len = 0;
+  }
+}

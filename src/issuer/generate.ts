@@ -46,8 +46,9 @@ export interface GenerateOptions {
   /** Default: economyReplay. */
   economy?: (identity: IdentityView, contentBytes: (cid: string) => Uint8Array | null) => IssuerEconomy;
   /**
-   * Content pack size (§6.1): items are written into packs of at most this many bytes (default
-   * PACK_TARGET); 0 writes each item as its own file `content/<cid>` (also valid, tests use it).
+   * Pack size (§6.1): content items and checkpoint notes are written into packs of at most this
+   * many bytes (default PACK_TARGET); 0 writes each item as its own file `content/<cid>` and each
+   * note as `checkpoints/<size>.note` (the layout before packs, also valid; tests use it).
    */
   packBytes?: number;
   /** Called every ~10,000 events. */

@@ -8,7 +8,8 @@ export function forgeLastCheckpoint(source: TamperSource): TamperResult & { prev
   // The tamper kind picks its checkpoint from its seed: take the first seed that picks the last one.
   for (let seed = 1; seed < 200; seed++) {
     const t = source.tamper('checkpoint-forged-sig', seed);
-    if (t.expected.file === last.path) return { ...t, previousSize: cps[cps.length - 2]!.size };
+    // By seq: the notes of a pack (§6.1) share their file.
+    if (t.expected.file === last.path && t.expected.seq === last.size - 1) return { ...t, previousSize: cps[cps.length - 2]!.size };
   }
   throw new RangeError(`no seed below 200 forges ${last.path}`);
 }

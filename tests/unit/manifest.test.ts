@@ -1,7 +1,8 @@
 // The manifest (BUNDLE_FORMAT.md §6): canonical JSON, exact fields, path rules, consistent counts.
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/lib/core/types';
 import { CanonicalJsonError, canonicalBytes, parseCanonical, type Json } from '../../src/lib/core/canonical-json';
-import { ContentReader, contentFiles, contentSlice, isBundlePath, PACK_BYTES, parseManifest, parseTrustDoc, trustDifferences, type ContentRef } from '../../src/lib/core/manifest';
+import { ContentReader, contentFiles, contentSlice, isBundlePath, PACK_BYTES, packedFiles, parseManifest, parseTrustDoc, trustDifferences, type ContentRef } from '../../src/lib/core/manifest';
 
 const trust = { aegis: 'a+00000000+AA==', governance: 'g+00000000+AA==', policy: 'log x\nquorum none\n' };
 const good = (): { [k: string]: Json } => ({
@@ -163,6 +164,79 @@ describe('parseManifest: content packs (§6.1)', () => {
       }
     }
     expect(accepted).toBeGreaterThan(100);
+  });
+
+  // Checkpoint notes in packs (§6.1): the same rule as content, under checkpoints/.
+  const notePacks = (): O[] => [
+    { bytes: 400, offset: 0, path: 'checkpoints/pack-000000', size: 1 },
+    { bytes: 401, offset: 400, path: 'checkpoints/pack-000000', size: 2 },
+    { path: 'checkpoints/000000003.note', size: 3 },
+    { bytes: 402, offset: 0, path: 'checkpoints/pack-000001', size: 5 }
+  ];
+  const withNotes = (edit: (c: O[]) => void): string =>
+    reason((m) => {
+      const c = notePacks();
+      edit(c);
+      m['checkpoints'] = c;
+      m['epochs'] = c.length;
+    });
+
+  it('accepts checkpoint notes in packs beside single note files, and maps each note to its file', () => {
+    const m = good();
+    m['checkpoints'] = notePacks();
+    m['epochs'] = 4;
+    const r = parse(m);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.manifest.checkpoints).toEqual([
+      { path: 'checkpoints/pack-000000', size: 1, bytes: 400, offset: 0 },
+      { path: 'checkpoints/pack-000000', size: 2, bytes: 401, offset: 400 },
+      { path: 'checkpoints/000000003.note', size: 3 },
+      { path: 'checkpoints/pack-000001', size: 5, bytes: 402, offset: 0 }
+    ]);
+    // A single note file lists no length: the caller says what to charge for it.
+    expect(packedFiles(r.manifest.checkpoints, LIMITS.noteBytes)).toEqual({
+      files: [
+        { path: 'checkpoints/pack-000000', bytes: 801, first: 0, count: 2 },
+        { path: 'checkpoints/000000003.note', bytes: LIMITS.noteBytes, first: 2, count: 1 },
+        { path: 'checkpoints/pack-000001', bytes: 402, first: 3, count: 1 }
+      ],
+      fileOf: [0, 0, 1, 2]
+    });
+    // The layout before packs is unchanged: no offset, no bytes.
+    const old = parse(good());
+    expect(old.ok && old.manifest.checkpoints).toEqual([
+      { path: 'checkpoints/000000003.note', size: 3 },
+      { path: 'checkpoints/000000005.note', size: 5 }
+    ]);
+  });
+
+  it('requires each note pack to be tiled from 0 by consecutive notes, within its limits', () => {
+    expect(withNotes(() => undefined)).toBe('ok');
+    expect(withNotes((c) => (c[0]!['offset'] = 1))).toContain('checkpoints[0]: offset 1; the first note of pack checkpoints/pack-000000 starts at 0');
+    expect(withNotes((c) => (c[1]!['offset'] = 401))).toContain('checkpoints[1]: offset 401; the previous note of checkpoints/pack-000000 ends at 400');
+    expect(withNotes((c) => (c[1]!['offset'] = 399))).toContain('previous note of checkpoints/pack-000000 ends at 400');
+    expect(withNotes((c) => (c[3]!['path'] = 'checkpoints/pack-000000'))).toContain('checkpoints/pack-000000 is listed twice');
+    expect(withNotes((c) => (c[3]!['path'] = 'content/pack-000001'))).toContain("checkpoints[3]: a pack's path starts with checkpoints/");
+    expect(withNotes((c) => (c[3]!['path'] = 'checkpoints/000000003.note'))).toContain('listed twice');
+    expect(withNotes((c) => (c[3]!['offset'] = -1))).toContain('offset must be a non-negative integer');
+    expect(withNotes((c) => (c[3]!['bytes'] = LIMITS.noteBytes))).toBe('ok');
+    expect(withNotes((c) => (c[3]!['bytes'] = LIMITS.noteBytes + 1))).toContain(`checkpoints[3]: bytes must be an integer ≤ ${LIMITS.noteBytes}`);
+    expect(withNotes((c) => (c[3]!['bytes'] = '402'))).toContain('bytes must be an integer');
+    expect(withNotes((c) => delete c[3]!['bytes'])).toBe('manifest.json: checkpoints[3] has exactly the fields bytes, offset, path, size');
+    expect(withNotes((c) => (c[2]!['bytes'] = 1))).toBe('manifest.json: checkpoints[2] has exactly the fields path, size');
+    expect(withNotes((c) => (c[1]!['size'] = 1))).toContain('checkpoints[1]: size must increase');
+    // Notes fill a pack up to PACK_BYTES, not beyond.
+    const full = (n: number): O[] => Array.from({ length: n }, (_, i) => ({ bytes: LIMITS.noteBytes, offset: i * LIMITS.noteBytes, path: 'checkpoints/big', size: i + 1 }));
+    const fill = (n: number) =>
+      reason((m) => {
+        m['checkpoints'] = full(n);
+        m['epochs'] = n;
+        m['events'] = n;
+        (m['segments'] as O[]).splice(0, 2, { bytes: 100, count: n, firstSeq: 0, path: 'segments/000000.ndjson', sha256: '00'.repeat(32) });
+      });
+    expect(fill(PACK_BYTES / LIMITS.noteBytes)).toBe('ok');
+    expect(fill(PACK_BYTES / LIMITS.noteBytes + 1)).toContain(`a pack is at most ${PACK_BYTES} bytes`);
   });
 
   it('slices an item from its pack, shorter where the pack is short; ContentReader reads a pack once for its run', async () => {

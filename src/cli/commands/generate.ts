@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../../issuer/generate';
-import { contentFiles } from '../../lib/core/manifest';
+import { contentFiles, packedFiles } from '../../lib/core/manifest';
 import { UsageError, registerCommand } from '../command';
 import { intOption } from '../bundle-run';
 
@@ -42,7 +42,8 @@ registerCommand({
     const s = res.stats;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const packFiles = contentFiles(res.manifest.content).files.length;
-    io.err(`generate: wrote ${out}: ${res.manifest.events} events in ${s.epochs} epochs, ${res.manifest.segments.length} segments, ${s.users} users, ${s.nodes} nodes, ${s.content} content items (${s.contentFiles} shipped in ${packFiles} file${packFiles === 1 ? '' : 's'}), ${s.policies} policies, ${s.revocations} revocations; ${seconds.toFixed(2)} s`);
+    const noteFiles = packedFiles(res.manifest.checkpoints).files.length;
+    io.err(`generate: wrote ${out}: ${res.manifest.events} events in ${s.epochs} epochs (checkpoint notes in ${noteFiles} file${noteFiles === 1 ? '' : 's'}), ${res.manifest.segments.length} segments, ${s.users} users, ${s.nodes} nodes, ${s.content} content items (${s.contentFiles} shipped in ${packFiles} file${packFiles === 1 ? '' : 's'}), ${s.policies} policies, ${s.revocations} revocations; ${seconds.toFixed(2)} s`);
     return 0;
   }
 });

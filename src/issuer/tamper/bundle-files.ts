@@ -7,10 +7,21 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { asciiBytes, canonicalize, parseCanonical, type Json } from '../../lib/core/canonical-json';
+import { packedSlice } from '../../lib/core/manifest';
 import type { Envelope } from '../../lib/core/types';
 import { manifestSegments, setManifestSegment, shiftManifest, type SegmentEntry } from './manifest-edit';
 
 const NL = 0x0a;
+
+/** A checkpoint note as the manifest lists it: its own file, or its range of a note pack (§6.1). */
+export interface NoteRef {
+  /** Index in the manifest's `checkpoints`. */
+  index: number;
+  path: string;
+  size: number;
+  offset?: number;
+  bytes?: number;
+}
 
 /** Where one event line lives. */
 export interface LineRef {
@@ -81,6 +92,45 @@ export class BundleFiles {
 
   setManifest(m: { [k: string]: Json }): void {
     this.setRaw('manifest.json', asciiBytes(canonicalize(m)));
+  }
+
+  /** The checkpoint notes the manifest lists, in order. */
+  notes(): NoteRef[] {
+    const cps = this.manifest()['checkpoints'] as { [k: string]: Json }[];
+    return cps.map((c, index) => {
+      const ref: NoteRef = { index, path: c['path'] as string, size: c['size'] as number };
+      if (c['offset'] !== undefined) Object.assign(ref, { offset: c['offset'] as number, bytes: c['bytes'] as number });
+      return ref;
+    });
+  }
+
+  /** A note's bytes: its file, or its range of its pack. */
+  note(ref: NoteRef): Uint8Array {
+    return packedSlice(ref, this.get(ref.path));
+  }
+
+  /**
+   * Replace a note's bytes. In a pack, the later notes of the pack move with it and the manifest
+   * lists the new lengths and offsets, so that the pack stays a valid tiling (§6.1).
+   */
+  setNote(ref: NoteRef, bytes: Uint8Array): void {
+    if (ref.offset === undefined) return this.setRaw(ref.path, bytes);
+    const pack = this.get(ref.path);
+    const end = ref.offset + ref.bytes!;
+    const out = new Uint8Array(pack.length - ref.bytes! + bytes.length);
+    out.set(pack.subarray(0, ref.offset));
+    out.set(bytes, ref.offset);
+    out.set(pack.subarray(end), ref.offset + bytes.length);
+    this.setRaw(ref.path, out);
+    const delta = bytes.length - ref.bytes!;
+    if (delta === 0) return;
+    const m = this.manifest();
+    for (const c of m['checkpoints'] as { [k: string]: Json }[]) {
+      if (c['path'] !== ref.path || c['offset'] === undefined) continue;
+      if (c['offset'] === ref.offset) c['bytes'] = bytes.length;
+      else if ((c['offset'] as number) > ref.offset) c['offset'] = (c['offset'] as number) + delta;
+    }
+    this.setManifest(m);
   }
 
   segments(): SegmentEntry[] {

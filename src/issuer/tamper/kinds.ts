@@ -11,7 +11,7 @@ import { fromBase64, toBase64, toHex } from '../../lib/core/bytes';
 import { sha256Hex } from '../../lib/core/hash';
 import { L } from '../../lib/core/scalar25519';
 import type { Envelope, FindingCode } from '../../lib/core/types';
-import type { BundleFiles } from './bundle-files';
+import type { BundleFiles, NoteRef } from './bundle-files';
 import { formatNote, parseNote, resignNote, withRoot } from './note-edit';
 import type { SeededRandom } from './random';
 import { resignEnvelope, signBytes, signEnvelopeWith, type KeyRing } from './signing';
@@ -86,9 +86,6 @@ function segmentStarts(b: BundleFiles): { file: string; first: number; count: nu
   });
 }
 
-function checkpointFiles(b: BundleFiles): string[] {
-  return b.paths().filter((p) => p.startsWith('checkpoints/') && p.endsWith('.note'));
-}
 
 // ------------------------------------------------------------------------------------------------
 // the kinds
@@ -254,34 +251,36 @@ export function stalePolicy(ctx: TamperContext): Corruption {
   return { expected: { seq: c.seq, code: 'policy.mismatch' }, detail: `${e.type} at seq ${c.seq} cites policy ${c.version}, not the one in force (re-signed)` };
 }
 
-function pickCheckpoint(ctx: TamperContext): { file: string; note: ReturnType<typeof parseNote>; seq: number } {
-  const file = ctx.rng.pick(checkpointFiles(ctx.bundle));
-  const note = parseNote(ctx.bundle.text(file));
-  return { file, note, seq: note.size - 1 };
+/** A listed checkpoint note (its own file or its range of a pack, §6.1), parsed. */
+function pickCheckpoint(ctx: TamperContext): { ref: NoteRef; file: string; where: string; note: ReturnType<typeof parseNote>; seq: number } {
+  const ref = ctx.rng.pick(ctx.bundle.notes());
+  const note = parseNote(new TextDecoder().decode(ctx.bundle.note(ref)));
+  const where = ref.offset === undefined ? ref.path : `${ref.path} (note of tree size ${ref.size})`;
+  return { ref, file: ref.path, where, note, seq: note.size - 1 };
 }
 
 /** A checkpoint whose operator signature was made with a different key (a forgery). */
 export function checkpointForgedSig(ctx: TamperContext): Corruption {
-  const { file, note, seq } = pickCheckpoint(ctx);
+  const { ref, file, where, note, seq } = pickCheckpoint(ctx);
   const op = note.signatures.find((s) => s.blob.length === 68);
-  if (!op) throw new TypeError(`${file} has no operator signature`);
+  if (!op) throw new TypeError(`${where} has no operator signature`);
   const gov = ctx.events.find((e) => e.signer === 'governance');
   if (!gov) throw new RangeError('no governance-signed event to take a forging key from');
   op.blob = new Uint8Array([...op.blob.subarray(0, 4), ...signBytes(new TextEncoder().encode(note.text), ctx.keys.secretFor(gov.key))]);
-  ctx.bundle.setRaw(file, new TextEncoder().encode(formatNote(note)));
-  return { expected: { seq, code: 'checkpoint.signature-invalid', file }, detail: `${file}: operator signature replaced by one from another key` };
+  ctx.bundle.setNote(ref, new TextEncoder().encode(formatNote(note)));
+  return { expected: { seq, code: 'checkpoint.signature-invalid', file }, detail: `${where}: operator signature replaced by one from another key` };
 }
 
 /** A checkpoint over a root that is not the log's, validly signed by the operator and the witnesses. */
 export function checkpointRoot(ctx: TamperContext): Corruption {
-  const { file, note, seq } = pickCheckpoint(ctx);
+  const { ref, file, where, note, seq } = pickCheckpoint(ctx);
   const root = new Uint8Array(32);
   for (let i = 0; i < 32; i++) root[i] = ctx.rng.int(256);
   const text = withRoot(note.text, root);
   const signed = resignNote(note.signatures, text, ctx.keys);
-  if (signed !== note.signatures.length) throw new RangeError(`could re-sign only ${signed} of ${note.signatures.length} signatures of ${file}`);
-  ctx.bundle.setRaw(file, new TextEncoder().encode(formatNote({ text, signatures: note.signatures })));
-  return { expected: { seq, code: 'checkpoint.root-mismatch', file }, detail: `${file}: root replaced by ${toHex(root).slice(0, 16)}…, re-signed by operator and witnesses` };
+  if (signed !== note.signatures.length) throw new RangeError(`could re-sign only ${signed} of ${note.signatures.length} signatures of ${where}`);
+  ctx.bundle.setNote(ref, new TextEncoder().encode(formatNote({ text, signatures: note.signatures })));
+  return { expected: { seq, code: 'checkpoint.root-mismatch', file }, detail: `${where}: root replaced by ${toHex(root).slice(0, 16)}…, re-signed by operator and witnesses` };
 }
 
 /** A segment cut short inside an event line (the manifest still lists the full length). */

@@ -16,9 +16,13 @@ export interface SegmentRef {
   sha256: string;
 }
 export interface CheckpointRef {
+  /** The note's own file, or a note pack (§6.1) when `offset` is set. */
   path: string;
   /** Tree size of the checkpoint = seq of the epoch.close it covers + 1. */
   size: number;
+  /** A packed note only: its length; its bytes are `[offset, offset + bytes)` of the pack. */
+  bytes?: number;
+  offset?: number;
 }
 export interface ContentRef {
   cid: string;
@@ -28,8 +32,18 @@ export interface ContentRef {
   /** Where the item's bytes start in the pack at `path`: they are `[offset, offset + bytes)`. */
   offset?: number;
 }
-/** A file that holds content: a single item's file or a pack of consecutive manifest entries. */
-export interface ContentFile {
+/**
+ * An entry of a manifest list whose entries may be packed (§6.1): a content item or a checkpoint
+ * note. Without `offset` the entry is the whole file at `path` (`bytes` its listed length, if the
+ * list gives one); with it, the entry is `[offset, offset + bytes)` of the pack at `path`.
+ */
+export interface PackedRef {
+  path: string;
+  bytes?: number;
+  offset?: number;
+}
+/** A file that holds entries: a single entry's file or a pack of consecutive manifest entries. */
+export interface PackedFile {
   path: string;
   /** Its length as the manifest lists it (a pack: the end of its last entry). */
   bytes: number;
@@ -37,8 +51,9 @@ export interface ContentFile {
   first: number;
   count: number;
 }
+export type ContentFile = PackedFile;
 
-/** The largest content pack (§6.1, §8.1): the end of its last entry. */
+/** The largest pack of content or notes (§6.1, §8.1): the end of its last entry. */
 export const PACK_BYTES = 16 * 2 ** 20;
 /** The trust a bundle claims or a verifier pins (§5): all text, compared literally. */
 export interface TrustDoc {
@@ -84,6 +99,52 @@ class ManifestError extends Error {}
 const bad = (message: string): never => {
   throw new ManifestError(message);
 };
+
+/**
+ * The packed-entry rule (§6.1), shared by `content` and `checkpoints`: an entry with `offset` lies
+ * in the pack at its `path` (which starts with `prefix`); the entries of a pack are consecutive and
+ * tile it from offset 0, and it ends by `PACK_BYTES`. For each entry of the list in order: `single`
+ * for one without `offset`, or `place` then (after the caller's own checks, in their old order)
+ * `end` with its `bytes`.
+ */
+class PackRun {
+  readonly #prefix: string;
+  readonly #noun: string;
+  readonly #usePath: (p: unknown, what: string) => string;
+  /** The pack the previous entry belongs to (null: a single file) and where it ends. */
+  #pack: string | null = null;
+  #end = 0;
+  #offset = 0;
+  constructor(prefix: string, noun: string, usePath: (p: unknown, what: string) => string) {
+    this.#prefix = prefix;
+    this.#noun = noun;
+    this.#usePath = usePath;
+  }
+  single(path: string): string {
+    this.#pack = null;
+    return path;
+  }
+  place(what: string, c: Obj): { path: string; offset: number } {
+    const offset = c['offset'];
+    if (!isNat(offset)) return bad(`${what}: offset must be a non-negative integer`);
+    let path: string;
+    if (this.#pack !== null && c['path'] === this.#pack) {
+      path = this.#pack;
+      if (offset !== this.#end) bad(`${what}: offset ${offset}; the previous ${this.#noun} of ${path} ends at ${this.#end}`);
+    } else {
+      if (typeof c['path'] !== 'string' || !c['path'].startsWith(this.#prefix)) bad(`${what}: a pack's path starts with ${this.#prefix}`);
+      path = this.#usePath(c['path'], what);
+      if (offset !== 0) bad(`${what}: offset ${offset}; the first ${this.#noun} of pack ${path} starts at 0`);
+      this.#pack = path;
+    }
+    this.#offset = offset;
+    return { path, offset };
+  }
+  end(what: string, bytes: number): void {
+    this.#end = this.#offset + bytes;
+    if (this.#end > PACK_BYTES) bad(`${what}: ends at ${this.#end}; a pack is at most ${PACK_BYTES} bytes`);
+  }
+}
 
 /** Parse and check the manifest's bytes. Failures are `manifest.invalid` findings (seq null). */
 export function parseManifest(bytes: Uint8Array): { ok: true; manifest: Manifest } | { ok: false; finding: Finding } {
@@ -158,14 +219,23 @@ function readManifest(bytes: Uint8Array): Manifest {
   if (!Array.isArray(cps)) return bad('checkpoints must be an array');
   if (cps.length !== epochs) bad(`${cps.length} checkpoints listed for ${epochs} epochs; there is one per epoch close`);
   const checkpoints: CheckpointRef[] = [];
+  const notePacks = new PackRun('checkpoints/', 'note', usePath);
   let last = 0;
   for (const [i, c] of cps.entries()) {
     const what = `checkpoints[${i}]`;
-    if (!isObject(c) || !keysAre(c, ['path', 'size'])) return bad(`${what} has exactly the fields path, size`);
-    const path = usePath(c['path'], what);
+    const packed = isObject(c) && 'offset' in c;
+    if (!isObject(c) || !keysAre(c, packed ? ['bytes', 'offset', 'path', 'size'] : ['path', 'size'])) return bad(`${what} has exactly the fields ${packed ? 'bytes, offset, path, size' : 'path, size'}`);
+    const at = packed ? notePacks.place(what, c) : null;
+    const path = at ? at.path : notePacks.single(usePath(c['path'], what));
     if (!isNat(c['size']) || c['size'] <= last || c['size'] > events) bad(`${what}: size must increase and be at most ${events}`);
     last = c['size'] as number;
-    checkpoints.push({ path, size: last });
+    if (!at) {
+      checkpoints.push({ path, size: last });
+      continue;
+    }
+    if (!isNat(c['bytes']) || c['bytes'] > LIMITS.noteBytes) bad(`${what}: bytes must be an integer ≤ ${LIMITS.noteBytes}`);
+    notePacks.end(what, c['bytes'] as number);
+    checkpoints.push({ path, size: last, bytes: c['bytes'] as number, offset: at.offset });
   }
   if (last !== events) bad(`the last checkpoint covers ${last} events, not all ${events}`);
 
@@ -173,9 +243,7 @@ function readManifest(bytes: Uint8Array): Manifest {
   if (!Array.isArray(cont)) return bad('content must be an array');
   const content: ContentRef[] = [];
   const cids = new Set<string>();
-  // The pack the previous entry belongs to (null: a single file) and where it ends.
-  let pack: string | null = null;
-  let packEnd = 0;
+  const packs = new PackRun('content/', 'item', usePath);
   for (const [i, c] of cont.entries()) {
     const what = `content[${i}]`;
     const packed = isObject(c) && 'offset' in c;
@@ -184,79 +252,79 @@ function readManifest(bytes: Uint8Array): Manifest {
     if (!packed) {
       // Checked in the order they were before packs, so a bad manifest is reported as it was.
       if (c['path'] !== `content/${c['cid']}`) bad(`${what}: path must be content/<cid>`);
-      const path = usePath(c['path'], what);
+      const path = packs.single(usePath(c['path'], what));
       if (!isNat(c['bytes']) || c['bytes'] > LIMITS.contentBytes) bad(`${what}: bytes must be an integer ≤ ${LIMITS.contentBytes}`);
       if (cids.has(c['cid'])) bad(`${what}: cid ${c['cid']} is listed twice`);
       cids.add(c['cid']);
       content.push({ cid: c['cid'], path, bytes: c['bytes'] as number });
-      pack = null;
       continue;
     }
-    // An item in a pack: the entries of a pack are consecutive and tile it from offset 0.
-    const offset = c['offset'];
-    if (!isNat(offset)) return bad(`${what}: offset must be a non-negative integer`);
-    let path: string;
-    if (pack !== null && c['path'] === pack) {
-      path = pack;
-      if (offset !== packEnd) bad(`${what}: offset ${offset}; the previous item of ${pack} ends at ${packEnd}`);
-    } else {
-      if (typeof c['path'] !== 'string' || !c['path'].startsWith('content/')) bad(`${what}: a pack's path starts with content/`);
-      path = usePath(c['path'], what);
-      if (offset !== 0) bad(`${what}: offset ${offset}; the first item of pack ${path} starts at 0`);
-      pack = path;
-    }
+    const { path, offset } = packs.place(what, c);
     if (!isNat(c['bytes']) || c['bytes'] > LIMITS.contentBytes) bad(`${what}: bytes must be an integer ≤ ${LIMITS.contentBytes}`);
     if (cids.has(c['cid'])) bad(`${what}: cid ${c['cid']} is listed twice`);
     cids.add(c['cid']);
     const bytes = c['bytes'] as number;
-    packEnd = offset + bytes;
-    if (packEnd > PACK_BYTES) bad(`${what}: ends at ${packEnd}; a pack is at most ${PACK_BYTES} bytes`);
+    packs.end(what, bytes);
     content.push({ cid: c['cid'], path, bytes, offset });
   }
   return { format: FORMAT, origin: origin as string, trust, segments, checkpoints, content, events, epochs };
 }
 
-/** The files that hold the listed content, in manifest order, and each entry's file index. */
-export function contentFiles(content: readonly ContentRef[]): { files: ContentFile[]; fileOf: number[] } {
-  const files: ContentFile[] = [];
+/**
+ * The files that hold a list's entries (content, or checkpoint notes), in manifest order, and each
+ * entry's file index. `unlisted`: the length charged for a single file whose entry lists none.
+ */
+export function packedFiles(refs: readonly PackedRef[], unlisted = 0): { files: PackedFile[]; fileOf: number[] } {
+  const files: PackedFile[] = [];
   const fileOf: number[] = [];
-  for (const [i, c] of content.entries()) {
+  for (const [i, c] of refs.entries()) {
     const last = files[files.length - 1];
     // A parsed manifest lists a pack's entries consecutively (parseManifest), so a pack is a run.
     if (c.offset !== undefined && last && last.path === c.path) {
-      last.bytes = c.offset + c.bytes;
+      last.bytes = c.offset + (c.bytes ?? 0);
       last.count++;
-    } else files.push({ path: c.path, bytes: (c.offset ?? 0) + c.bytes, first: i, count: 1 });
+    } else files.push({ path: c.path, bytes: c.offset === undefined ? (c.bytes ?? unlisted) : c.offset + (c.bytes ?? 0), first: i, count: 1 });
     fileOf.push(files.length - 1);
   }
   return { files, fileOf };
 }
 
-/**
- * A content item's bytes within the bytes of its file: the whole file, or its range of a pack
- * (fewer bytes, or none, where the pack is shorter than listed; the caller's checks then fail).
- */
-export function contentSlice(ref: ContentRef, file: Uint8Array): Uint8Array {
-  if (ref.offset === undefined) return file;
-  return file.subarray(Math.min(ref.offset, file.length), Math.min(ref.offset + ref.bytes, file.length));
+/** The files that hold the listed content (packedFiles). */
+export function contentFiles(content: readonly ContentRef[]): { files: ContentFile[]; fileOf: number[] } {
+  return packedFiles(content);
 }
 
 /**
- * Reads content items' bytes through `read(path)` (a BundleSource's read, the app's readAgain),
- * reading a pack once for a run of its items: the last file read is kept until another is needed.
+ * An entry's bytes within the bytes of its file: the whole file, or its range of a pack (fewer
+ * bytes, or none, where the pack is shorter than listed; the caller's checks then fail).
  */
-export class ContentReader {
+export function packedSlice(ref: PackedRef, file: Uint8Array): Uint8Array {
+  if (ref.offset === undefined) return file;
+  return file.subarray(Math.min(ref.offset, file.length), Math.min(ref.offset + (ref.bytes ?? 0), file.length));
+}
+
+/** A content item's bytes within its file (packedSlice). */
+export const contentSlice: (ref: ContentRef, file: Uint8Array) => Uint8Array = packedSlice;
+
+/**
+ * Reads entries' bytes (content items, checkpoint notes) through `read(path)` (a BundleSource's
+ * read, the app's readAgain), reading a pack once for a run of its entries: the last file read is
+ * kept until another is needed.
+ */
+export class PackedReader {
   readonly #read: (path: string) => Promise<Uint8Array>;
   #last: { path: string; bytes: Uint8Array } | null = null;
   constructor(read: (path: string) => Promise<Uint8Array>) {
     this.#read = read;
   }
-  async bytes(ref: ContentRef): Promise<Uint8Array> {
+  async bytes<T extends PackedRef>(ref: T): Promise<Uint8Array> {
     if (ref.offset === undefined) return this.#read(ref.path);
     if (this.#last?.path !== ref.path) this.#last = { path: ref.path, bytes: await this.#read(ref.path) };
-    return contentSlice(ref, this.#last.bytes);
+    return packedSlice(ref, this.#last.bytes);
   }
 }
+/** The reader of content items (PackedReader). */
+export const ContentReader = PackedReader;
 
 function readTrust(t: Json | undefined): TrustDoc {
   if (!isObject(t) || !keysAre(t, ['aegis', 'governance', 'policy'])) return bad('trust has exactly the fields aegis, governance, policy');

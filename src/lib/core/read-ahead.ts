@@ -8,6 +8,7 @@
 // the order the checks run, so findings do not depend on when the bytes arrived.
 
 import type { BundleSource } from './bundle-source';
+import { packedFiles, packedSlice, type PackedRef } from './manifest';
 
 export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; error: unknown };
 
@@ -92,6 +93,49 @@ export class ReadAhead {
         })
       );
     }
+  }
+}
+
+/**
+ * Reads of a manifest list's entries that may be packed (§6.1; the checkpoint notes): each file is
+ * read once through a ReadAhead, and kept while the entries it holds are taken, in list order.
+ */
+export class PackedReads {
+  readonly #refs: readonly PackedRef[];
+  readonly #reads: ReadAhead;
+  readonly #fileOf: number[];
+  #held: { file: number; read: Promise<ReadResult> } | null = null;
+
+  /** `unlisted`: the budget charged for a single file whose entry lists no length. */
+  constructor(source: BundleSource, refs: readonly PackedRef[], unlisted: number, options: ReadAheadOptions = {}) {
+    const { files, fileOf } = packedFiles(refs, unlisted);
+    this.#refs = refs;
+    this.#fileOf = fileOf;
+    this.#reads = new ReadAhead(source, files, options);
+  }
+
+  /** Ask for the file of entry i in the background (ReadAhead.want). */
+  want(i: number): void {
+    const f = this.#fileOf[i];
+    if (f !== undefined) this.#reads.want(f);
+  }
+
+  /** The read of entry i's file: taken from the ReadAhead once for all its entries. */
+  take(i: number): Promise<ReadResult> {
+    const f = this.#fileOf[i];
+    if (f === undefined) throw new RangeError(`PackedReads: no entry ${i}`);
+    if (this.#held?.file !== f) this.#held = { file: f, read: this.#reads.take(f) };
+    return this.#held.read;
+  }
+
+  /**
+   * Entry i's bytes in its file's bytes `file`: the whole file, or its range of a pack; null when
+   * the pack ends before the range does.
+   */
+  slice(i: number, file: Uint8Array): Uint8Array | null {
+    const ref = this.#refs[i]!;
+    const bytes = packedSlice(ref, file);
+    return ref.offset !== undefined && bytes.length !== ref.bytes ? null : bytes;
   }
 }
 
