@@ -6,7 +6,7 @@
 // spent on one 10k run. Here only the commands the bench sends, and the events it asks for, cross
 // the pipe. No extra runtime flags are needed (the raw WebSocket client does in Node 20).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,14 +45,21 @@ export const CHROMIUM_ARGS = [
  * Start a fresh Chromium (its own temporary profile). Returns {pid, send, on, close}:
  * `send(method, params, sessionId)` resolves to the command's result (rejects on a protocol error),
  * `on(listener)` receives every event ({method, params, sessionId}).
+ * `log`: a file that receives Chromium's stdout and stderr (what `--js-flags=--trace-opt` and the
+ * like print; bench/thread-trace.mjs); by default stdout is discarded.
  */
-export async function launchChromium({ args = [] } = {}) {
+export async function launchChromium({ args = [], log = null } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
   const child = spawn(CHROMIUM, [...CHROMIUM_ARGS, ...args, `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe']
+    stdio: ['ignore', log ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe']
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  if (log) {
+    const out = createWriteStream(log);
+    child.stdout.pipe(out);
+    child.stderr.on('data', (d) => out.write(d));
+  }
   const input = child.stdio[3];
   const output = child.stdio[4];
   let nextId = 1;
