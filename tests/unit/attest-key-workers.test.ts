@@ -15,8 +15,9 @@ import { SMALL_ORDER_ENCODINGS, checkSubjectKey, verify } from '../../src/lib/co
 import { inProcessWorker } from './in-process-worker';
 import { SignaturePool, type WorkerLike } from '../../src/lib/worker/pool/signature-pool';
 import { createWebCryptoBackend } from '../../src/lib/worker/ed25519-webcrypto';
-import { ATTEST_KEY_OK, answerPacked, attestKeyAcceptable, packSignatures } from '../../src/lib/core/signature-batch';
-import { signatureInputsOfLine } from '../../src/lib/core/envelope';
+import { ATTEST_KEY_OK, EventLines, answerPacked, attestKeyAcceptable, packEventLines } from '../../src/lib/core/signature-batch';
+import { cutEventLine } from '../../src/lib/core/envelope';
+import { EVENT_DOMAIN } from '../../src/lib/core/types';
 import { fromBase64, toBase64, utf8 } from '../../src/lib/core/bytes';
 import { nodeBackend } from '../../src/cli/ed25519-node';
 import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
@@ -105,8 +106,9 @@ describe('attestKeyAcceptable (what a worker marks)', () => {
 
   it('answerPacked marks only items whose signature verified', () => {
     const lines = demoLines().filter((l) => attestKeyAcceptable(l)).slice(0, 4);
-    const items = lines.map((line) => ({ ...signatureInputsOfLine(line)!, line }));
-    const packed = packSignatures(items, 0, items.length, true);
+    const batch = new EventLines(lines.length);
+    for (const line of lines) expect(cutEventLine(line, batch)).toBe(true);
+    const packed = packEventLines(batch);
     expect(Array.from(answerPacked(packed, Uint8Array.of(1, 0, 1, 0), true).subarray(0, 4))).toEqual([1 | ATTEST_KEY_OK, 0, 1 | ATTEST_KEY_OK, 0]);
     // a worker not asked to (the CLI's) marks nothing
     expect(Array.from(answerPacked(packed, Uint8Array.of(1, 0, 1, 0)).subarray(0, 4))).toEqual([1, 0, 1, 0]);
@@ -117,9 +119,14 @@ describe('attestKeyAcceptable (what a worker marks)', () => {
     const lines = [...demoLines().slice(0, 300), new Uint8Array(0), new Uint8Array(5000).fill(0x7b), new Uint8Array(1023).fill(0x22)];
     const attests = lines.filter((l) => attestKeyAcceptable(l)).length;
     expect(attests).toBeGreaterThan(3);
-    const items = lines.map((line, i) => ({ key: new Uint8Array(32).fill(i % 7), msg: line.subarray(0, (i * 13) % (line.length + 1)), sig: new Uint8Array(64), line }));
-    const packed = packSignatures(items, 0, items.length, true);
-    const verdicts = Uint8Array.from(items, (_, i) => (i % 3 === 2 ? 0 : 1));
+    // any cut of any line: the message is the domain and the line without [start, end)
+    const batch = new EventLines(lines.length);
+    lines.forEach((line, i) => {
+      const start = (i * 13) % (line.length + 1);
+      batch.add(line, new Uint8Array(32).fill(i % 7), new Uint8Array(64), start, start + ((i * 7) % (line.length - start + 1)));
+    });
+    const packed = packEventLines(batch);
+    const verdicts = Uint8Array.from(lines, (_, i) => (i % 3 === 2 ? 0 : 1));
     const pure = answerPacked(packed, verdicts, true);
     const prev = useSha256Backend(nodeSha256Backend);
     let viaNode: Uint8Array;
@@ -129,8 +136,13 @@ describe('attestKeyAcceptable (what a worker marks)', () => {
       useSha256Backend(prev);
     }
     expect(Buffer.from(pure).equals(Buffer.from(viaNode))).toBe(true);
-    expect(Array.from(pure.subarray(0, items.length)).filter((v) => v === (1 | ATTEST_KEY_OK)).length).toBeGreaterThan(0);
-    expect(Buffer.from(pure.subarray(items.length + 64 * 301 + 32, items.length + 64 * 302)).toString('hex')).toBe(createHash('sha256').update(Buffer.concat([Buffer.of(0), Buffer.alloc(5000, 0x7b)])).digest('hex'));
+    expect(Array.from(pure.subarray(0, lines.length)).filter((v) => v === (1 | ATTEST_KEY_OK)).length).toBeGreaterThan(0);
+    expect(Buffer.from(pure.subarray(lines.length + 64 * 301 + 32, lines.length + 64 * 302)).toString('hex')).toBe(createHash('sha256').update(Buffer.concat([Buffer.of(0), Buffer.alloc(5000, 0x7b)])).digest('hex'));
+    // the event id of the 5000-byte line (a message longer than the reader's first buffer)
+    const [s0, s1] = [batch.cuts[2 * 301]!, batch.cuts[2 * 301 + 1]!];
+    expect(s1 - s0).toBeGreaterThan(0);
+    const msg = Buffer.concat([Buffer.from(EVENT_DOMAIN), Buffer.alloc(5000 - (s1 - s0), 0x7b)]);
+    expect(Buffer.from(pure.subarray(lines.length + 64 * 301, lines.length + 64 * 301 + 32)).toString('hex')).toBe(createHash('sha256').update(msg).digest('hex'));
   });
 });
 

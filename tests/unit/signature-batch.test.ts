@@ -74,8 +74,8 @@ describe('packSignatures', () => {
     let start = 0;
     for (let j = 0; j < 30; j++) {
       const it = items[3 + j]!;
-      expect(p.msgs.subarray(start, p.msgEnds[j]!)).toEqual(it.msg);
-      start = p.msgEnds[j]!;
+      expect(p.msgs!.subarray(start, p.msgEnds![j]!)).toEqual(it.msg);
+      start = p.msgEnds![j]!;
       if (it.sig.length !== 64) {
         expect(p.keyIndex[j]).toBe(MALFORMED);
       } else {
@@ -95,7 +95,7 @@ describe('packSignatures', () => {
     bad.keyIndex[0] = 9;
     expect(() => assertPacked(bad)).toThrow(TypeError);
     const bad2 = structuredClone(p);
-    bad2.msgEnds[1] = 0;
+    bad2.msgEnds![1] = 0;
     expect(() => assertPacked(bad2)).toThrow(TypeError);
   });
 

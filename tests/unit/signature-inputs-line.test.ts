@@ -6,16 +6,30 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalize, type Json } from '../../src/lib/core/canonical-json';
-import { parseEnvelope, signatureInputsOfLine, signedMessage } from '../../src/lib/core/envelope';
+import { cutEventLine, parseEnvelope, signatureInputsOfLine, signedMessage } from '../../src/lib/core/envelope';
+import { EventLines, messageReader, packEventLines } from '../../src/lib/core/signature-batch';
 import { fromBase64, fromBase64Ascii, toBase64, toHex } from '../../src/lib/core/bytes';
 import { demoLines } from './demo-lines';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
 
-/** The contract on one line; returns whether parseEnvelope accepted it. */
+/**
+ * The contract on one line; returns whether parseEnvelope accepted it. cutEventLine (an event batch
+ * for the signature workers) cuts exactly the same lines, to the same key and sig, and the message a
+ * worker builds from the line and its cut is the same message.
+ */
 function agrees(line: Uint8Array, at: number): boolean {
   const cut = signatureInputsOfLine(line);
+  const batch = new EventLines(1);
+  expect(cutEventLine(line, batch)).toBe(cut !== null);
+  if (cut) {
+    expect(batch.count).toBe(1);
+    expect(batch.lines[0]).toBe(line);
+    expect(toHex(batch.keys)).toBe(toHex(cut.key));
+    expect(toHex(batch.sigs)).toBe(toHex(cut.sig));
+    expect(toHex(messageReader(packEventLines(batch))(0))).toBe(toHex(cut.msg));
+  } else expect(batch.count).toBe(0);
   const r = parseEnvelope(line, at);
   // With a cut, the parse that skips the key and sig base64 checks gives the same answer, accepted or not.
   if (cut) expect(parseEnvelope(line, at, true)).toEqual(r);
@@ -83,14 +97,14 @@ describe('signatureInputsOfLine', () => {
         const l = lines[n]!;
         const m = Uint8Array.from([...l.subarray(0, at % l.length), ...l.subarray((at % l.length) + (cut % 200))]);
         agrees(m, n);
-        signatureInputsOfLine(m.subarray(0, cut));
+        agrees(m.subarray(0, cut), n);
       }),
       { numRuns: 2000, seed: 9 }
     );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
-        signatureInputsOfLine(b);
-        signatureInputsOfLine(Uint8Array.from([...enc('{"epoch":1,"key":"'), ...b]));
+        agrees(b, 0);
+        agrees(Uint8Array.from([...enc('{"epoch":1,"key":"'), ...b]), 0);
       }),
       { numRuns: 2000, seed: 10 }
     );

@@ -12,8 +12,8 @@
 import { fromBase64, toHex } from './bytes';
 import { type BundleSource, BundleSourceError } from './bundle-source';
 import { AegisRegistry } from './aegis-registry';
-import { ATTEST_KEY_OK } from './signature-batch';
-import { ZERO_ID, isRole, parseEnvelope, signatureInputsOfLine, signedMessage } from './envelope';
+import { ATTEST_KEY_OK, EventLines } from './signature-batch';
+import { ZERO_ID, cutEventLine, isRole, parseEnvelope, signatureInputsOfLine, signedMessage } from './envelope';
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
@@ -413,28 +413,35 @@ class Verifier {
 
   /**
    * Stateless per-batch work (signed messages, event ids, leaf hashes) and the signature request,
-   * started now. A verifier with `verifyEvents` (a worker pool) hashes the events where it checks
-   * their signatures, off this thread; otherwise the ids are computed here and the leaves in order.
+   * started now. A verifier with `verifyEvents` (a worker pool) gets the lines and their cuts, and
+   * builds the signed messages and hashes the events where it checks their signatures, off this
+   * thread; otherwise the messages and ids are computed here and the leaves in order.
    */
   #dispatch(batch: Pending[]): Dispatched {
     const sigs = this.#sigs!;
     const events = typeof sigs.verifyEvents === 'function';
     const items = [];
+    // Cut from the line unparsed; every line parseEnvelope accepts is cut (signatureInputsOfLine,
+    // and cutEventLine cuts exactly the same lines).
+    const lines = events ? new EventLines(batch.length) : null;
     for (const p of batch) {
-      // Cut from the line unparsed; every line parseEnvelope accepts is cut (signatureInputsOfLine).
+      if (lines) {
+        if (cutEventLine(p.line, lines)) p.slot = lines.count - 1;
+        continue;
+      }
       const s = signatureInputsOfLine(p.line);
       if (!s) continue;
-      if (!events) p.id = sha256(s.msg);
+      p.id = sha256(s.msg);
       items.push(s);
       p.slot = items.length - 1;
     }
-    const n = items.length; // the answer's closure below holds the count, not the items
+    const n = lines ? lines.count : items.length; // the answer's closure below holds the count, not the items
     const d: Dispatched = { batch, verdicts: Promise.resolve([]), digests: null, flags: null, slabs: this.#lines.seal() };
     let verdicts: Promise<boolean[]>;
-    if (!items.length) verdicts = Promise.resolve([]);
-    else if (!events) verdicts = sigs.verifyBatch(items);
+    if (n === 0) verdicts = Promise.resolve([]);
+    else if (!lines) verdicts = sigs.verifyBatch(items);
     else {
-      verdicts = sigs.verifyEvents!(items).then(({ verdicts: v, digests }) => {
+      verdicts = sigs.verifyEvents!(lines).then(({ verdicts: v, digests }) => {
         if (v.length !== n || digests.length !== 64 * n) throw new TypeError('verifyEvents: wrong number of answers');
         // each event's id and leaf are cut when it is checked (#consume), so they are not held meanwhile
         d.digests = digests;

@@ -80,9 +80,10 @@ export function decodeLine(line: Uint8Array, at: number): ParseResult<string> {
 
 /**
  * Parse one envelope line: canonical JSON, exact field set and types (§4). `cut`: the caller has
- * signatureInputsOfLine's non-null result for this very line. Its key and sig were then decoded,
- * strictly, from the bytes this parse reads those fields from (once signer, type and v have passed
- * here, see there), so their base64 checks cannot fail and are not made again (issue 7).
+ * signatureInputsOfLine's non-null result (or cutEventLine's true, the same cut) for this very
+ * line. Its key and sig were then decoded, strictly, from the bytes this parse reads those fields
+ * from (once signer, type and v have passed here, see there), so their base64 checks cannot fail
+ * and are not made again (issue 7).
  */
 export function parseEnvelope(line: Uint8Array, at: number, cut = false): ParseResult<Envelope> {
   let v: Json;
@@ -198,29 +199,77 @@ function bytesAt(b: Uint8Array, at: number, s: Uint8Array): boolean {
  * the top-level `,"signer":"` (three commas from the end, as above), i.e. the top-level sig.
  */
 export function signatureInputsOfLine(line: Uint8Array): { key: Uint8Array; sig: Uint8Array; msg: Uint8Array; line: Uint8Array } | null {
-  if (!bytesAt(line, 0, EPOCH_OPEN)) return null;
+  if (!locateSignature(line)) return null;
+  const key = fromBase64Ascii(line, cutKey, cutKey + KEY_LEN);
+  const sig = fromBase64Ascii(line, cutEnd - 1 - SIG_LEN, cutEnd - 1);
+  if (key === null || sig === null || key.length !== 32 || sig.length !== 64) return null;
+  const msg = carve(signedMessageLength(line.length, cutStart, cutEnd));
+  signedMessageOfCut(line, 0, line.length, cutStart, cutEnd, msg);
+  return { key, sig, msg, line }; // with its line: an event batch's item as it is (no second object per event)
+}
+
+/** What cutEventLine hands its batch: the line, its key and sig bytes, and where its sig member is. */
+export interface CutLines {
+  add(line: Uint8Array, key: Uint8Array, sig: Uint8Array, start: number, end: number): void;
+}
+
+/**
+ * signatureInputsOfLine for an event batch sent to signature workers (issue 7): the same cut, taken
+ * for exactly the same lines (true where that returns non-null), but the signed message is not built:
+ * `into` gets the line, the key and sig, and the sig member's place [start, end) in the line, and the
+ * worker builds the message from those (signedMessageOfCut). Never throws.
+ */
+export function cutEventLine(line: Uint8Array, into: CutLines): boolean {
+  if (!locateSignature(line)) return false;
+  const key = fromBase64Ascii(line, cutKey, cutKey + KEY_LEN);
+  const sig = fromBase64Ascii(line, cutEnd - 1 - SIG_LEN, cutEnd - 1);
+  if (key === null || sig === null || key.length !== 32 || sig.length !== 64) return false;
+  into.add(line, key, sig, cutStart, cutEnd);
+  return true;
+}
+
+/** The length of the signed message of a line of `length` bytes whose sig member is [start, end). */
+export function signedMessageLength(length: number, start: number, end: number): number {
+  return DOMAIN.length + length - (end - start);
+}
+
+/**
+ * The signed message m = EVENT_DOMAIN ‖ line[0, start) ‖ line[end, …) (§4) of the line
+ * src[l0, l1) whose sig member `,"sig":"<88>"` is at [start, end) of it (signatureInputsOfLine),
+ * written to out[0, signedMessageLength(l1 - l0, start, end)). Allocates nothing.
+ */
+export function signedMessageOfCut(src: Uint8Array, l0: number, l1: number, start: number, end: number, out: Uint8Array): void {
+  out.set(DOMAIN, 0);
+  out.set(src.subarray(l0, l0 + start), DOMAIN.length);
+  out.set(src.subarray(l0 + end, l1), DOMAIN.length + start);
+}
+
+// The last cut found by locateSignature (module state, not an object per line).
+let cutKey = 0; // the key's base64 text
+let cutStart = 0; // `,"sig":"`
+let cutEnd = 0; // `,"signer":"`, just after the sig's closing quote
+
+/** The cut of signatureInputsOfLine before decoding: false, or true with cutKey, cutStart and cutEnd set. */
+function locateSignature(line: Uint8Array): boolean {
+  if (!bytesAt(line, 0, EPOCH_OPEN)) return false;
   let i = EPOCH_OPEN.length;
   while (i < line.length && line[i]! >= 0x30 && line[i]! <= 0x39) i++;
-  if (!bytesAt(line, i, KEY_MEMBER)) return null;
+  if (!bytesAt(line, i, KEY_MEMBER)) return false;
   const k0 = i + KEY_MEMBER.length;
-  if (line[k0 + KEY_LEN] !== 0x22) return null;
+  if (line[k0 + KEY_LEN] !== 0x22) return false;
   // Three commas back from the end (the builtin search, not a loop over the ~140 tail bytes: issue 7).
   let end = line.length; // becomes the offset of `,"signer":"`, just after the sig's closing quote
   for (let c = 0; c < 3; c++) {
     end = end > 0 ? line.lastIndexOf(0x2c, end - 1) : -1;
-    if (end < 0) return null;
+    if (end < 0) return false;
   }
   const s0 = end - 1 - SIG_LEN;
   const start = s0 - SIG_MEMBER.length;
-  if (start <= k0 + KEY_LEN || line[end - 1] !== 0x22 || !bytesAt(line, end, SIGNER_MEMBER) || !bytesAt(line, start, SIG_MEMBER)) return null;
-  const key = fromBase64Ascii(line, k0, k0 + KEY_LEN);
-  const sig = fromBase64Ascii(line, s0, s0 + SIG_LEN);
-  if (key === null || sig === null || key.length !== 32 || sig.length !== 64) return null;
-  const msg = carve(DOMAIN.length + line.length - (end - start));
-  msg.set(DOMAIN, 0);
-  msg.set(line.subarray(0, start), DOMAIN.length);
-  msg.set(line.subarray(end), DOMAIN.length + start);
-  return { key, sig, msg, line }; // with its line: an event batch's item as it is (no second object per event)
+  if (start <= k0 + KEY_LEN || line[end - 1] !== 0x22 || !bytesAt(line, end, SIGNER_MEMBER) || !bytesAt(line, start, SIG_MEMBER)) return false;
+  cutKey = k0;
+  cutStart = start;
+  cutEnd = end;
+  return true;
 }
 
 /** Event id = SHA-256(m) (§4); `prev` of the next event is its hex. */

@@ -10,6 +10,7 @@
 
 import { fromBase64, fromUtf8 } from './bytes';
 import { checkSubjectKey, precheck } from './ed25519';
+import { signedMessageLength, signedMessageOfCut, type CutLines } from './envelope';
 import { pureSha256Backend, sha256, sha256Backend } from './hash';
 import { leafHash } from './merkle';
 import { sha256LeafInto, sha256RangeInto } from './sha256-oneshot';
@@ -22,21 +23,55 @@ export interface SignatureItem {
 }
 
 /**
- * An event's signature check plus its line (docs/BUNDLE_FORMAT.md §4–§5): the worker that checks the
- * signature also computes the event id SHA-256(msg) and the log leaf hash SHA-256(0x00 ‖ line), so
- * the ordered pass does not (issue 7: the two hashes were ~13 % of it on a 100k ledger).
+ * A batch of event lines for the signature workers (docs/BUNDLE_FORMAT.md §4–§5), filled by the
+ * ordered pass through envelope.ts cutEventLine: per item its line, key, signature and where the sig
+ * member is in the line. The worker that checks a signature builds the signed message from the line
+ * (envelope.ts signedMessageOfCut) and also computes the event id SHA-256(msg) and the log leaf hash
+ * SHA-256(0x00 ‖ line), so the ordered pass does neither (issue 7: the two hashes were ~13 % of it on
+ * a 100k ledger; building each message and packing it beside its line were three copies of every
+ * line, ~8-10 % of it and its largest allocation at 1M).
  */
-export interface EventSignatureItem extends SignatureItem {
-  line: Uint8Array;
+export class EventLines implements CutLines {
+  count = 0;
+  readonly lines: Uint8Array[] = [];
+  /** 32 bytes per item. */
+  readonly keys: Uint8Array;
+  /** 64 bytes per item. */
+  readonly sigs: Uint8Array;
+  /** Per item: the start and end of its sig member `,"sig":"<88>"` in its line. */
+  readonly cuts: Uint32Array;
+
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('EventLines: capacity must be a non-negative integer');
+    this.keys = new Uint8Array(32 * capacity);
+    this.sigs = new Uint8Array(64 * capacity);
+    this.cuts = new Uint32Array(2 * capacity);
+  }
+
+  add(line: Uint8Array, key: Uint8Array, sig: Uint8Array, start: number, end: number): void {
+    const i = this.count;
+    if (2 * i >= this.cuts.length) throw new RangeError('EventLines: full');
+    if (key.length !== 32 || sig.length !== 64 || !(0 <= start && start <= end && end <= line.length)) throw new RangeError('EventLines: bad item');
+    this.keys.set(key, 32 * i);
+    this.sigs.set(sig, 64 * i);
+    this.cuts[2 * i] = start;
+    this.cuts[2 * i + 1] = end;
+    this.lines.push(line);
+    this.count = i + 1;
+  }
 }
 
 /** Per item: 32 bytes event id, then 32 bytes leaf hash. */
 export const DIGEST_BYTES = 64;
 
 /**
- * A batch in transferable form: four flat buffers instead of thousands of small arrays, so one
+ * A batch in transferable form: a few flat buffers instead of thousands of small arrays, so one
  * postMessage moves it with zero copies. Keys are deduplicated (a segment has far fewer signers
  * than events), which also lets the receiving worker resolve each key's cached handle once.
+ *
+ * Two forms: a signature batch carries the messages (msgEnds, msgs); an event batch carries the
+ * lines (lineEnds, lines) and each item's cut, and its messages are built from them where they are
+ * verified (messageReader); its answer then carries digests (answerPacked).
  */
 export interface PackedSignatures {
   count: number;
@@ -46,12 +81,13 @@ export interface PackedSignatures {
   keyIndex: Uint32Array;
   /** 64 bytes per item (zeros for MALFORMED items). */
   sigs: Uint8Array;
-  /** Per item: end offset of its message in `msgs` (the start is the previous item's end). */
-  msgEnds: Uint32Array;
-  msgs: Uint8Array;
-  /** Event batches only: the lines to hash (end offsets as for msgs); the answer then carries digests. */
+  /** Signature batches: per item, end offset of its message in `msgs` (the start is the previous item's end). */
+  msgEnds?: Uint32Array;
+  msgs?: Uint8Array;
+  /** Event batches: the lines (end offsets as for msgs), and per item its sig member's [start, end) in its line. */
   lineEnds?: Uint32Array;
   lines?: Uint8Array;
+  cuts?: Uint32Array;
 }
 
 /**
@@ -113,33 +149,90 @@ export const MALFORMED = 0xffffffff;
  * item. Two keys sharing a prefix (crafted or not) merely share an owner: affinity only decides
  * where a key is checked, never how (packing still deduplicates keys by all 32 bytes).
  */
-function affinityKey(key: Uint8Array): number {
-  return (key[0] ?? 0) + (key[1] ?? 0) * 0x100 + (key[2] ?? 0) * 0x10000 + (key[3] ?? 0) * 0x1000000 + (key[4] ?? 0) * 0x100000000 + (key[5] ?? 0) * 0x10000000000;
+function affinityKey(key: Uint8Array, o = 0): number {
+  return (key[o] ?? 0) + (key[o + 1] ?? 0) * 0x100 + (key[o + 2] ?? 0) * 0x10000 + (key[o + 3] ?? 0) * 0x1000000 + (key[o + 4] ?? 0) * 0x100000000 + (key[o + 5] ?? 0) * 0x10000000000;
 }
 
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * A chunk's distinct keys: dedup by the 6-byte prefix, confirmed on all 32 bytes; keys sharing a
+ * prefix fall back to a string map (exact either way; a per-item string was a visible cost on the
+ * ordered pass).
+ */
+class KeyList {
+  readonly #byPrefix = new Map<number, number>();
+  readonly #collided = new Map<string, number>();
+  /** 32 bytes per distinct key, in order of first use. */
+  #keys: Uint8Array;
+  #count = 0;
+
+  constructor(capacity: number) {
+    this.#keys = new Uint8Array(32 * Math.min(capacity, 64));
+  }
+
+  /** The index of the 32-byte key src[o, o + 32), added if new. */
+  index(src: Uint8Array, o: number): number {
+    const prefix = affinityKey(src, o);
+    let k = this.#byPrefix.get(prefix);
+    if (k === undefined) {
+      k = this.#add(src, o);
+      this.#byPrefix.set(prefix, k);
+    } else if (!this.#is(k, src, o)) {
+      let ks = '';
+      for (let i = 0; i < 32; i++) ks += String.fromCharCode(src[o + i]!);
+      k = this.#collided.get(ks);
+      if (k === undefined) {
+        k = this.#add(src, o);
+        this.#collided.set(ks, k);
+      }
+    }
+    return k;
+  }
+
+  /** The distinct keys, 32 bytes each. */
+  bytes(): Uint8Array {
+    return this.#keys.slice(0, 32 * this.#count);
+  }
+
+  #is(k: number, src: Uint8Array, o: number): boolean {
+    for (let i = 0, at = 32 * k; i < 32; i++) if (this.#keys[at + i] !== src[o + i]) return false;
+    return true;
+  }
+
+  #add(src: Uint8Array, o: number): number {
+    if (32 * (this.#count + 1) > this.#keys.length) {
+      const grown = new Uint8Array(2 * this.#keys.length + 32);
+      grown.set(this.#keys);
+      this.#keys = grown;
+    }
+    this.#keys.set(src.subarray(o, o + 32), 32 * this.#count);
+    return this.#count++;
+  }
 }
 
-function keyString(key: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < key.length; i++) s += String.fromCharCode(key[i]!);
-  return s;
-}
-
-/** Pack items[start, end) into transferable buffers; with `withLines`, each item's line as well. */
-export function packSignatures(items: readonly SignatureItem[], start = 0, end = items.length, withLines = false): PackedSignatures {
+/** Pack items[start, end) into transferable buffers (a signature batch). */
+export function packSignatures(items: readonly SignatureItem[], start = 0, end = items.length): PackedSignatures {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > items.length || start > end) {
     throw new RangeError(`packSignatures: bad range [${start}, ${end}) of ${items.length}`);
   }
+  return packAt(items, span(start, end));
+}
+
+/** Pack the items of an event batch [start, end) into transferable buffers (an event batch). */
+export function packEventLines(batch: EventLines, start = 0, end = batch.count): PackedSignatures {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > batch.count || start > end) {
+    throw new RangeError(`packEventLines: bad range [${start}, ${end}) of ${batch.count}`);
+  }
+  return packLinesAt(batch, span(start, end));
+}
+
+function span(start: number, end: number): Uint32Array {
   const at = new Uint32Array(end - start);
   for (let j = 0; j < at.length; j++) at[j] = start + j;
-  return packAt(items, at, withLines);
+  return at;
 }
 
 /** Pack the items at the given indices, in that order (a key-affine chunk: SignatureScheduler). */
-function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boolean): PackedSignatures {
+function packAt(items: readonly SignatureItem[], at: Uint32Array): PackedSignatures {
   const count = at.length;
   let msgBytes = 0;
   for (let j = 0; j < count; j++) msgBytes += items[at[j]!]!.msg.length;
@@ -147,31 +240,12 @@ function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boo
   const sigs = new Uint8Array(64 * count);
   const msgEnds = new Uint32Array(count);
   const msgs = new Uint8Array(msgBytes);
-  // Dedup by the 6-byte prefix, confirmed on all 32 bytes; keys sharing a prefix fall back to a
-  // string map (exact either way; a per-item string was a visible cost on the ordered pass).
-  const byPrefix = new Map<number, number>();
-  const collided = new Map<string, number>();
-  const keyList: Uint8Array[] = [];
+  const keys = new KeyList(count);
   let off = 0;
   for (let j = 0; j < count; j++) {
     const it = items[at[j]!]!;
     if (it.key.length === 32 && it.sig.length === 64) {
-      const prefix = affinityKey(it.key);
-      let k = byPrefix.get(prefix);
-      if (k === undefined) {
-        k = keyList.length;
-        byPrefix.set(prefix, k);
-        keyList.push(it.key);
-      } else if (!sameKey(keyList[k]!, it.key)) {
-        const ks = keyString(it.key);
-        k = collided.get(ks);
-        if (k === undefined) {
-          k = keyList.length;
-          collided.set(ks, k);
-          keyList.push(it.key);
-        }
-      }
-      keyIndex[j] = k;
+      keyIndex[j] = keys.index(it.key, 0);
       sigs.set(it.sig, 64 * j);
     } else {
       keyIndex[j] = MALFORMED;
@@ -180,58 +254,115 @@ function packAt(items: readonly SignatureItem[], at: Uint32Array, withLines: boo
     off += it.msg.length;
     msgEnds[j] = off;
   }
-  const keys = new Uint8Array(32 * keyList.length);
-  keyList.forEach((k, i) => keys.set(k, 32 * i));
-  if (!withLines) return { count, keys, keyIndex, sigs, msgEnds, msgs };
+  return { count, keys: keys.bytes(), keyIndex, sigs, msgEnds, msgs };
+}
+
+/**
+ * Pack the event items at the given indices, in that order. Each line is copied once; lines that
+ * lie back to back in memory (a batch's lines share LineSlabs slabs, in order) are copied as one
+ * range.
+ */
+function packLinesAt(batch: EventLines, at: Uint32Array): PackedSignatures {
+  const count = at.length;
+  const src = batch.lines;
   let lineBytes = 0;
-  for (let j = 0; j < count; j++) {
-    const line = (items[at[j]!] as Partial<EventSignatureItem>).line;
-    if (!(line instanceof Uint8Array)) throw new TypeError('packSignatures: an event batch needs every item\'s line');
-    lineBytes += line.length;
-  }
-  const lines = new Uint8Array(lineBytes);
+  for (let j = 0; j < count; j++) lineBytes += src[at[j]!]!.length;
+  const keyIndex = new Uint32Array(count);
+  const sigs = new Uint8Array(64 * count);
+  const cuts = new Uint32Array(2 * count);
   const lineEnds = new Uint32Array(count);
-  let lo = 0;
-  for (let j = 0; j < count; j++) {
-    const line = (items[at[j]!] as EventSignatureItem).line;
-    lines.set(line, lo);
-    lo += line.length;
-    lineEnds[j] = lo;
+  const lines = new Uint8Array(lineBytes);
+  const keys = new KeyList(count);
+  let off = 0;
+  for (let j = 0; j < count; ) {
+    // a run of items j..r-1 that are consecutive in the batch and whose lines are adjacent in one buffer
+    const i0 = at[j]!;
+    const first = src[i0]!;
+    let r = j + 1;
+    let endByte = first.byteOffset + first.length;
+    while (r < count && at[r] === at[r - 1]! + 1) {
+      const next = src[at[r]!]!;
+      if (next.buffer !== first.buffer || next.byteOffset !== endByte) break;
+      endByte += next.length;
+      r++;
+    }
+    lines.set(new Uint8Array(first.buffer, first.byteOffset, endByte - first.byteOffset), off);
+    sigs.set(batch.sigs.subarray(64 * i0, 64 * (i0 + r - j)), 64 * j);
+    cuts.set(batch.cuts.subarray(2 * i0, 2 * (i0 + r - j)), 2 * j);
+    for (let q = j; q < r; q++) {
+      const i = i0 + q - j;
+      keyIndex[q] = keys.index(batch.keys, 32 * i);
+      off += src[i]!.length;
+      lineEnds[q] = off;
+    }
+    j = r;
   }
-  return { count, keys, keyIndex, sigs, msgEnds, msgs, lineEnds, lines };
+  return { count, keys: keys.bytes(), keyIndex, sigs, lineEnds, lines, cuts };
 }
 
 /** The buffers to list in postMessage's transfer argument. */
 export function transferables(p: PackedSignatures): ArrayBuffer[] {
-  const out = [p.keys.buffer, p.keyIndex.buffer, p.sigs.buffer, p.msgEnds.buffer, p.msgs.buffer] as ArrayBuffer[];
-  if (p.lines && p.lineEnds) out.push(p.lines.buffer as ArrayBuffer, p.lineEnds.buffer as ArrayBuffer);
+  const out = [p.keys.buffer, p.keyIndex.buffer, p.sigs.buffer] as ArrayBuffer[];
+  for (const b of [p.msgEnds, p.msgs, p.lineEnds, p.lines, p.cuts]) if (b) out.push(b.buffer as ArrayBuffer);
   return out;
+}
+
+/** Ends are non-decreasing offsets into `bytes`, one per item. */
+function assertEnds(ends: unknown, bytes: unknown, n: number, what: string): void {
+  if (!(ends instanceof Uint32Array) || !(bytes instanceof Uint8Array) || ends.length !== n) throw new TypeError(`PackedSignatures: ${what} do not match count`);
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const e = ends[i]!;
+    if (e < prev || e > bytes.length) throw new TypeError(`PackedSignatures: ${what} offsets out of order`);
+    prev = e;
+  }
 }
 
 /** Check that a received batch is internally consistent (it crossed a thread boundary). */
 export function assertPacked(p: PackedSignatures): void {
   const n = p.count;
   if (!Number.isInteger(n) || n < 0) throw new TypeError('PackedSignatures: bad count');
-  if (p.keyIndex.length !== n || p.msgEnds.length !== n || p.sigs.length !== 64 * n || p.keys.length % 32 !== 0) {
+  if (p.keyIndex.length !== n || p.sigs.length !== 64 * n || p.keys.length % 32 !== 0) {
     throw new TypeError('PackedSignatures: buffer sizes do not match count');
   }
   const keys = p.keys.length / 32;
-  let prev = 0;
   for (let i = 0; i < n; i++) {
     const k = p.keyIndex[i]!;
     if (k !== MALFORMED && k >= keys) throw new TypeError('PackedSignatures: key index out of range');
-    const e = p.msgEnds[i]!;
-    if (e < prev || e > p.msgs.length) throw new TypeError('PackedSignatures: message offsets out of order');
-    prev = e;
   }
-  if (p.lines === undefined && p.lineEnds === undefined) return;
-  if (!(p.lines instanceof Uint8Array) || !(p.lineEnds instanceof Uint32Array) || p.lineEnds.length !== n) throw new TypeError('PackedSignatures: lines do not match count');
-  prev = 0;
-  for (let i = 0; i < n; i++) {
-    const e = p.lineEnds[i]!;
-    if (e < prev || e > p.lines.length) throw new TypeError('PackedSignatures: line offsets out of order');
-    prev = e;
+  const messages = p.msgEnds !== undefined || p.msgs !== undefined;
+  const lines = p.lineEnds !== undefined || p.lines !== undefined || p.cuts !== undefined;
+  if (messages === lines) throw new TypeError('PackedSignatures: either messages or lines with their cuts');
+  if (messages) return assertEnds(p.msgEnds, p.msgs, n, 'messages');
+  assertEnds(p.lineEnds, p.lines, n, 'lines');
+  const cuts = p.cuts;
+  if (!(cuts instanceof Uint32Array) || cuts.length !== 2 * n) throw new TypeError('PackedSignatures: cuts do not match count');
+  for (let i = 0, l0 = 0; i < n; i++) {
+    const l1 = p.lineEnds![i]!;
+    if (!(cuts[2 * i]! <= cuts[2 * i + 1]! && cuts[2 * i + 1]! <= l1 - l0)) throw new TypeError('PackedSignatures: a cut outside its line');
+    l0 = l1;
   }
+}
+
+/**
+ * Each item's signed message in a packed batch (assertPacked first): a view of `msgs`, or for an
+ * event batch the message built from its line into a scratch buffer that the next call overwrites
+ * (no allocation per item but the view; issue 7).
+ */
+export function messageReader(p: PackedSignatures): (i: number) => Uint8Array {
+  const { msgs, msgEnds, lines, lineEnds, cuts } = p;
+  if (msgs && msgEnds) return (i) => msgs.subarray(i === 0 ? 0 : msgEnds[i - 1]!, msgEnds[i]!);
+  let scratch = new Uint8Array(1024);
+  return (i) => {
+    const l0 = i === 0 ? 0 : lineEnds![i - 1]!;
+    const l1 = lineEnds![i]!;
+    const start = cuts![2 * i]!;
+    const end = cuts![2 * i + 1]!;
+    const n = signedMessageLength(l1 - l0, start, end);
+    if (n > scratch.length) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
+    signedMessageOfCut(lines!, l0, l1, start, end, scratch);
+    return scratch.subarray(0, n);
+  };
 }
 
 /**
@@ -244,29 +375,29 @@ export function assertPacked(p: PackedSignatures): void {
 export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKeys = false): Uint8Array {
   if (verdicts.length !== p.count) throw new TypeError('answerPacked: one verdict per item');
   if (!p.lines || !p.lineEnds) return verdicts;
+  assertPacked(p);
   const out = new Uint8Array(p.count * (1 + DIGEST_BYTES));
   out.set(verdicts, 0);
   const lines = p.lines;
+  const message = messageReader(p);
   // With the pure one-shot SHA-256, digests are written straight into `out`: no digest, prefixed
   // copy of the line or range view per item (hashing each answer was ~21 % of a signature worker's
   // allocations: issue 7). Another backend (the CLI's node:crypto) is called through hash.ts.
   const inPlace = sha256Backend() === pureSha256Backend;
-  let m0 = 0;
   let l0 = 0;
   for (let i = 0; i < p.count; i++) {
-    const m1 = p.msgEnds[i]!;
     const l1 = p.lineEnds[i]!;
     const at = p.count + DIGEST_BYTES * i;
+    const msg = message(i);
     if (inPlace) {
-      sha256RangeInto(p.msgs, m0, m1, out, at);
+      sha256RangeInto(msg, 0, msg.length, out, at);
       sha256LeafInto(lines, l0, l1, out, at + 32);
     } else {
-      out.set(sha256(p.msgs.subarray(m0, m1)), at);
+      out.set(sha256(msg), at);
       out.set(leafHash(lines.subarray(l0, l1)), at + 32);
     }
     // The cheap tail test first: only an aegis.attest line is viewed and parsed.
     if (attestKeys && out[i] === 1 && rangeEndsLikeAttest(lines, l0, l1) && attestKeyAcceptable(lines.subarray(l0, l1))) out[i] = 1 | ATTEST_KEY_OK;
-    m0 = m1;
     l0 = l1;
   }
   return out;
@@ -285,15 +416,14 @@ export async function verifyPacked(p: PackedSignatures, verifyOne: VerifyOne): P
   const out = new Uint8Array(p.count);
   const keyViews: Uint8Array[] = [];
   for (let k = 0; k < p.keys.length / 32; k++) keyViews.push(p.keys.subarray(32 * k, 32 * k + 32));
-  let start = 0;
+  // each verdict is awaited before the next message is built (an event batch's share one buffer)
+  const message = messageReader(p);
   for (let i = 0; i < p.count; i++) {
-    const end = p.msgEnds[i]!;
     const k = p.keyIndex[i]!;
     if (k !== MALFORMED) {
-      const r = verifyOne(keyViews[k]!, p.msgs.subarray(start, end), p.sigs.subarray(64 * i, 64 * i + 64));
+      const r = verifyOne(keyViews[k]!, message(i), p.sigs.subarray(64 * i, 64 * i + 64));
       out[i] = (typeof r === 'boolean' ? r : await r) ? 1 : 0;
     }
-    start = end;
   }
   return out;
 }
@@ -334,9 +464,8 @@ export async function verifyPackedKeyed<K>(p: PackedSignatures, backend: KeyedBa
   const key = new Uint8Array(32);
   const sig = new Uint8Array(64);
   let keyIn = -1; // the index of the key now in `key`
-  let start = 0;
+  const message = messageReader(p); // one buffer for an event batch's messages: each verdict is awaited first
   for (let i = 0; i < p.count; i++) {
-    const end = p.msgEnds[i]!;
     const k = p.keyIndex[i]!;
     const handle = k === MALFORMED ? null : handles[k]!;
     if (handle !== null) {
@@ -347,14 +476,13 @@ export async function verifyPackedKeyed<K>(p: PackedSignatures, backend: KeyedBa
       for (let j = 0, o = 64 * i; j < 64; j++) sig[j] = sigs[o + j]!;
       if (precheck(key, sig) === null) {
         try {
-          const r = backend.verify(handle, p.msgs.subarray(start, end), sig);
+          const r = backend.verify(handle, message(i), sig);
           out[i] = (typeof r === 'boolean' ? r : await r) === true ? 1 : 0;
         } catch {
           out[i] = 0;
         }
       }
     }
-    start = end;
   }
   return out;
 }
@@ -367,10 +495,14 @@ export function verifyPackedAll(p: PackedSignatures, all: VerifyAll): Uint8Array
   assertPacked(p);
   const keyViews: Uint8Array[] = [];
   for (let k = 0; k < p.keys.length / 32; k++) keyViews.push(p.keys.subarray(32 * k, 32 * k + 32));
+  // `all` may hold every item's message at once: an event batch's are copied out of the reader's buffer
+  const message = messageReader(p);
+  const copy = p.msgs === undefined;
   const out = all(p.count, (i) => {
     const k = p.keyIndex[i]!;
     if (k === MALFORMED) return null;
-    return { key: keyViews[k]!, msg: p.msgs.subarray(i === 0 ? 0 : p.msgEnds[i - 1]!, p.msgEnds[i]!), sig: p.sigs.subarray(64 * i, 64 * i + 64) };
+    const msg = message(i);
+    return { key: keyViews[k]!, msg: copy ? msg.slice() : msg, sig: p.sigs.subarray(64 * i, 64 * i + 64) };
   });
   if (out.length !== p.count) throw new TypeError('verifyPackedAll: one verdict per item');
   return out;
@@ -390,6 +522,13 @@ export interface SchedulerOptions {
    * (WebCrypto, node:crypto) balances better with equal chunks.
    */
   affinity?: boolean;
+}
+
+/** A batch as the scheduler cuts it: its size, each item's affinity id, and the packing of a chunk. */
+interface BatchSource {
+  count: number;
+  affinity(i: number): number;
+  pack(at: Uint32Array): PackedSignatures;
 }
 
 /** Keys remembered for affinity; past this the map starts over (affinity is only a cache hint). */
@@ -438,13 +577,13 @@ export class SignatureScheduler {
 
   /** Verdicts for items, in order: 1 valid, 0 invalid. */
   verifyBatch(items: readonly SignatureItem[]): Promise<Uint8Array> {
-    return this.#run(items, false);
+    return this.#run({ count: items.length, affinity: (i) => affinityKey(items[i]!.key), pack: (at) => packAt(items, at) }, false);
   }
 
   /** Verdicts (1 valid, 0 invalid) and, per item, DIGEST_BYTES: event id then leaf hash. */
-  verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
-    const n = items.length;
-    return this.#run(items, true).then((out) => ({ verdicts: out.subarray(0, n), digests: out.subarray(n) }));
+  verifyEvents(batch: EventLines): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
+    const n = batch.count;
+    return this.#run({ count: n, affinity: (i) => affinityKey(batch.keys, 32 * i), pack: (at) => packLinesAt(batch, at) }, true).then((out) => ({ verdicts: out.subarray(0, n), digests: out.subarray(n) }));
   }
 
   /**
@@ -453,16 +592,16 @@ export class SignatureScheduler {
    * with at least SPILL_MIN items in the batch move from an endpoint over SPILL_CAP × its fair
    * share to the least-loaded one (each endpoint then holds that key too, amortised by its uses).
    */
-  #split(items: readonly SignatureItem[]): Uint32Array[] {
+  #split(items: BatchSource): Uint32Array[] {
     const e = this.#endpoints.length;
-    const n = items.length;
+    const n = items.count;
     const owners = new Uint16Array(n);
     const counts = new Array<number>(e).fill(0);
     const ks = new Float64Array(n);
     const perKey = new Map<number, number>();
     if (this.#owner.size >= AFFINITY_MAX) this.#owner.clear();
     for (let i = 0; i < n; i++) {
-      const k = (ks[i] = affinityKey(items[i]!.key));
+      const k = (ks[i] = items.affinity(i));
       let o = this.#owner.get(k);
       if (o === undefined) {
         o = 0;
@@ -504,7 +643,7 @@ export class SignatureScheduler {
    * the workers answer (issue 7: a batch's items, kept alive until its verdicts came back, were
    * promoted to the old space on the ordered pass's thread).
    */
-  #run(items: readonly SignatureItem[], events: boolean): Promise<Uint8Array> {
+  #run(items: BatchSource, events: boolean): Promise<Uint8Array> {
     try {
       return this.#start(items, events);
     } catch (e) {
@@ -512,8 +651,8 @@ export class SignatureScheduler {
     }
   }
 
-  #start(items: readonly SignatureItem[], events: boolean): Promise<Uint8Array> {
-    const n = items.length;
+  #start(items: BatchSource, events: boolean): Promise<Uint8Array> {
+    const n = items.count;
     const out = new Uint8Array(events ? n * (1 + DIGEST_BYTES) : n);
     if (n === 0) return Promise.resolve(out);
     const chunks: [number, Uint32Array][] = [];
@@ -536,7 +675,7 @@ export class SignatureScheduler {
     for (const [e, at] of chunks) {
       if (at.length === 0) continue;
       this.#load[e]! += at.length;
-      jobs.push(this.#send(e, at, packAt(items, at, events), out, events));
+      jobs.push(this.#send(e, at, items.pack(at), out, events));
     }
     return Promise.all(jobs).then(() => out);
   }

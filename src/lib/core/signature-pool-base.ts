@@ -4,7 +4,7 @@
 // stops its kind of worker.
 
 import { pureBackend } from './ed25519';
-import { SignatureScheduler, type EventSignatureItem, type PackedSignatures, type SignatureEndpoint, type SignatureItem } from './signature-batch';
+import { SignatureScheduler, type EventLines, type PackedSignatures, type SignatureEndpoint, type SignatureItem } from './signature-batch';
 import { connectSignaturePort, type BackendChoice, type FileFetcher, type PoolRequest, type PoolResponse, type Port, type RemoteHasher } from './signature-port';
 
 export interface ConnectedWorkers<W> {
@@ -187,7 +187,7 @@ export abstract class PooledVerifier<W> {
   }
 
   /** Verdict bytes and each event's id and leaf hash, computed in the workers. */
-  verifyEvents(items: readonly EventSignatureItem[]): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
-    return this.#scheduler.verifyEvents(items);
+  verifyEvents(batch: EventLines): Promise<{ verdicts: Uint8Array; digests: Uint8Array }> {
+    return this.#scheduler.verifyEvents(batch);
   }
 }
