@@ -66,7 +66,7 @@ describe.skipIf(tools.length > 0)('docs/STORAGE_VERIFICATION_GUIDE.md', () => {
       else expect(got.filter((l) => / OK\b/.test(l)), `block ${i}`).toEqual(want.filter((l) => / OK\b/.test(l)));
       verdicts += want.filter((l) => / OK\b/.test(l)).length;
     });
-    // content id, 4 data fragments, fragment root, storage proof, event inclusion
-    expect(verdicts).toBe(8);
+    // content id, 4 data fragments, fragment root, storage proof, event inclusion, checkpoint note
+    expect(verdicts).toBe(9);
   }, 600_000);
 });
