@@ -4,6 +4,7 @@
 // data: it crosses the worker boundary and is printed by `atlas verify --json` as is.
 
 import { verify, type Ed25519Backend } from './ed25519';
+import type { EventLines } from './signature-batch';
 import type { Envelope, Finding, IdentityView } from './types';
 
 /** One signature check: Ed25519 public key (32 bytes), message, signature R || S (64 bytes). */
@@ -18,9 +19,10 @@ export interface SignatureVerifier {
   verifyBatch(items: readonly SignatureItem[]): Promise<boolean[]>;
   /**
    * Optional (worker pools): the verdicts (1 valid, 0 invalid) plus, per item, 64 bytes: the event id
-   * SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line), computed where the signature is checked.
+   * SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line), computed where the signature is checked
+   * (the message is built there from the line: signature-batch.ts EventLines).
    */
-  verifyEvents?(items: ReadonlyArray<SignatureItem & { line: Uint8Array }>): Promise<{ verdicts: Uint8Array; digests: Uint8Array }>;
+  verifyEvents?(batch: EventLines): Promise<{ verdicts: Uint8Array; digests: Uint8Array }>;
   /** Optional (worker pools): a SHA-256 of a segment's bytes computed in a worker (signature-port.ts RemoteHasher). */
   segmentHasher?(): { update(chunk: Uint8Array): unknown; digest(): Uint8Array | Promise<Uint8Array> };
 }
