@@ -19,7 +19,7 @@ const SEED = 'evidence';
 let source: TamperSource;
 useGeneratedLedger(SEED, 600, (s) => (source = s));
 
-async function verified(b: BundleFiles): Promise<EvidenceSource & { replayer: Replayer; checkpointFindings: Array<{ code: string; file?: string }> }> {
+async function verified(b: BundleFiles): Promise<EvidenceSource & { replayer: Replayer; checkpointFindings: Array<{ code: string; file?: string; seq: number | null }> }> {
   const m = new Map<string, Uint8Array>();
   for (const p of b.paths()) if (p !== 'trust.json') m.set(p, b.get(p));
   const mem = new MemorySource(m);
@@ -69,7 +69,7 @@ describe('evidenceFor', () => {
     // The altered line is another leaf: every checkpoint from it on is a root mismatch, and vouches for nothing.
     expect(src.checkpointFindings.length).toBeGreaterThan(0);
     expect(ev.inclusion).toBeNull();
-    const good = src.index.checkpoints.filter((cp) => cp.size <= seq && !src.checkpointFindings.some((f) => f.file === cp.path));
+    const good = src.index.checkpoints.filter((cp) => cp.size <= seq && !src.checkpointFindings.some((f) => f.file === cp.path && f.seq === cp.size - 1));
     const newestGood = good[good.length - 1]!;
     expect(newestGood, 'the flipped event lies after the first checkpoint').toBeDefined();
     const before = await evidenceFor(src, newestGood.size - 1);

@@ -93,7 +93,8 @@ describe('single-byte tampering', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: cps.length - 1 }), fc.nat(), delta, async (ci, pos, d) => {
         const cp = cps[ci]!;
-        const offset = pos % fx.files.get(cp.path)!.length;
+        // A byte of this checkpoint's note: its file, or its range of the note pack (§6.1).
+        const offset = cp.offset === undefined ? pos % fx.files.get(cp.path)!.length : cp.offset + (pos % cp.bytes!);
         const r = await verifyWith(cp.path, offset, d);
         expect(r.ok).toBe(false);
         expect(r.failures[0]!.seq).toBe(cp.size - 1);

@@ -20,7 +20,7 @@ import { createSha256, sha256 } from './hash';
 import { type CheckpointRef, contentFiles, contentSlice, type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
 import { LineSlabs } from './line-slabs';
 import { leafHash } from './merkle';
-import { ReadAhead, type ReadResult } from './read-ahead';
+import { PackedReads, ReadAhead, type ReadResult } from './read-ahead';
 import { type BundleTrust, resolveTrust } from './bundle-trust';
 import type { LedgerReplayer, ReplayerFactory, SignatureVerifier, VerifyReport } from './report';
 import type { Envelope, Finding, FindingCode, IdentityView, Progress } from './types';
@@ -144,7 +144,7 @@ class Verifier {
   #bytesDone = 0;
   #bytesTotal = 0;
   /** Checkpoint notes and content files read in the background (issue 7); set once the manifest is in. */
-  #notes: ReadAhead | null = null;
+  #notes: PackedReads | null = null;
   #contentReads: ReadAhead | null = null;
   /** Manifest content indices by cid: a content.publish asks for its files early. */
   #contentByCid = new Map<string, number[]>();
@@ -205,7 +205,8 @@ class Verifier {
     const replayer = this.#o.replayer(registry);
     const index = new EventIndex(m, registry, replayer);
     this.#bytesTotal = m.segments.reduce((s, x) => s + x.bytes, 0);
-    this.#notes = new ReadAhead(source, m.checkpoints.map((c) => ({ path: c.path, bytes: LIMITS.noteBytes })), { concurrency: 2 });
+    // Keyed by file as content is: a note pack (§6.1) is read once for all its notes.
+    this.#notes = new PackedReads(source, m.checkpoints, LIMITS.noteBytes, { concurrency: 2 });
     for (let k = 0; k < CHECKPOINT_PREFETCH; k++) this.#notes.want(k);
     // Keyed by file: a pack (§6.1) is read once for all its items, charged by its listed length.
     const cf = contentFiles(m.content);
@@ -420,10 +421,10 @@ class Verifier {
   #dispatch(batch: Pending[]): Dispatched {
     const sigs = this.#sigs!;
     const events = typeof sigs.verifyEvents === 'function';
-    const items = [];
     // Cut from the line unparsed; every line parseEnvelope accepts is cut (signatureInputsOfLine,
     // and cutEventLine cuts exactly the same lines).
     const lines = events ? new EventLines(batch.length) : null;
+    const items = [];
     for (const p of batch) {
       if (lines) {
         if (cutEventLine(p.line, lines)) p.slot = lines.count - 1;
@@ -616,14 +617,20 @@ class Verifier {
 
   async #checkpoint(pos: number, ref: CheckpointRef, ctx: RunContext): Promise<void> {
     const { m, t, index, st } = ctx;
-    const read = await this.#notes!.take(st.nextCp - 1);
-    for (let k = st.nextCp; k < st.nextCp + CHECKPOINT_PREFETCH; k++) this.#notes!.want(k);
+    const notes = this.#notes!;
+    const read = await notes.take(st.nextCp - 1);
+    for (let k = st.nextCp; k < st.nextCp + CHECKPOINT_PREFETCH; k++) notes.want(k);
     if (!read.ok) {
       if (!(read.error instanceof BundleSourceError)) throw read.error;
       this.#fail({ code: 'checkpoint.missing', seq: pos, file: ref.path, message: read.error.message });
       return;
     }
-    const note = read.bytes;
+    // A packed note is its range of the pack (§6.1), whole, or it is missing (§5.2).
+    const note = notes.slice(st.nextCp - 1, read.bytes);
+    if (note === null) {
+      this.#fail({ code: 'checkpoint.missing', seq: pos, file: ref.path, message: `${ref.path}: ${read.bytes.length} bytes; the note of tree size ${ref.size} is bytes ${ref.offset}..${ref.offset! + ref.bytes!}` });
+      return;
+    }
     const root = index.root();
     const res = await t.checkCheckpoint(note, { origin: m.origin, size: pos + 1, root: st.logBroken ? null : root, seq: pos, file: ref.path }, this.#o.noteSignatures ?? this.#sigs!);
     this.#signatures += res.signaturesVerified;

@@ -42,9 +42,10 @@ const isSignatureFinding = (f: Finding, seq: number): boolean => f.seq === seq &
  * index (its size and our own root), but it vouches for nothing.
  */
 function newestVerifiedCheckpoint(src: EvidenceSource, seq: number): CheckpointRecord | null {
+  // By file and seq (= size − 1): the notes of a pack (§6.1) share their file.
   const failed = new Set<string>();
-  for (const f of src.failures) if (f.file !== undefined && (f.code.startsWith('checkpoint.') || f.code.startsWith('witness.'))) failed.add(f.file);
-  return src.index.newestCheckpointCovering(seq, (cp) => !failed.has(cp.path));
+  for (const f of src.failures) if (f.file !== undefined && (f.code.startsWith('checkpoint.') || f.code.startsWith('witness.'))) failed.add(`${f.seq} ${f.file}`);
+  return src.index.newestCheckpointCovering(seq, (cp) => !failed.has(`${cp.size - 1} ${cp.path}`));
 }
 
 /** Who the entry says signed it; empty when the entry cannot be read or parsed (the findings say why). */

@@ -177,7 +177,7 @@ function cosignerKeyNames(report: VerifyReport, policyNames: readonly string[]):
 /** A checkpoint's signed note laid out, each signature marked with core's verdict (proof and audit pages). */
 function checkpointNote(s: Session, cp: EventIndex['checkpoints'][number]): NoteView {
   const text = fromUtf8(cp.note) ?? '';
-  const logOk = !s.report.failures.some((f) => f.file === cp.path && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
+  const logOk = !s.report.failures.some((f) => f.file === cp.path && f.seq === cp.size - 1 && (f.code === 'checkpoint.signature-invalid' || f.code === 'checkpoint.malformed'));
   return noteView(text, logOk, cosignerKeyNames(s.report, cp.cosigners));
 }
 
@@ -510,7 +510,7 @@ const api = {
     if (!s) return null;
     const origin = s.report.origin ?? '';
     const checkpoints = (s.index?.checkpoints ?? []).map((cp) => {
-      const failures = s.report.failures.filter((f) => f.file === cp.path);
+      const failures = s.report.failures.filter((f) => f.file === cp.path && f.seq === cp.size - 1);
       return { path: cp.path, origin, size: cp.size, root: toHex(cp.root), note: checkpointNote(s, cp), ok: failures.length === 0, failures };
     });
     const entries = s.replayer?.registry.entries() ?? [];
