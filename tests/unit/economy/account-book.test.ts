@@ -102,6 +102,82 @@ describe('AccountBook state root', () => {
   });
 });
 
+describe('AccountBook position hints', () => {
+  // locate() positions passed back to root() and set() (the close passes them from prospective()):
+  // a hint is used only while it still holds its account, so stale hints (insertions before them
+  // since) and wrong ones give exactly what no hints give.
+  it('root() and set() with stale or wrong hints equal a book without hints', () => {
+    const close = fc.record({
+      active: fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 40 }),
+      added: fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 30 }),
+      wrong: fc.array(fc.integer({ min: -2, max: 400 }), { maxLength: 10 }),
+      commit: fc.boolean()
+    });
+    fc.assert(
+      fc.property(fc.array(close, { minLength: 1, maxLength: 10 }), (closes) => {
+        const plain = new AccountBook();
+        const hinted = new AccountBook();
+        const status = (): string => 'verified';
+        const name = (i: number): string => `u-${String((i * 7919) % 1000).padStart(6, '0')}`;
+        let epoch = 0;
+        for (const c of closes) {
+          epoch++;
+          const over = new Map<string, AccountState>();
+          const hints: number[] = [];
+          for (const i of c.active) {
+            const id = name(i);
+            if (over.has(id)) continue;
+            plain.ensure(id);
+            const pos = hinted.locate(id);
+            hints.push(pos);
+            const cur = hinted.stateAt(pos);
+            expect(cur).toEqual(plain.get(id));
+            over.set(id, { ...cur, streak: hinted.streakIfActive(id, epoch), lastActive: epoch, rewards: cur.rewards + 1, balance: cur.balance + BigInt(i) });
+          }
+          // Insertions after the positions were taken (ids before others: stale hints), and wrong hints.
+          for (const i of c.added) {
+            plain.ensure(name(i));
+            hinted.ensure(name(i));
+          }
+          c.wrong.forEach((w, j) => {
+            if (hints.length > 0) hints[j % hints.length] = w;
+          });
+          expect(hinted.root(status, [], over, hints)).toBe(plain.root(status, [], over));
+          if (c.commit) {
+            let k = 0;
+            for (const [id, s] of over) {
+              plain.set(id, s);
+              hinted.set(id, s, hints[k++]);
+            }
+          }
+          expect([...hinted.ids()]).toEqual([...plain.ids()]);
+          for (const id of plain.ids()) expect(hinted.get(id)).toEqual(plain.get(id));
+        }
+        expect(hinted.root(status, [])).toBe(plain.root(status, []));
+      }),
+      { numRuns: 200 }
+    );
+  });
+
+  it('streakIfActive(a, e) is the committed streak + 1 when a was last active at e − 1, else 1', () => {
+    const num = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer(), fc.constantFrom(-0, -0x80000000, 0x7fffffff, 2 ** 31, 2 ** 53, 0.5, Number.NaN), fc.double());
+    fc.assert(
+      fc.property(fc.array(fc.record({ id: fc.integer({ min: 0, max: 20 }), streak: num, lastActive: fc.option(num) }), { maxLength: 30 }), fc.integer({ min: -3, max: 25 }), (sets, e) => {
+        const book = new AccountBook();
+        const name = (i: number): string => `u-${String((i * 7919) % 1000).padStart(6, '0')}`;
+        for (const x of sets) book.set(name(x.id), { balance: 0n, rewards: 0, streak: x.streak, lastActive: x.lastActive ?? null, published: 0 });
+        for (let i = 0; i <= 21; i++) {
+          const s = book.get(name(i));
+          for (const at of [e, s?.lastActive === null || s === undefined ? e : s.lastActive + 1]) {
+            expect(book.streakIfActive(name(i), at)).toBe(s && s.lastActive === at - 1 ? s.streak + 1 : 1);
+          }
+        }
+      }),
+      { numRuns: 300 }
+    );
+  });
+});
+
 describe('AccountBook committed states', () => {
   // The book keeps committed states in columns, with any state that does not fit kept whole: every
   // value must come back exactly (Object.is: −0, fractions, huge numbers, the null marker's value),

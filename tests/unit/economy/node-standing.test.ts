@@ -34,13 +34,17 @@ describe('storage node standing (eligibleNodes)', () => {
             const got = r.eligibleNodes(o.at, policy, record).map((x) => ({ ...x }));
             const want: Array<{ id: string; zone: string | null }> = [];
             const snaps = new Map<string, IdentitySummary>();
-            for (const id of l.identity.nodes()) {
+            const ids = l.identity.nodes();
+            ids.forEach((id, i) => {
               const snap = { subject: id, status: l.identity.status(id, o.at), attestationSeq: l.identity.attestationSeq(id, o.at), revocationSeq: l.identity.revocationSeq(id, o.at) };
               snaps.set(id, snap);
               const first = r.firstValidFrom.get(id);
               if (snap.status === 'verified' && first !== undefined && o.at - first >= o.age) want.push({ id, zone: l.identity.zone(id) });
               expect(r.nodeStatus(id, o.at)).toBe(snap.status);
-            }
+              // With its index in the node list (the close's slot hint), and with a wrong index.
+              expect(r.nodeStatus(id, o.at, i)).toBe(snap.status);
+              expect(r.nodeStatus(id, o.at, (i + 1) % ids.length)).toBe(snap.status);
+            });
             expect(got).toEqual(want);
             expect([...record]).toEqual([...snaps]);
           }
@@ -48,5 +52,29 @@ describe('storage node standing (eligibleNodes)', () => {
       }),
       { numRuns: 500 }
     );
+  });
+
+  it('drops a node\'s kept standing at an AEGIS event about it, whatever epoch it was kept for', () => {
+    // The standing of n-000 at 5 holds for [0, 11) (attested 0..10); a revocation from 3 and a
+    // renewal change it inside that range, and eligibleNodes and nodeStatus (with its list index,
+    // as the close passes it) must see that at once.
+    const l = new Ledger();
+    const r = l.replayer;
+    const policy = { aegis: { minAttestationAge: 0 } } as EconomyPolicy;
+    l.node('n-000', 'eu', 0, 10);
+    l.node('n-001', 'us', 0, 10);
+    const ids = (e: number): string[] => r.eligibleNodes(e, policy).map((x) => x.id);
+    expect(ids(5)).toEqual(['n-000', 'n-001']);
+    expect(ids(6)).toEqual(['n-000', 'n-001']);
+    expect(r.nodeStatus('n-000', 5, 0)).toBe('verified');
+    l.revoke('n-000', 3);
+    expect(r.nodeStatus('n-000', 5, 0)).toBe('revoked');
+    expect(ids(5)).toEqual(['n-001']);
+    expect(r.nodeStatus('n-000', 2, 0)).toBe('verified');
+    expect(ids(2)).toEqual(['n-000', 'n-001']);
+    l.node('n-001', 'us', 8, 20);
+    expect(ids(9)).toEqual(['n-001']);
+    expect(r.nodeStatus('n-001', 5, 1)).toBe('pending');
+    expect(ids(5)).toEqual([]);
   });
 });

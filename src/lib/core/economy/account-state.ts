@@ -155,6 +155,41 @@ export class AccountBook {
     return at < 0 ? undefined : this.#state(at);
   }
 
+  /**
+   * The streak `account` has if it is active at epoch e (§10.6): its committed streak + 1 when its
+   * last active epoch is e − 1, else 1 (1 for an unknown account). Read from the columns, without
+   * the state object get() makes (issue 7: once per active account per close).
+   */
+  streakIfActive(account: string, e: number): number {
+    const pos = this.#find(account);
+    if (pos < 0) return 1;
+    const o = this.#other.size > 0 ? this.#other.get(pos) : undefined;
+    if (o) return o.lastActive === e - 1 ? o.streak + 1 : 1;
+    const i = pos * 4;
+    const last = this.#num[i + 2]!;
+    return last !== NULL_EPOCH && last === e - 1 ? this.#num[i + 1]! + 1 : 1;
+  }
+
+  /**
+   * Add an account (no-op when known) and return its position in id order: valid until the next
+   * insertion before it. A position passed back as a hint (root(), set()) is used only while it
+   * still holds that account, so a stale one costs a lookup, never a wrong account.
+   */
+  locate(account: string): number {
+    return this.#ensure(account);
+  }
+
+  /** The committed state at a position from locate() (a fresh object: change it with set()). */
+  stateAt(pos: number): AccountState {
+    if (!(pos >= 0 && pos < this.#ids.length)) throw new RangeError(`no account at position ${pos}`);
+    return this.#state(pos);
+  }
+
+  /** `hint` when it is still the position of `account` (no insertion before it since), else the account's position (−1 for an unknown one). */
+  #hinted(account: string, hint: number | undefined): number {
+    return hint !== undefined && this.#ids[hint] === account ? hint : this.#find(account);
+  }
+
   /** The committed state at a position (a fresh object). */
   #state(pos: number): AccountState {
     const o = this.#other.size > 0 ? this.#other.get(pos) : undefined;
@@ -265,8 +300,9 @@ export class AccountBook {
   }
 
   /** Commit a state (e.g. the prospective one of a closed epoch). */
-  set(account: string, state: AccountState): void {
-    const pos = this.#ensure(account);
+  set(account: string, state: AccountState, hint?: number): void {
+    const at = this.#hinted(account, hint);
+    const pos = at >= 0 ? at : this.#ensure(account);
     this.#store(pos, state);
     // Committing the prospective state its leaf was just hashed from (the close): the leaf stands,
     // as every unchanged account's does (a status change names the account in root()'s `changed`).
@@ -277,16 +313,17 @@ export class AccountBook {
   /**
    * State root at the close of an epoch. `overrides` are prospective states (not committed) that
    * take precedence; `changed` names the accounts whose AEGIS status may have changed. Every other
-   * account keeps its last leaf. Override and changed ids must be known (ensure()).
+   * account keeps its last leaf. Override and changed ids must be known (ensure()). `hints`: the
+   * overrides' positions from locate(), in the map's order (checked: see #hinted).
    */
-  root(statusOf: (account: string) => string, changed: Iterable<string>, overrides?: ReadonlyMap<string, AccountState>): string {
+  root(statusOf: (account: string) => string, changed: Iterable<string>, overrides?: ReadonlyMap<string, AccountState>, hints?: readonly number[]): string {
     const leaves = this.#levels[0]!;
     const visited = this.#visited;
     const visit = ++this.#visit;
     const dirty: number[] = [];
     // Each account once, overrides first (their state is the prospective one), then the pending and changed ones.
-    const once = (id: string, over: AccountState | undefined): void => {
-      const pos = this.#find(id);
+    const once = (id: string, over: AccountState | undefined, hint?: number): void => {
+      const pos = this.#hinted(id, hint);
       if (pos < 0 || visited[pos] === visit) return;
       visited[pos] = visit;
       const s = over ?? this.#state(pos);
@@ -298,10 +335,11 @@ export class AccountBook {
     const pending = this.#pending;
     this.#pending = new Set();
     if (overrides) {
+      let k = 0;
       for (const [id, s] of overrides) {
         // Hashed from a prospective state: re-evaluated at the next root() (it may not be committed).
         this.#pending.add(id);
-        once(id, s);
+        once(id, s, hints?.[k++]);
       }
     }
     for (const id of pending) once(id, undefined);

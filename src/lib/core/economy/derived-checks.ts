@@ -246,7 +246,9 @@ function checkClose(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
   }
   // Commit the epoch: balances and streaks (in the account states), ranking carry, and compare the state root.
   const { states, root } = r.prospective(c);
-  for (const [a, s] of states) r.book.set(a, s);
+  const hints = c.positions;
+  let k = 0;
+  for (const [a, s] of states) r.book.set(a, s, hints?.[k++]);
   r.committed(e);
   if (rw) r.rewards.set(e, rw);
   if (c.entry) r.rewardPolicy.set(e, c.entry);
@@ -257,7 +259,7 @@ function checkClose(r: Replayer, p: Obj, e: number, seq: number, c: Computation,
   }
   if (p.stateRoot === root) r.drift.compare(e, 'state-root');
   else add({ code: 'state-root.mismatch', seq, epoch: e, message: `state root at the close of epoch ${e}: recorded ${p.stateRoot}, recomputed ${root}`, recorded: p.stateRoot, recomputed: root }, 'state-root', 'epoch');
-  r.closes.set(e, { epoch: e, seq, stateRoot: p.stateRoot, recomputedRoot: root, pool: String(p.pool), distributed: String(p.distributed), remainder: String(p.remainder), balanced, redundancy: r.redundancy.close(e, r.identity.nodes(), (n) => r.nodeStatus(n, e)) });
+  r.closes.set(e, { epoch: e, seq, stateRoot: p.stateRoot, recomputedRoot: root, pool: String(p.pool), distributed: String(p.distributed), remainder: String(p.remainder), balanced, redundancy: r.redundancy.close(e, r.identity.nodes(), (n, i) => r.nodeStatus(n, e, i)) });
   r.invalidate();
   return out;
 }

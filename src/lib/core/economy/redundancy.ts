@@ -55,13 +55,14 @@ export class RedundancyTracker {
     else this.#hist.set(redundancy, n);
   }
 
-  /** Bring every placement to its standing at the close of `epoch`. */
-  close(epoch: number, nodes: readonly string[], statusOf: (node: string) => IdentityStatus): RedundancySummary {
+  /** Bring every placement to its standing at the close of `epoch` (`statusOf` gets each node and its index in `nodes`). */
+  close(epoch: number, nodes: readonly string[], statusOf: (node: string, i: number) => IdentityStatus): RedundancySummary {
     const p = this.#placements;
     p.beginClose(epoch);
     const before = new Map<number, number>();
-    for (const node of nodes) {
-      const now = statusOf(node) === 'verified';
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const now = statusOf(node, i) === 'verified';
       if (now === (this.#verified.get(node) ?? false)) continue;
       this.#verified.set(node, now);
       p.flip(node, now);

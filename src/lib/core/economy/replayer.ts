@@ -88,6 +88,8 @@ export interface Computation {
   /** The eligible storage nodes the placements were computed from. */
   eligible: readonly PlacementNode[];
   states: Map<string, AccountState> | null;
+  /** @internal The positions of `states`' accounts in the AccountBook, in the map's order (hints: AccountBook.locate). */
+  positions: number[] | null;
   root: string | null;
   /** AEGIS standing of every subject the guards looked at, as evaluated for this epoch. */
   identities: Map<string, IdentitySummary>;
@@ -166,6 +168,23 @@ export class Replayer {
   /** Per storage node: its standing as last evaluated (eligibleNodes), dropped at an AEGIS event about it. */
   readonly #nodeStanding = new Map<string, NodeStanding>();
   #lastNodes: PlacementNode[] | null = null;
+  /**
+   * The standings of #nodeStanding again, by index in the node list eligibleNodes last saw
+   * (identity.nodes(): the same array until a node is attested), in flat arrays: eligibleNodes and
+   * the close's nodeStatus check a node's [lo, hi) and read its pass values without a map lookup
+   * or a visit to the standing object (issue 7: 1,294 nodes at each of 1,249 closes at 1M). Slot i
+   * holds the cached standing of #slotIds[i]; #watch empties it when it drops that standing.
+   */
+  #slotList: readonly string[] | null = null;
+  #slotIds: string[] = [];
+  #slotIndex = new Map<string, number>();
+  #slotLo = new Float64Array(0);
+  #slotHi = new Float64Array(0);
+  /** The standing's first validFrom (NaN for none: then `e − first ≥ age` is false, as passesGuards' undefined check). */
+  #slotFirst = new Float64Array(0);
+  #slotVerified = new Uint8Array(0);
+  #slotSnap: IdentitySummary[] = [];
+  #slotNode: PlacementNode[] = [];
   #events = 0;
   #findings = 0;
 
@@ -234,6 +253,8 @@ export class Replayer {
     // A node's standing (eligibleNodes): its epochs kept for good (a node is attested only as a
     // node, and a revocation needs an attestation before it).
     this.#nodeStanding.delete(subject);
+    const slot = this.#slotIndex.get(subject);
+    if (slot !== undefined) this.#emptySlot(slot);
     if (node) {
       let b = this.#nodeBounds.get(subject);
       if (!b) this.#nodeBounds.set(subject, (b = []));
@@ -353,8 +374,21 @@ export class Replayer {
     const out: PlacementNode[] = [];
     const age = policy.aegis.minAttestationAge;
     // The #passes test on each node's standing, reused while no AEGIS event or epoch boundary of the node intervenes.
-    for (const id of this.identity.nodes()) {
+    const ids = this.identity.nodes();
+    this.#align(ids);
+    const slotIds = this.#slotIds;
+    const lo = this.#slotLo;
+    const hi = this.#slotHi;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (slotIds[i] === id && e >= lo[i]! && e < hi[i]!) {
+        // The slot's copy of the cached standing (the same values as the branch below reads).
+        record?.set(id, this.#slotSnap[i]!);
+        if (this.#slotVerified[i] === 1 && e - this.#slotFirst[i]! >= age) out.push(this.#slotNode[i]!);
+        continue;
+      }
       const x = this.#standingOf(id, e);
+      if (slotIds[i] === id && this.#nodeStanding.get(id) === x) this.#fillSlot(i, x);
       record?.set(id, x.snap);
       if (passesGuards(x.snap, x.first, e, age)) out.push(x.node);
     }
@@ -365,9 +399,48 @@ export class Replayer {
     return out;
   }
 
-  /** @internal A storage node's status at e, from its standing (the redundancy of a close looks at every node). */
-  nodeStatus(id: string, e: number): IdentityStatus {
-    return this.#standingOf(id, e).snap.status;
+  /**
+   * @internal A storage node's status at e, from its standing (the redundancy of a close looks at
+   * every node). `i`: the node's index in identity.nodes(), when known (a slot hint, checked).
+   */
+  nodeStatus(id: string, e: number, i?: number): IdentityStatus {
+    const slot = i !== undefined && this.#slotIds[i] === id;
+    if (slot && e >= this.#slotLo[i]! && e < this.#slotHi[i]!) return this.#slotVerified[i] === 1 ? 'verified' : this.#slotSnap[i]!.status;
+    const x = this.#standingOf(id, e);
+    if (slot && this.#nodeStanding.get(id) === x) this.#fillSlot(i, x);
+    return x.snap.status;
+  }
+
+  /** Index the slots by `ids` (a new node list: every slot empty until its node's standing is next evaluated). */
+  #align(ids: readonly string[]): void {
+    if (this.#slotList === ids) return;
+    const n = ids.length;
+    this.#slotList = ids;
+    this.#slotIndex = new Map();
+    // A list naming a node twice gets no slots (every lookup takes the standing's map).
+    for (let i = 0; i < n; i++) this.#slotIndex.set(ids[i]!, i);
+    this.#slotIds = this.#slotIndex.size === n ? ids.slice() : [];
+    if (this.#slotIds.length === 0) this.#slotIndex = new Map();
+    this.#slotLo = new Float64Array(n).fill(Infinity);
+    this.#slotHi = new Float64Array(n).fill(-Infinity);
+    this.#slotFirst = new Float64Array(n);
+    this.#slotVerified = new Uint8Array(n);
+    this.#slotSnap = new Array<IdentitySummary>(n);
+    this.#slotNode = new Array<PlacementNode>(n);
+  }
+
+  #fillSlot(i: number, x: NodeStanding): void {
+    this.#slotLo[i] = x.lo;
+    this.#slotHi[i] = x.hi;
+    this.#slotFirst[i] = x.first === undefined ? NaN : x.first;
+    this.#slotVerified[i] = x.snap.status === 'verified' ? 1 : 0;
+    this.#slotSnap[i] = x.snap;
+    this.#slotNode[i] = x.node;
+  }
+
+  #emptySlot(i: number): void {
+    this.#slotLo[i] = Infinity;
+    this.#slotHi[i] = -Infinity;
   }
 
   /**
@@ -394,17 +467,14 @@ export class Replayer {
     const c = this.#cache;
     if (c && c.epoch === e && c.version === this.#version) return c;
     const entry = this.registry.getPolicyForEpoch(e);
-    const out: Computation = { epoch: e, version: this.#version, entry, rewards: null, ranking: null, top: [], placements: new Map(), eligible: [], states: null, root: null, identities: new Map() };
+    const out: Computation = { epoch: e, version: this.#version, entry, rewards: null, ranking: null, top: [], placements: new Map(), eligible: [], states: null, positions: null, root: null, identities: new Map() };
     if (entry) {
       const pol = entry.policy;
       out.rewards = computeEpochRewards(
         e,
         pol.reward,
         this.activity.get(e) ?? new Map(),
-        (a) => {
-          const s = this.book.get(a);
-          return s && s.lastActive === e - 1 ? s.streak + 1 : 1;
-        },
+        (a) => this.book.streakIfActive(a, e),
         (a) => (this.#passes(a, e, pol, out.identities) ? ALL_PASS : this.guards(a, e, pol, out.identities))
       );
       out.ranking = computeRanking(e, pol.ranking, this.carried, this.contentSignals.get(e) ?? new Map());
@@ -424,11 +494,15 @@ export class Replayer {
     if (c.states && c.root) return { states: c.states, root: c.root };
     const e = c.epoch;
     const states = new Map<string, AccountState>();
+    // Each account's book position, found once here and passed to root() and the commit as a hint.
+    const positions: number[] = [];
     const touch = (a: string): AccountState => {
       let s = states.get(a);
       if (!s) {
-        const cur = this.book.ensure(a);
-        states.set(a, (s = { ...cur }));
+        const pos = this.book.locate(a);
+        positions.push(pos);
+        // stateAt() is a fresh copy: the prospective state changes it, not the book.
+        states.set(a, (s = this.book.stateAt(pos)));
       }
       return s;
     };
@@ -449,8 +523,9 @@ export class Replayer {
       const t = touch(TREASURY);
       t.balance = add(t.balance, c.rewards.remainder);
     }
-    const root = this.book.root((a) => this.identity.status(a, e), this.#statusChanged(e), states);
+    const root = this.book.root((a) => this.identity.status(a, e), this.#statusChanged(e), states, positions);
     c.states = states;
+    c.positions = positions;
     c.root = root;
     return { states, root };
   }
