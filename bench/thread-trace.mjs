@@ -4,7 +4,7 @@
 // slice has its thread time (tdur), so summing each thread's slices by name, children subtracted,
 // attributes the CPU of V8's background threads (Maglev and TurboFan compiles, concurrent GC) and of
 // the JS threads' own V8 and Blink work (WebCrypto's DoVerify, lazy compiles, deopts, scavenges).
-//   node bench/thread-trace.mjs LEDGER_DIR [--backend auto|pure] [--nobuild] [--top 15]
+//   node bench/thread-trace.mjs LEDGER_DIR [--backend auto|pure] [--threads 2] [--nobuild] [--top 15]
 //        [--js-flags "--trace-opt --trace-deopt" [--log FILE]] [--categories a,b,...] [--out trace.json]
 // Prints, for the renderer that ran the workers:
 //   - each busy thread: the thread time of its top-level slices, and its largest slices by self time;
@@ -57,7 +57,7 @@ let events = [];
 try {
   const page = await openPage(chrome);
   const bundleUrl = bundle.startsWith(CACHE) ? `/ledgers/${relative(CACHE, bundle)}/` : `/abs${bundle}/`;
-  await page.navigate(`${server.url}/page/index.html?bundle=${encodeURIComponent(bundleUrl)}&threads=2&backend=${opt('backend', 'auto')}&keep=1&wait=1`);
+  await page.navigate(`${server.url}/page/index.html?bundle=${encodeURIComponent(bundleUrl)}&threads=${opt('threads', '2')}&backend=${opt('backend', 'auto')}&keep=1&wait=1`);
   await page.waitFor("typeof window.__start === 'function'");
   await waitForQuiet(chrome.pid);
   chrome.on((m) => {
