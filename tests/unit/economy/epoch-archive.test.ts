@@ -163,6 +163,53 @@ describe('archived epochs', () => {
     }
   });
 
+  it('keep AEGIS snapshots recorded as the replay records them (active accounts sorted, then nodes) and in any other order', () => {
+    const r = rng(23);
+    const inputs = new EpochInputs<AccountActivity>(true);
+    const ids = new IdentityArchive();
+    const statuses = ['verified', 'revoked', 'expired', 'pending', 'unknown'] as const;
+    const snaps: Array<Map<string, IdentitySummary>> = [];
+    const summary = (k: string): IdentitySummary => ({ subject: k, status: statuses[r(5)]!, attestationSeq: r(2) ? r(1e6) : null, revocationSeq: r(3) ? null : r(1e6) });
+    const nodes = Array.from({ length: 8 }, (_, j) => `n-${String(j).padStart(3, '0')}`);
+    const epochs = 12;
+    for (let e = 0; e < epochs; e++) {
+      const m = activity(r, 1 + r(30));
+      const live = inputs.mutable(e);
+      for (const [k, v] of m) live.set(k, v);
+      const sorted = [...m.keys()].sort();
+      const snap = new Map<string, IdentitySummary>();
+      const late: string[] = [];
+      const kind = e % 4;
+      if (kind === 3) {
+        // Any order: shuffled accounts and nodes mixed.
+        for (const k of [...sorted, ...nodes].sort(() => r(3) - 1)) snap.set(k, summary(k));
+      } else {
+        for (const k of sorted) {
+          // Some active accounts not looked at, or looked at only after the nodes; a subject that is no active account among them.
+          if (kind > 0 && r(6) === 0) continue;
+          if (kind > 1 && r(6) === 0) {
+            late.push(k);
+            continue;
+          }
+          if (kind > 0 && r(8) === 0) snap.set(`u-x${k}`, summary(`u-x${k}`));
+          snap.set(k, summary(k));
+        }
+        for (const k of nodes) snap.set(k, summary(k));
+        for (const k of late) snap.set(k, summary(k));
+      }
+      ids.set(e, snap);
+      snaps.push(snap);
+      inputs.packBefore(e);
+      ids.packBefore(e, (x) => inputs.packed(x));
+    }
+    inputs.packBefore(epochs);
+    ids.packBefore(epochs, (x) => inputs.packed(x));
+    for (let e = 0; e < epochs; e++) {
+      const keys = new Set([...snaps[e]!.keys(), ...inputs.packed(e)!.keys(), 'n-999', 'u-999999']);
+      for (const k of keys) expect(ids.get(e, k)).toEqual(snaps[e]!.get(k));
+    }
+  });
+
   it('keep AEGIS snapshots of accounts whether no, one (put last or first) or every account has a revocation', () => {
     const r = rng(11);
     const m = activity(r, 40);

@@ -114,4 +114,50 @@ describe('redundancy history', () => {
       { numRuns: 500 }
     );
   });
+
+  it('gives the same live counts, histories and summaries when a close gets the same node list object again', () => {
+    // The replay passes the registry's node list, the same array until a node is attested; the
+    // tracker keeps its standings by index in it. A copy per close (no reuse) is the reference.
+    const node = fc.integer({ min: 0, max: 6 });
+    const close = fc.record({
+      // A new list (sometimes naming a node twice), or the previous one again.
+      list: fc.option(fc.array(node, { minLength: 1, maxLength: 8 }), { freq: 3 }),
+      verified: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
+      added: fc.array(fc.array(node, { minLength: 1, maxLength: 5 }), { maxLength: 3 })
+    });
+    fc.assert(
+      fc.property(fc.array(close, { maxLength: 16 }), (closes) => {
+        const run = (reuse: boolean): unknown[] => {
+          const p = new Placements(() => undefined);
+          const tracker = new RedundancyTracker(p);
+          const h = (b: number): Uint8Array => new Uint8Array(32).fill(b);
+          const out: unknown[] = [];
+          let list: string[] = ['n-0'];
+          let row = 0;
+          closes.forEach((c, e) => {
+            for (const nodes of c.added) {
+              const pl = p.add({ cid: `c-${row++}`, epoch: e, seq: row, scheme: 'erasure', k: 2, n: nodes.length, size: 1, fragmentSize: 1, hashes: nodes.map((_, j) => h(j)), nodes: nodes.map((n) => `n-${n}`), root: h(9), rootRecomputed: h(9), policyHash: 'p', matches: true, nodeIdentity: [] }, null);
+              tracker.add(pl.row);
+            }
+            if (c.list) list = c.list.map((n) => `n-${n}`);
+            out.push(tracker.close(e, reuse ? list : [...list], (id) => (c.verified[Number(id.slice(2))] ? 'verified' : 'revoked')));
+          });
+          for (let t = 0; t < row; t++) out.push(p.get(`c-${t}`)!.live, p.get(`c-${t}`)!.history);
+          return out;
+        };
+        expect(run(true)).toEqual(run(false));
+      }),
+      { numRuns: 500 }
+    );
+    // A list naming a node twice: its standing changes once (the second mention sees the first's change).
+    const p = new Placements(() => undefined);
+    const tracker = new RedundancyTracker(p);
+    const h = (b: number): Uint8Array => new Uint8Array(32).fill(b);
+    tracker.add(p.add({ cid: 'c', epoch: 0, seq: 1, scheme: 'erasure', k: 1, n: 1, size: 1, fragmentSize: 1, hashes: [h(1)], nodes: ['n-1'], root: h(9), rootRecomputed: h(9), policyHash: 'p', matches: true, nodeIdentity: [] }, null).row);
+    const twice = ['n-1', 'n-1'];
+    expect(tracker.close(0, twice, () => 'revoked')).toEqual({ placed: 1, minRedundancy: -1, atRisk: 0, lost: 1 });
+    expect(tracker.close(1, twice, () => 'verified')).toEqual({ placed: 1, minRedundancy: 0, atRisk: 1, lost: 0 });
+    expect(p.get('c')!.live).toBe(1);
+    expect(p.get('c')!.history).toEqual([{ epoch: 0, live: 0, redundancy: -1 }, { epoch: 1, live: 1, redundancy: 0 }]);
+  });
 });

@@ -292,10 +292,24 @@ export class IdentityArchive {
     for (const s of m.values()) if (!PackedSnapshots.fits(s)) return;
     const accounts = new PackedSnapshots(activity?.size ?? 0);
     const rest = new Map<string, IdentitySummary>();
+    // The replay records the active accounts first, in sorted order (computeEpochRewards), then
+    // the storage nodes: the j-th entry is tried against the j-th activity key in sorted order
+    // before a search, and once every activity key has been matched (the map's keys are distinct)
+    // no later key can be one (issue 7: ~1,300 nodes per epoch at 1M searched in vain).
+    const na = activity ? activity.size : 0;
+    let j = 0;
+    let matched = 0;
     for (const [k, s] of m) {
-      const i = activity ? activity.indexOf(k) : -1;
-      if (i >= 0) accounts.put(i, s);
-      else rest.set(k, s);
+      let i = -1;
+      if (activity && matched < na) {
+        const guess = j < na ? activity.sortedAt(j) : -1;
+        i = guess >= 0 && activity.keyAt(guess) === k ? guess : activity.indexOf(k);
+      }
+      j++;
+      if (i >= 0) {
+        accounts.put(i, s);
+        matched++;
+      } else rest.set(k, s);
     }
     let others: PackedIdentities['others'];
     if (this.#timeline.accepts(e)) {

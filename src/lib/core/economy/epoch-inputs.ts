@@ -116,6 +116,11 @@ export class PackedInputs<T extends Inputs> {
     return -1;
   }
 
+  /** The position (first-seen order) of the j-th key in sorted (<) order. */
+  sortedAt(j: number): number {
+    return this.#sorted[j]!;
+  }
+
   keyAt(i: number): string {
     return this.#keys[i]!;
   }
