@@ -9,9 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { L, SMALL_ORDER_ENCODINGS, pureBackend, verify } from '../../src/lib/core/ed25519';
-import { nodeBackend } from '../../src/cli/ed25519-node';
+import { createNodeBackend, nodeBackend } from '../../src/cli/ed25519-node';
+import { deferred } from '../../src/cli/bundle-run';
 import { CliSignaturePool } from '../../src/cli/pool/signature-pool';
-import type { SignatureItem } from '../../src/lib/core/signature-batch';
+import { packSignatures, verifyPackedKeyed, type SignatureItem } from '../../src/lib/core/signature-batch';
+import type { SignatureVerifier } from '../../src/lib/core/report';
 
 let dir = '';
 let workerUrl: URL;
@@ -87,5 +89,43 @@ describe('CliSignaturePool', () => {
   it('rejects a bad thread count and a missing worker script', async () => {
     await expect(CliSignaturePool.start({ threads: 0, workerUrl })).rejects.toThrow(RangeError);
     await expect(CliSignaturePool.start({ threads: 1, workerUrl: pathToFileURL(join(dir, 'nope.mjs')) })).rejects.toThrow();
+  });
+
+  it('node:crypto keyed (a worker\'s whole batch, core verifyPackedKeyed): the verdicts of verify; one handle per distinct key, cached across batches', async () => {
+    const node = createNodeBackend();
+    // a 32-byte key that is no curve point, and one that is not even canonical: both must come out invalid
+    const offCurve = new Uint8Array(32).fill(0x11);
+    const odd = [...batch, { ...batch[0]!, key: offCurve }, { ...batch[0]!, key: new Uint8Array(32).fill(0xff) }];
+    const want = odd.map((it) => verify(nodeBackend, it.key, it.msg, it.sig) as boolean);
+    expect(want.slice(-2)).toEqual([false, false]);
+    for (const [a, b] of [[0, odd.length], [0, 7], [7, 333], [333, odd.length]]) {
+      const got = await verifyPackedKeyed(packSignatures(odd, a, b), node.keyed);
+      expect([...got].map((v) => v === 1)).toEqual(want.slice(a, b));
+    }
+    const keys = packSignatures(odd).keys;
+    const [h1, h2] = [await node.keyed.handles(keys), await node.keyed.handles(keys)];
+    expect(h1.length).toBe(keys.length / 32);
+    expect(h2.every((h, i) => h === h1[i])).toBe(true); // the cache's KeyObjects
+    expect(new Set(h1).size).toBe(h1.length);
+  });
+
+  it('deferred: requests sent before the pool is up wait for it and get its answers; a pool that fails rejects them with its error', async () => {
+    let up!: (v: SignatureVerifier & Required<Pick<SignatureVerifier, 'verifyEvents'>>) => void;
+    const seen: string[] = [];
+    const starting = new Promise<SignatureVerifier & Required<Pick<SignatureVerifier, 'verifyEvents'>>>((res) => (up = res));
+    const v = deferred(starting);
+    const first = v.verifyBatch(batch.slice(0, 10));
+    const events = v.verifyEvents!(null as never);
+    seen.push('sent');
+    up({
+      verifyBatch: async (items) => (seen.push(`batch ${items.length}`), items.map((it) => verify(nodeBackend, it.key, it.msg, it.sig) as boolean)),
+      verifyEvents: async () => (seen.push('events'), { verdicts: new Uint8Array([1]), digests: new Uint8Array(64) })
+    });
+    expect(await first).toEqual(inline.slice(0, 10));
+    expect((await events).verdicts).toEqual(new Uint8Array([1]));
+    expect(seen).toEqual(['sent', 'batch 10', 'events']);
+    const failed = deferred(Promise.reject(new Error('signature worker exited with code 1')));
+    await expect(failed.verifyBatch(batch.slice(0, 1))).rejects.toThrow('signature worker exited with code 1');
+    await expect(failed.verifyEvents!(null as never)).rejects.toThrow('signature worker exited with code 1');
   });
 });

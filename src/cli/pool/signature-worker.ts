@@ -3,7 +3,7 @@
 // core's `verify`, i.e. the §7 prechecks first, so both accept exactly the same set.
 
 import { parentPort } from 'node:worker_threads';
-import { pureBackend, verify, verifyAllPure, type Ed25519Backend } from '../../lib/core/ed25519';
+import { pureBackend, verify, verifyAllPure } from '../../lib/core/ed25519';
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../lib/core/signature-port';
 import { createNodeBackend } from '../ed25519-node';
 import { useSha256Backend } from '../../lib/core/hash';
@@ -12,10 +12,11 @@ import { nodeSha256Backend } from '../sha256-node';
 useSha256Backend(nodeSha256Backend); // event ids and leaf hashes of event batches (answerPacked)
 
 async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
-  const backend: Ed25519Backend = choice === 'pure' ? pureBackend : createNodeBackend();
-  const verifyOne = (key: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> => verify(backend, key, msg, sig);
-  // The pure backend checks a batch at once (one field inversion per batch), same verdicts.
-  return backend === pureBackend ? { name: backend.name, verifyOne, verifyAll: verifyAllPure } : { name: backend.name, verifyOne };
+  // The pure backend checks a batch at once (one field inversion per batch), node:crypto a batch's
+  // distinct keys once each (core verifyPackedKeyed); the same verdicts as verifyOne either way.
+  if (choice === 'pure') return { name: pureBackend.name, verifyOne: (key, msg, sig) => verify(pureBackend, key, msg, sig), verifyAll: verifyAllPure };
+  const node = createNodeBackend();
+  return { name: node.name, verifyOne: (key, msg, sig) => verify(node, key, msg, sig), keyed: node.keyed };
 }
 
 const port = parentPort;
