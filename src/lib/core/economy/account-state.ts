@@ -16,7 +16,8 @@ import { add, formatAmount } from '../amount';
 import { canonicalBytes, compareCodePoints, quoteString, type Json } from '../canonical-json';
 import { resized, toHex } from '../bytes';
 import { sha256 } from '../hash';
-import { EMPTY_ROOT, leafHash, nodeHashAt } from '../merkle';
+import { EMPTY_ROOT, leafHash } from '../merkle';
+import { sha256RangeInto } from '../sha256-oneshot';
 
 export const TREASURY = 'treasury';
 
@@ -47,14 +48,44 @@ let leafBuf = new Uint8Array(512);
  * integer takes the generic path, which throws the same CanonicalJsonError as before.
  */
 export function stateLeaf(account: string, s: AccountState, status: string): Uint8Array {
-  if (!(safe(s.published) && safe(s.rewards) && safe(s.streak) && (s.lastActive === null || safe(s.lastActive)))) return leafHash(canonicalBytes(stateJson(account, s, status)));
+  const n = leafInput(account, s, status);
+  return n < 0 ? leafHash(canonicalBytes(stateJson(account, s, status))) : sha256(leafBuf.subarray(0, n));
+}
+
+/**
+ * stateLeaf written as 32 bytes to out[at..at+32), with the pure one-shot SHA-256 (the same
+ * function as any backend's) and no result array (issue 7: the replay's garbage). Nothing is
+ * written when it throws.
+ */
+function stateLeafInto(out: Uint8Array, at: number, account: string, s: AccountState, status: string): void {
+  const n = leafInput(account, s, status);
+  if (n < 0) out.set(leafHash(canonicalBytes(stateJson(account, s, status))), at);
+  else sha256RangeInto(leafBuf, 0, n, out, at);
+}
+
+/** 0x00 ‖ the canonical state in leafBuf[0, n), returning n; −1 when a number is not a safe integer (the generic path). */
+function leafInput(account: string, s: AccountState, status: string): number {
+  if (!(safe(s.published) && safe(s.rewards) && safe(s.streak) && (s.lastActive === null || safe(s.lastActive)))) return -1;
   const balance = formatAmount(s.balance); // first, as stateJson does: its RangeError comes before any string's
   const text = `{"account":${quoteString(account)},"balance":"${balance}","lastActive":${s.lastActive === null ? 'null' : String(s.lastActive)},"published":${String(s.published)},"rewards":${String(s.rewards)},"status":${quoteString(status)},"streak":${String(s.streak)}}`;
   if (text.length + 1 > leafBuf.length) leafBuf = new Uint8Array(2 * (text.length + 1));
   const b = leafBuf;
   b[0] = 0;
   for (let i = 0; i < text.length; i++) b[i + 1] = text.charCodeAt(i);
-  return sha256(b.subarray(0, text.length + 1));
+  return text.length + 1;
+}
+
+/** 0x01 ‖ left ‖ right of an interior node, filled in place. */
+const nodeInput = new Uint8Array(65);
+nodeInput[0] = 1;
+
+/**
+ * The interior node hash SHA-256(0x01 ‖ b[o, o + 64)) (RFC 9162 §2.1.1, merkle.ts nodeHashAt)
+ * written to out[at..at+32): the pure one-shot, no result array (issue 7: the replay's garbage).
+ */
+function nodeHashInto(b: Uint8Array, o: number, out: Uint8Array, at: number): void {
+  for (let i = 0; i < 64; i++) nodeInput[1 + i] = b[o + i]!;
+  sha256RangeInto(nodeInput, 0, 65, out, at);
 }
 
 /** Status codes of what a leaf was last hashed from ('treasury' for the treasury). */
@@ -329,7 +360,7 @@ export class AccountBook {
       const s = over ?? this.#state(pos);
       const status = id === TREASURY ? 'treasury' : statusOf(id);
       if (this.#hashed.same(pos, s, status)) return;
-      leaves.set(stateLeaf(id, s, status), pos * 32);
+      stateLeafInto(leaves, pos * 32, id, s, status);
       dirty.push(pos);
     };
     const pending = this.#pending;
@@ -380,7 +411,7 @@ export class AccountBook {
       for (let t = 0; t < count + upSize - lo; t++) {
         const j = t < count ? dirty[t]! : lo + t - count;
         const o = 64 * j;
-        if (2 * j + 1 < size) up.set(nodeHashAt(below, o), 32 * j);
+        if (2 * j + 1 < size) nodeHashInto(below, o, up, 32 * j);
         else for (let b = 0; b < 32; b++) up[32 * j + b] = below[o + b]!;
       }
       this.#sizes[level + 1] = upSize;
