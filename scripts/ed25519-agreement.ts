@@ -25,7 +25,7 @@ import { L, SMALL_ORDER_ENCODINGS, pureBackend, verify, verifyAllPure, type Ed25
 import { fromHex, toHex } from '../src/lib/core/bytes';
 import { createNodeBackend } from '../src/cli/ed25519-node';
 import { createWebCryptoBackend } from '../src/lib/worker/ed25519-webcrypto';
-import { packSignatures, verifyPackedKeyed } from '../src/lib/core/signature-batch';
+import { packSignatures, verifyPackedKeyed, type KeyedBackend } from '../src/lib/core/signature-batch';
 
 export interface AgreementCase {
   name: string;
@@ -203,13 +203,12 @@ export function pureBatchVerdicts(cases: ReadonlyArray<{ pub: Uint8Array; msg: U
   return v;
 }
 
-/** WebCrypto as the browser's signature workers run it: packed batches through verifyPackedKeyed (one byte per case). */
-export async function keyedVerdicts(cases: ReadonlyArray<{ pub: Uint8Array; msg: Uint8Array; sig: Uint8Array }>, batch = 512): Promise<string> {
-  const web = createWebCryptoBackend(globalThis.crypto.subtle);
+/** WebCrypto as the browser's signature workers run it (or another keyed backend: node:crypto as the CLI's do): packed batches through verifyPackedKeyed (one byte per case). */
+export async function keyedVerdicts(cases: ReadonlyArray<{ pub: Uint8Array; msg: Uint8Array; sig: Uint8Array }>, batch = 512, keyed: KeyedBackend<unknown> = createWebCryptoBackend(globalThis.crypto.subtle).keyed): Promise<string> {
   let v = '';
   for (let o = 0; o < cases.length; o += batch) {
     const p = packSignatures(cases.slice(o, o + batch).map((c) => ({ key: c.pub, msg: c.msg, sig: c.sig })));
-    for (const x of await verifyPackedKeyed(p, web.keyed)) v += x === 1 ? '1' : '0';
+    for (const x of await verifyPackedKeyed(p, keyed)) v += x === 1 ? '1' : '0';
   }
   return v;
 }
@@ -273,6 +272,7 @@ async function main(argv: string[]): Promise<void> {
   const results = await runAgreement([createNodeBackend(), createWebCryptoBackend(globalThis.crypto.subtle), pureBackend], cases);
   results.push(summarise('pure-batch', pureBatchVerdicts(cases), cases));
   results.push(summarise('webcrypto-keyed', await keyedVerdicts(cases), cases));
+  results.push(summarise('node-crypto-keyed', await keyedVerdicts(cases, 512, createNodeBackend().keyed), cases));
   results.forEach((r) => (r.backend = `node/${r.backend}`));
   console.log(`node: ${results.length} backends in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!argv.includes('--no-browser')) {
