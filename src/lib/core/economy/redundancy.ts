@@ -68,13 +68,11 @@ export class RedundancyTracker {
     if (this.#listFor === nodes) return this.#list;
     this.#listFor = nodes;
     const list = new Uint8Array(nodes.length);
-    const seen = new Set<string>();
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      if (seen.has(node)) return (this.#list = null);
-      seen.add(node);
-      list[i] = this.#verified.get(node) ? 1 : 0;
-    }
+    // The registry's list is sorted: strictly increasing ids are distinct without a set.
+    let sorted = true;
+    for (let i = 1; i < nodes.length && sorted; i++) sorted = nodes[i - 1]! < nodes[i]!;
+    if (!sorted && new Set(nodes).size !== nodes.length) return (this.#list = null);
+    for (let i = 0; i < nodes.length; i++) list[i] = this.#verified.get(nodes[i]!) ? 1 : 0;
     return (this.#list = list);
   }
 
