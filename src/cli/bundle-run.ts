@@ -66,13 +66,13 @@ export async function runVerification(source: BundleSource, o: RunOptions): Prom
 }
 
 /**
- * Events per batch with a pool: 1,024 rather than 4,096 (issue 7, session 9). The first batch reaches
- * the workers after a quarter of the reading, and the lines of the two batches in flight (each
- * waiting for its verdicts across young-generation GCs) are a quarter as many: peak RSS 10k 121 ->
- * 115 MB, 100k 200 -> 175 MB, 1M 420 -> 406 MB; main-thread promotion at 100k 35 -> 30 MB. A 1M run
- * sends ~1,000 batches instead of ~250; CPU stayed within this VM's noise.
+ * Events per batch with a pool: 4,096. Session 9 tried 1,024 (the first batch reaches the workers
+ * sooner, and fewer lines wait in flight: peak RSS 10k 124 -> 116 MB, 100k 204-212 -> 178-179 MB,
+ * 1M 483-497 -> 462-473 MB), but on the 1M ledger, in 2 alternating pairs on a quiet machine, it
+ * cost 151.2 / 156.0 -> 164.5 / 162.5 CPU-s and 77.7 / 79.7 -> 84.9 / 84.2 s, against no clear gain
+ * at 10k or 100k; the 1M time is the target (bench/README.md, session 9).
  */
-export const POOL_BATCH = 1024;
+export const POOL_BATCH = 4096;
 
 /** A SignatureVerifier with the event path (the pools' answers carry event ids and leaf hashes). */
 type EventsVerifier = SignatureVerifier & Required<Pick<SignatureVerifier, 'verifyEvents'>>;
