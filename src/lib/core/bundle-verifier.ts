@@ -17,10 +17,10 @@ import { ZERO_ID, cutEventLine, isRole, parseEnvelope, signatureInputsOfLine, si
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
 import { createSha256, sha256 } from './hash';
-import { type CheckpointRef, contentFiles, contentSlice, type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
+import { type CheckpointRef, contentSlice, type Manifest, parseManifest, type SegmentRef, trustDifferences, type TrustDoc } from './manifest';
 import { LineSlabs } from './line-slabs';
 import { leafHash } from './merkle';
-import { PackedReads, ReadAhead, type ReadResult } from './read-ahead';
+import { PackedReads } from './read-ahead';
 import { type BundleTrust, resolveTrust } from './bundle-trust';
 import type { LedgerReplayer, ReplayerFactory, SignatureVerifier, VerifyReport } from './report';
 import type { Envelope, Finding, FindingCode, IdentityView, Progress } from './types';
@@ -145,11 +145,9 @@ class Verifier {
   #bytesTotal = 0;
   /** Checkpoint notes and content files read in the background (issue 7); set once the manifest is in. */
   #notes: PackedReads | null = null;
-  #contentReads: ReadAhead | null = null;
+  #contentReads: PackedReads | null = null;
   /** Manifest content indices by cid: a content.publish asks for its files early. */
   #contentByCid = new Map<string, number[]>();
-  /** The file (ReadAhead index) of each manifest content entry. */
-  #contentFileOf: number[] = [];
   /** Lines read but not yet dispatched, and what waits for the ordered pass (see "segments"). */
   #batch: Pending[] = [];
   #queue: Queued[] = [];
@@ -209,9 +207,7 @@ class Verifier {
     this.#notes = new PackedReads(source, m.checkpoints, LIMITS.noteBytes, { concurrency: 2 });
     for (let k = 0; k < CHECKPOINT_PREFETCH; k++) this.#notes.want(k);
     // Keyed by file: a pack (§6.1) is read once for all its items, charged by its listed length.
-    const cf = contentFiles(m.content);
-    this.#contentFileOf = cf.fileOf;
-    this.#contentReads = new ReadAhead(source, cf.files, { concurrency: CONTENT_READS });
+    this.#contentReads = new PackedReads(source, m.content, 0, { concurrency: CONTENT_READS });
     for (const [i, c] of m.content.entries()) {
       const at = this.#contentByCid.get(c.cid);
       if (at) at.push(i);
@@ -581,7 +577,7 @@ class Verifier {
       } else if (env.type === 'content.publish') {
         index.published(env.payload, pos);
         // Its files (if the manifest lists any) are fetched while the pass goes on; they are checked in the content pass.
-        for (const i of this.#contentByCid.get((env.payload as { cid: string }).cid) ?? []) this.#contentReads!.want(this.#contentFileOf[i]!);
+        for (const i of this.#contentByCid.get((env.payload as { cid: string }).cid) ?? []) this.#contentReads!.want(i);
       }
     }
     if (ok) {
@@ -659,18 +655,15 @@ class Verifier {
     // pack (§6.1) once, kept while its entries (consecutive in the manifest) are checked. Results
     // are still checked strictly in manifest order, so findings and their order do not change.
     const reads = this.#contentReads!;
-    const fileOf = this.#contentFileOf;
-    let held = null as { file: number; read: ReadResult } | null;
     for (const [i, c] of m.content.entries()) {
       this.#check();
-      for (let j = i; j < Math.min(m.content.length, i + CONTENT_PREFETCH); j++) if (index.publication(m.content[j]!.cid)) reads.want(fileOf[j]!);
+      for (let j = i; j < Math.min(m.content.length, i + CONTENT_PREFETCH); j++) if (index.publication(m.content[j]!.cid)) reads.want(j);
       const pub = index.publication(c.cid);
       if (!pub) {
         this.#fail({ code: 'content.unknown', seq: null, file: c.path, message: `${c.path}: no content.publish event has cid ${c.cid}` });
         continue;
       }
-      if (held === null || held.file !== fileOf[i]) held = { file: fileOf[i]!, read: await reads.take(fileOf[i]!) };
-      const r = held.read;
+      const r = await reads.take(i);
       if (!r.ok) {
         if (!(r.error instanceof BundleSourceError)) throw r.error;
         this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: r.error.message });
@@ -685,7 +678,7 @@ class Verifier {
       }
       // Bytes past the end of a pack's last entry belong to no item: that entry fails, as a single
       // file with bytes after its content does.
-      if (c.offset !== undefined && (i + 1 === m.content.length || fileOf[i + 1] !== fileOf[i]) && r.bytes.length > c.offset + c.bytes) {
+      if (c.offset !== undefined && reads.lastOfFile(i) && r.bytes.length > c.offset + c.bytes) {
         this.#fail({ code: 'content.hash-mismatch', seq: pub.seq, file: c.path, message: `${c.path}: ${r.bytes.length} bytes; its last item (cid ${c.cid}) ends at ${c.offset + c.bytes}` });
         continue;
       }

@@ -199,10 +199,9 @@ function bytesAt(b: Uint8Array, at: number, s: Uint8Array): boolean {
  * the top-level `,"signer":"` (three commas from the end, as above), i.e. the top-level sig.
  */
 export function signatureInputsOfLine(line: Uint8Array): { key: Uint8Array; sig: Uint8Array; msg: Uint8Array; line: Uint8Array } | null {
-  if (!locateSignature(line)) return null;
-  const key = fromBase64Ascii(line, cutKey, cutKey + KEY_LEN);
-  const sig = fromBase64Ascii(line, cutEnd - 1 - SIG_LEN, cutEnd - 1);
-  if (key === null || sig === null || key.length !== 32 || sig.length !== 64) return null;
+  if (!locateSignature(line) || !decodeCut(line)) return null;
+  const key = cutKeyBytes!;
+  const sig = cutSigBytes!;
   const msg = carve(signedMessageLength(line.length, cutStart, cutEnd));
   signedMessageOfCut(line, 0, line.length, cutStart, cutEnd, msg);
   return { key, sig, msg, line }; // with its line: an event batch's item as it is (no second object per event)
@@ -220,11 +219,8 @@ export interface CutLines {
  * worker builds the message from those (signedMessageOfCut). Never throws.
  */
 export function cutEventLine(line: Uint8Array, into: CutLines): boolean {
-  if (!locateSignature(line)) return false;
-  const key = fromBase64Ascii(line, cutKey, cutKey + KEY_LEN);
-  const sig = fromBase64Ascii(line, cutEnd - 1 - SIG_LEN, cutEnd - 1);
-  if (key === null || sig === null || key.length !== 32 || sig.length !== 64) return false;
-  into.add(line, key, sig, cutStart, cutEnd);
+  if (!locateSignature(line) || !decodeCut(line)) return false;
+  into.add(line, cutKeyBytes!, cutSigBytes!, cutStart, cutEnd);
   return true;
 }
 
@@ -248,6 +244,17 @@ export function signedMessageOfCut(src: Uint8Array, l0: number, l1: number, star
 let cutKey = 0; // the key's base64 text
 let cutStart = 0; // `,"sig":"`
 let cutEnd = 0; // `,"signer":"`, just after the sig's closing quote
+
+// The key and sig decoded by decodeCut from the last cut.
+let cutKeyBytes: Uint8Array | null = null;
+let cutSigBytes: Uint8Array | null = null;
+
+/** Decode the last cut's key and sig strictly (32 and 64 bytes) into cutKeyBytes and cutSigBytes; false if either fails. */
+function decodeCut(line: Uint8Array): boolean {
+  cutKeyBytes = fromBase64Ascii(line, cutKey, cutKey + KEY_LEN);
+  cutSigBytes = fromBase64Ascii(line, cutEnd - 1 - SIG_LEN, cutEnd - 1);
+  return cutKeyBytes !== null && cutSigBytes !== null && cutKeyBytes.length === 32 && cutSigBytes.length === 64;
+}
 
 /** The cut of signatureInputsOfLine before decoding: false, or true with cutKey, cutStart and cutEnd set. */
 function locateSignature(line: Uint8Array): boolean {

@@ -128,6 +128,11 @@ export class PackedReads {
     return this.#held.read;
   }
 
+  /** Whether entry i is the last listed entry of its file. */
+  lastOfFile(i: number): boolean {
+    return this.#fileOf[i + 1] !== this.#fileOf[i];
+  }
+
   /**
    * Entry i's bytes in its file's bytes `file`: the whole file, or its range of a pack; null when
    * the pack ends before the range does.
