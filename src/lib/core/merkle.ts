@@ -5,6 +5,7 @@
 
 import { bytesEqual } from './bytes';
 import { sha256 } from './hash';
+import { sha256RangeInto } from './sha256-oneshot';
 
 /** MTH({}) = SHA-256("") (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
@@ -39,6 +40,16 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
 export function nodeHashAt(b: Uint8Array, offset: number): Uint8Array {
   for (let i = 0; i < 2 * HASH; i++) scratch[1 + i] = b[offset + i]!;
   return sha256(scratch);
+}
+
+/**
+ * nodeHashAt written to out[at, at + 32) with the pure one-shot SHA-256 (the same function as any
+ * backend's) and no result array: for trees rebuilt level by level in place (issue 7, the replay's
+ * state root).
+ */
+export function nodeHashInto(b: Uint8Array, offset: number, out: Uint8Array, at: number): void {
+  for (let i = 0; i < 2 * HASH; i++) scratch[1 + i] = b[offset + i]!;
+  sha256RangeInto(scratch, 0, scratch.length, out, at);
 }
 
 /** Largest power of two strictly below n (n ≥ 2): the split point k of RFC 9162 §2.1.1. */

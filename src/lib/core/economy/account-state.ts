@@ -16,7 +16,7 @@ import { add, formatAmount } from '../amount';
 import { canonicalBytes, compareCodePoints, quoteString, type Json } from '../canonical-json';
 import { resized, toHex } from '../bytes';
 import { sha256 } from '../hash';
-import { EMPTY_ROOT, leafHash } from '../merkle';
+import { EMPTY_ROOT, leafHash, nodeHashInto } from '../merkle';
 import { sha256RangeInto } from '../sha256-oneshot';
 
 export const TREASURY = 'treasury';
@@ -73,19 +73,6 @@ function leafInput(account: string, s: AccountState, status: string): number {
   b[0] = 0;
   for (let i = 0; i < text.length; i++) b[i + 1] = text.charCodeAt(i);
   return text.length + 1;
-}
-
-/** 0x01 ‖ left ‖ right of an interior node, filled in place. */
-const nodeInput = new Uint8Array(65);
-nodeInput[0] = 1;
-
-/**
- * The interior node hash SHA-256(0x01 ‖ b[o, o + 64)) (RFC 9162 §2.1.1, merkle.ts nodeHashAt)
- * written to out[at..at+32): the pure one-shot, no result array (issue 7: the replay's garbage).
- */
-function nodeHashInto(b: Uint8Array, o: number, out: Uint8Array, at: number): void {
-  for (let i = 0; i < 64; i++) nodeInput[1 + i] = b[o + i]!;
-  sha256RangeInto(nodeInput, 0, 65, out, at);
 }
 
 /** Status codes of what a leaf was last hashed from ('treasury' for the treasury). */
