@@ -48,7 +48,7 @@ export interface VerifyOptions {
   mode?: 'stop' | 'audit';
   onProgress?: (p: Progress) => void;
   signal?: { readonly aborted: boolean };
-  /** Events per signature batch (default 512). */
+  /** Events per signature batch (default BATCH, 512). */
   batch?: number;
 }
 
@@ -68,8 +68,19 @@ export class VerificationAborted extends Error {
 
 class Stop extends Error {}
 
-/** Signature batches dispatched ahead of the ordered pass (issue 7). */
+/**
+ * Signature work dispatched ahead of the ordered pass (issue 7): at least IN_FLIGHT batches and
+ * IN_FLIGHT_EVENTS events, so a worker's queue outlasts the ordered pass's pauses (a GC, an epoch
+ * close, its share of two cores among three threads). With the browser's 512-event batches that is
+ * 4 batches: Chromium 1M, 4 alternating pairs against 2 batches, 48.7-51.1 s against 50.0-52.8 s
+ * and 93-97 against 94-98 CPU-s (100k 5.53 against 5.66 s, 10k 824 against 844 ms, medians); the
+ * CLI's 4,096-event batches stay at 2 (at 4 its 100k was unchanged). bench/README.md, session 10.
+ */
 const IN_FLIGHT = 2;
+const IN_FLIGHT_EVENTS = 2048;
+
+/** Events per signature batch by default. */
+const BATCH = 512;
 
 /** Content files asked for ahead of their checks in the content pass (each at most LIMITS.contentBytes). */
 const CONTENT_PREFETCH = 8;
@@ -154,9 +165,13 @@ class Verifier {
   /** The bytes of the lines in flight (see line-slabs.ts). */
   readonly #lines = new LineSlabs();
 
+  /** Queued entries (batches and segment ends) the ordered pass lets be ahead of it. */
+  readonly #inFlight: number;
+
   constructor(o: VerifyOptions) {
     this.#o = o;
     this.#audit = o.mode === 'audit';
+    this.#inFlight = Math.max(IN_FLIGHT, Math.ceil(IN_FLIGHT_EVENTS / (o.batch ?? BATCH)));
   }
 
   #fail(f: Finding): void {
@@ -242,7 +257,7 @@ class Verifier {
   // and before the next segment's first, while the next segment is already downloading and its
   // signatures are already being verified. Verdicts are consumed strictly in seq order and every
   // failure found while reading first settles what is queued, so findings and their order are
-  // exactly those of the unpipelined pass. Up to IN_FLIGHT batches are out at once, so a worker
+  // exactly those of the unpipelined pass. Up to #inFlight entries are out at once, so a worker
   // never waits for the next batch while the ordered pass catches up.
 
   async #segments(source: BundleSource, ctx: RunContext, first: Preopened | null): Promise<void> {
@@ -264,11 +279,11 @@ class Verifier {
     }
   }
 
-  /** Dispatch the open batch, then run the ordered pass until at most IN_FLIGHT entries are queued. */
+  /** Dispatch the open batch, then run the ordered pass until at most #inFlight entries are queued. */
   async #flush(ctx: RunContext): Promise<void> {
     if (this.#batch.length) this.#queue.push({ batch: this.#dispatch(this.#batch) });
     this.#batch = [];
-    while (this.#queue.length > IN_FLIGHT) await this.#settle(ctx);
+    while (this.#queue.length > this.#inFlight) await this.#settle(ctx);
   }
 
   /** Check everything taken so far (open, dispatched, segment ends) before a failure found while reading. */
@@ -311,7 +326,7 @@ class Verifier {
       broken = true;
       this.#fail(f);
     };
-    const batchSize = this.#o.batch ?? 512;
+    const batchSize = this.#o.batch ?? BATCH;
     /** Synchronous except when the line fills a batch or fails: no promise and no await per line (issue 7). */
     const takeLine = (line: Uint8Array, offset: number): Promise<void> | void => {
       const pos = seg.firstSeq + lines;
