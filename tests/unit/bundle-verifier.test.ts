@@ -77,6 +77,28 @@ describe('bundle verifier: valid bundles', () => {
     expect(JSON.stringify((await run).report)).toBe(JSON.stringify(a.report));
   });
 
+  it('keeps at most 4 signature batches dispatched ahead of the ordered pass, then waits for the oldest', async () => {
+    const a = await verifyBundleSource(fx.source(), opts());
+    const real = sequentialVerifier(nodeBackend);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let calls = 0;
+    const held = { verifyBatch: (items: Parameters<typeof real.verifyBatch>[0]) => (calls++, gate.then(() => real.verifyBatch(items))) };
+    // 10-event batches: the first five lie in the first segment (256 events), so no segment end is queued among them.
+    const run = verifyBundleSource(fx.source(), opts({ signatures: held, batch: 10 }));
+    let seen = -1;
+    for (let i = 0; i < 400 && calls !== seen; i++) {
+      seen = calls;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // four queued and the fifth dispatched: the ordered pass now waits for the first one's verdicts
+    expect(calls).toBe(5);
+    open();
+    const b = await run;
+    expect(calls).toBeGreaterThan(60); // every event batch, and the checkpoint notes' signatures
+    expect(JSON.stringify(b.report)).toBe(JSON.stringify(a.report));
+  });
+
   it('a signature verifier that fails to start fails the run (nothing is reported as verified)', async () => {
     await expect(verifyBundleSource(fx.source(), opts({ signatures: Promise.reject(new Error('no workers')) }))).rejects.toThrow('no workers');
   });

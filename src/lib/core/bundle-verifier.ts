@@ -69,14 +69,16 @@ export class VerificationAborted extends Error {
 class Stop extends Error {}
 
 /**
- * Signature work dispatched ahead of the ordered pass (issue 7): at least IN_FLIGHT batches and
- * IN_FLIGHT_EVENTS events, so a worker's queue outlasts the ordered pass's pauses (a GC, an epoch
- * close, its share of two cores among three threads). With the browser's 512-event batches that is
- * 4 batches: Chromium 1M, 4 alternating pairs against 2 batches, 48.7-51.1 s against 50.0-52.8 s
- * and 93-97 against 94-98 CPU-s (100k 5.53 against 5.66 s, 10k 824 against 844 ms, medians); the
- * CLI's 4,096-event batches stay at 2 (at 4 its 100k was unchanged). bench/README.md, session 10.
+ * Signature work dispatched ahead of the ordered pass (issue 7): enough batches for
+ * IN_FLIGHT_EVENTS events, at least IN_FLIGHT_MIN and at most IN_FLIGHT_MAX, so a worker's queue
+ * outlasts the ordered pass's pauses (a GC, an epoch close, its share of two cores among three
+ * threads). With the browser's 512-event batches that is 4: Chromium 1M, 4 alternating pairs against
+ * 2 batches, 48.7-51.1 s against 50.0-52.8 s and 93-97 against 94-98 CPU-s (100k 5.53 against 5.66
+ * s, 10k 824 against 844 ms, medians); the CLI's 4,096-event batches stay at 2 (at 4 its 100k was
+ * unchanged). bench/README.md, session 10. Counted in queue entries, segment ends included.
  */
-const IN_FLIGHT = 2;
+const IN_FLIGHT_MIN = 2;
+const IN_FLIGHT_MAX = 4;
 const IN_FLIGHT_EVENTS = 2048;
 
 /** Events per signature batch by default. */
@@ -171,7 +173,7 @@ class Verifier {
   constructor(o: VerifyOptions) {
     this.#o = o;
     this.#audit = o.mode === 'audit';
-    this.#inFlight = Math.max(IN_FLIGHT, Math.ceil(IN_FLIGHT_EVENTS / (o.batch ?? BATCH)));
+    this.#inFlight = Math.min(IN_FLIGHT_MAX, Math.max(IN_FLIGHT_MIN, Math.ceil(IN_FLIGHT_EVENTS / (o.batch ?? BATCH))));
   }
 
   #fail(f: Finding): void {
