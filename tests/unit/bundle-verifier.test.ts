@@ -86,12 +86,14 @@ describe('bundle verifier: valid bundles', () => {
     const held = { verifyBatch: (items: Parameters<typeof real.verifyBatch>[0]) => (calls++, gate.then(() => real.verifyBatch(items))) };
     // 10-event batches: the first five lie in the first segment (256 events), so no segment end is queued among them.
     const run = verifyBundleSource(fx.source(), opts({ signatures: held, batch: 10 }));
-    let seen = -1;
-    for (let i = 0; i < 400 && calls !== seen; i++) {
-      seen = calls;
+    // Wait for the first dispatch, then until no batch has gone out for five ticks in a row (at most 4 s).
+    let quiet = 0;
+    for (let i = 0, seen = -1; i < 400 && quiet < 5; i++) {
       await new Promise((r) => setTimeout(r, 10));
+      quiet = calls > 0 && calls === seen ? quiet + 1 : 0;
+      seen = calls;
     }
-    // four queued and the fifth dispatched: the ordered pass now waits for the first one's verdicts
+    // five dispatched, one more than may be ahead: the ordered pass now waits for the first one's verdicts
     expect(calls).toBe(5);
     open();
     const b = await run;
