@@ -132,9 +132,14 @@ export interface Finding {
   recomputed?: string;
 }
 
-/** Progress reports from long runs (CLI stderr, worker → UI). */
+/**
+ * Progress reports from long runs (CLI stderr, worker → UI). A run has one long stage: 'verify' is
+ * the streaming pass, in which the download, the signatures, the chain, the log, the checkpoints
+ * and the economy replay advance together, event by event (bytesDone counts the segment bytes read
+ * so far, bytesTotal the manifest's total).
+ */
 export interface Progress {
-  stage: 'manifest' | 'download' | 'verify' | 'replay' | 'index' | 'done';
+  stage: 'manifest' | 'verify' | 'done';
   eventsDone: number;
   eventsTotal: number;
   bytesDone: number;
