@@ -366,39 +366,58 @@ export function messageReader(p: PackedSignatures): (i: number) => Uint8Array {
 }
 
 /**
+ * A host's own way to compute an event batch's digests (the browser's signature workers: a
+ * WebAssembly SHA-256, worker/sha256-wasm.ts): for each item i, the event id SHA-256(msg) at
+ * out[at + DIGEST_BYTES·i] and the leaf hash SHA-256(0x00 ‖ line) 32 bytes after it, exactly what
+ * answerPacked computes without one. Core has no WebAssembly (tsconfig.core.json), so it is passed in.
+ */
+export interface BatchDigests {
+  digest(p: PackedSignatures, out: Uint8Array, at: number): void;
+}
+
+/**
  * The answer to a packed batch: its verdict bytes, followed for an event batch (one with lines) by
  * DIGEST_BYTES per item: the event id SHA-256(msg) and the leaf hash SHA-256(0x00 ‖ line) (§4, §5),
- * with whatever SHA-256 backend this thread installed (hash.ts). With `attestKeys`, an event batch's
- * verdict of a valid aegis.attest also carries ATTEST_KEY_OK when its subject key passes the key
- * check (a worker whose pool is not the slower side: the browser's, WorkerHost.attestKeys).
+ * with the host's `digests` if given, else whatever SHA-256 backend this thread installed (hash.ts).
+ * With `attestKeys`, an event batch's verdict of a valid aegis.attest also carries ATTEST_KEY_OK when
+ * its subject key passes the key check (a worker whose pool is not the slower side: the browser's,
+ * WorkerHost.attestKeys).
  */
-export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKeys = false): Uint8Array {
+export function answerPacked(p: PackedSignatures, verdicts: Uint8Array, attestKeys = false, digests?: BatchDigests): Uint8Array {
   if (verdicts.length !== p.count) throw new TypeError('answerPacked: one verdict per item');
   if (!p.lines || !p.lineEnds) return verdicts;
   assertPacked(p);
   const out = new Uint8Array(p.count * (1 + DIGEST_BYTES));
   out.set(verdicts, 0);
   const lines = p.lines;
-  const message = messageReader(p);
-  // With the pure one-shot SHA-256, digests are written straight into `out`: no digest, prefixed
-  // copy of the line or range view per item (hashing each answer was ~21 % of a signature worker's
-  // allocations: issue 7). Another backend (the CLI's node:crypto) is called through hash.ts.
-  const inPlace = sha256Backend() === pureSha256Backend;
-  let l0 = 0;
-  for (let i = 0; i < p.count; i++) {
-    const l1 = p.lineEnds[i]!;
-    const at = p.count + DIGEST_BYTES * i;
-    const msg = message(i);
-    if (inPlace) {
-      sha256RangeInto(msg, 0, msg.length, out, at);
-      sha256LeafInto(lines, l0, l1, out, at + 32);
-    } else {
-      out.set(sha256(msg), at);
-      out.set(leafHash(lines.subarray(l0, l1)), at + 32);
+  if (digests) digests.digest(p, out, p.count);
+  else {
+    const message = messageReader(p);
+    // With the pure one-shot SHA-256, digests are written straight into `out`: no digest, prefixed
+    // copy of the line or range view per item (hashing each answer was ~21 % of a signature worker's
+    // allocations: issue 7). Another backend (the CLI's node:crypto) is called through hash.ts.
+    const inPlace = sha256Backend() === pureSha256Backend;
+    for (let i = 0, l0 = 0; i < p.count; i++) {
+      const l1 = p.lineEnds[i]!;
+      const at = p.count + DIGEST_BYTES * i;
+      const msg = message(i);
+      if (inPlace) {
+        sha256RangeInto(msg, 0, msg.length, out, at);
+        sha256LeafInto(lines, l0, l1, out, at + 32);
+      } else {
+        out.set(sha256(msg), at);
+        out.set(leafHash(lines.subarray(l0, l1)), at + 32);
+      }
+      l0 = l1;
     }
-    // The cheap tail test first: only an aegis.attest line is viewed and parsed.
-    if (attestKeys && out[i] === 1 && rangeEndsLikeAttest(lines, l0, l1) && attestKeyAcceptable(lines.subarray(l0, l1))) out[i] = 1 | ATTEST_KEY_OK;
-    l0 = l1;
+  }
+  // The cheap tail test first: only an aegis.attest line is viewed and parsed.
+  if (attestKeys) {
+    for (let i = 0, l0 = 0; i < p.count; i++) {
+      const l1 = p.lineEnds[i]!;
+      if (out[i] === 1 && rangeEndsLikeAttest(lines, l0, l1) && attestKeyAcceptable(lines.subarray(l0, l1))) out[i] = 1 | ATTEST_KEY_OK;
+      l0 = l1;
+    }
   }
   return out;
 }

@@ -12,7 +12,7 @@
 
 import { createSha256, type Sha256Hasher } from './hash';
 import { LIMITS } from './types';
-import { answerPacked, transferables, verifyPacked, verifyPackedAll, verifyPackedKeyed, type KeyedBackend, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
+import { answerPacked, transferables, type BatchDigests, verifyPacked, verifyPackedAll, verifyPackedKeyed, type KeyedBackend, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
 export type BackendChoice = 'auto' | 'native' | 'pure';
@@ -70,6 +70,8 @@ export interface WorkerHost {
    * workers, which wait for the ordered pass; the CLI's workers are its slower side and do not.
    */
   attestKeys?: boolean;
+  /** An event batch's ids and leaves computed by the host (the browser's: WebAssembly SHA-256); default core's JS. */
+  digests?: BatchDigests;
 }
 
 /** A hash stream in a worker: chunks kept for a native one-shot digest, or an incremental hasher. */
@@ -190,7 +192,7 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
             if (v.prepareKeys) await v.prepareKeys(keyViews(batch));
             checked = v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne);
           }
-          const verdicts = answerPacked(batch, checked, host.attestKeys === true);
+          const verdicts = answerPacked(batch, checked, host.attestKeys === true, host.digests);
           port.post({ t: 'verdicts', id, verdicts }, [verdicts.buffer as ArrayBuffer]);
         } catch (e) {
           port.post({ t: 'error', id, message: e instanceof Error ? e.message : String(e) });

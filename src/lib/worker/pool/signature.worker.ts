@@ -7,6 +7,7 @@ import { preparePureBackend, pureBackend, verify, verifyAllPure } from '../../co
 import { serveSignaturePort, type BackendChoice, type PoolRequest, type PoolResponse, type WorkerVerifier } from '../../core/signature-port';
 import { detectWebCryptoBackend } from '../ed25519-webcrypto';
 import { fetchFile } from '../sources';
+import { createWasmBatchDigests } from '../sha256-wasm';
 
 async function choose(choice: BackendChoice): Promise<WorkerVerifier> {
   if (choice !== 'pure') {
@@ -37,6 +38,7 @@ serveSignaturePort(
   {
     fetchFile, // whole bundle files for the ordered pass's thread (HttpSource.readVia)
     digest: async (bytes) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), // segment hashes (native)
-    attestKeys: true // AEGIS subject key checks (ATTEST_KEY_OK): these workers wait for the ordered pass
+    attestKeys: true, // AEGIS subject key checks (ATTEST_KEY_OK): these workers wait for the ordered pass
+    digests: createWasmBatchDigests() ?? undefined // event ids and leaves (WebAssembly SHA-256; core's JS if it cannot compile)
   }
 );
