@@ -160,16 +160,23 @@ async function main() {
   const webSig10k = find('chromium', 10000, 'webcrypto', CORES, 'signatures');
   // null = not run in this invocation (e.g. `--sizes 1000000`), not a failure.
   const met = (row, value, ok) => (row ? ok((value ?? 0)) : null);
+  // What the signatures alone allow in this run, beside each speed target: the Ed25519 stage with
+  // nothing else running (WebCrypto, N workers) for Chromium, node:crypto on N worker_threads for the
+  // CLI. A target beyond it cannot be met by anything else in the pipeline on this machine today.
+  const webSigRate = webSig10k?.ok ? webSig10k.eventsPerSec : null;
+  const nodeSigRate = native.nodeN?.verifyPerSec ?? null;
+  const fmtRate = (r) => (r ? `${fmt(r)}/s` : null);
+  const fmtFloor = (r, n) => (r ? `${(n / r).toFixed(1)} s (${fmt(r)}/s)` : null);
   const targets = [
-    { target: 'Chromium 10k end to end ≥ 25,000 events/s', value: chromium10k?.eventsPerSec, pass: met(chromium10k, chromium10k?.eventsPerSec, (v) => v >= 25_000) },
-    { target: 'Chromium 10k ≥ 0.75 × OpenSSL 2-core verify/s', value: chromium10k?.ratioToOpenssl, pass: met(chromium10k, chromium10k?.ratioToOpenssl, (v) => v >= 0.75) },
-    { target: 'pure-JS fallback, 2 workers ≥ 8,000 events/s (end to end)', value: pure10k?.eventsPerSec, pass: met(pure10k, pure10k?.eventsPerSec, (v) => v >= 8_000) },
+    { target: 'Chromium 10k end to end ≥ 25,000 events/s', value: chromium10k?.eventsPerSec, pass: met(chromium10k, chromium10k?.eventsPerSec, (v) => v >= 25_000), signaturesAlone: fmtRate(webSigRate) },
+    { target: 'Chromium 10k ≥ 0.75 × OpenSSL 2-core verify/s', value: chromium10k?.ratioToOpenssl, pass: met(chromium10k, chromium10k?.ratioToOpenssl, (v) => v >= 0.75), signaturesAlone: webSig10k?.ok ? `${webSig10k.ratioToOpenssl.toFixed(2)}×` : null },
+    { target: 'pure-JS fallback, 2 workers ≥ 8,000 events/s (end to end)', value: pure10k?.eventsPerSec, pass: met(pure10k, pure10k?.eventsPerSec, (v) => v >= 8_000), signaturesAlone: fmtRate(pureSig10k?.ok ? pureSig10k.eventsPerSec : null) },
     { target: '(signature stage alone) pure-JS, 2 workers ≥ 8,000/s', value: pureSig10k?.eventsPerSec, pass: met(pureSig10k, pureSig10k?.eventsPerSec, (v) => v >= 8_000) },
     { target: '(signature stage alone) WebCrypto, 2 workers ≥ 0.75 × OpenSSL 2-core', value: webSig10k?.ratioToOpenssl, pass: met(webSig10k, webSig10k?.ratioToOpenssl, (v) => v >= 0.75) }
   ];
   for (const where of ['chromium', 'cli']) {
     const r = find(where, 1_000_000, where === 'cli' ? 'node-crypto' : '*', CORES);
-    targets.push({ target: `${where} 1M events ≤ 45 s`, value: r?.seconds, pass: r ? r.ok && r.seconds <= 45 : null });
+    targets.push({ target: `${where} 1M events ≤ 45 s`, value: r?.seconds, pass: r ? r.ok && r.seconds <= 45 : null, signaturesAlone: fmtFloor(where === 'cli' ? nodeSigRate : webSigRate, 1_000_000) });
     targets.push({ target: `${where} 1M events peak memory ≤ 600 MB`, value: r?.peakRssMB, pass: r ? r.peakRssMB <= 600 : null });
   }
 
@@ -201,9 +208,11 @@ async function main() {
     md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)}${r.runs?.length > 1 ? ` (${Math.min(...r.runs).toFixed(2)}–${Math.max(...r.runs).toFixed(2)}, ${r.runs.length} runs)` : ''} | ${r.cpuSeconds.toFixed(2)} | ${r.browserCpuSeconds === undefined ? '—' : r.browserCpuSeconds.toFixed(2)} | ${busiest(r)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
   }
   md.push('');
-  md.push('| target (issue 7) | measured | met |');
-  md.push('|---|---:|---|');
-  for (const t of targets) md.push(`| ${t.target} | ${t.value === undefined || t.value === null ? '—' : t.value < 10 ? t.value.toFixed(2) : fmt(t.value)} | ${t.pass === null ? 'not run' : t.pass ? 'yes' : '**no**'} |`);
+  md.push('| target (issue 7) | measured | met | the signatures alone, same run |');
+  md.push('|---|---:|---|---:|');
+  for (const t of targets) md.push(`| ${t.target} | ${t.value === undefined || t.value === null ? '—' : t.value < 10 ? t.value.toFixed(2) : fmt(t.value)} | ${t.pass === null ? 'not run' : t.pass ? 'yes' : '**no**'} | ${t.signaturesAlone ?? '—'} |`);
+  md.push('');
+  md.push('*The signatures alone*: what the Ed25519 verifies by themselves allow in this run, with nothing else on the cores: for Chromium the signature stage of the same backend (2 workers, 10k rows above; the 1M figure is 1,000,000 events at the WebCrypto rate), for the CLI node:crypto on 2 worker_threads (the native reference). A speed target beyond that figure cannot be met by any change to the rest of the pipeline on this machine that day.');
   md.push('');
   md.push('Rows marked *signature stage only* time the pool verifying every event\'s prepared (key, message, signature) with several batches in flight, excluding download and parsing: what the Ed25519 backends reach with N workers. All other rows are end to end. A row of several runs (10k: 5, 100k: 3) is the median run by time, with the range of the runs\' times; its CPU, threads and ratio are the median run\'s, its peak memory the highest of all runs.');
   md.push('');
