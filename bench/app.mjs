@@ -1,5 +1,5 @@
-// The app row of `npm run bench`: the built site (`vite build` → build/) verifying its own demo
-// ledger (static/demo, 10,000 events) on a first visit, in a fresh headless Chromium profile, timed
+// The app rows of `npm run bench`: the built site (`vite build` → build/) verifying its own demo
+// ledger (static/demo, 10,000 events), or a bench ledger through `?bundle=` (1M), on a first visit, in a fresh headless Chromium profile, timed
 // from the navigation to the overview's "Verified" verdict: what a person opening the app waits
 // for (page load, hydration, worker start, pinned trust, download, verification, replay, the
 // IndexedDB cache writes, rendering). Memory and CPU are the page's renderer's, as for the
@@ -46,13 +46,22 @@ const VERDICT_WATCH = `(() => {
   }, 16);
 })();`;
 
-/** One first visit of the built app in `buildDir`; resolves to a bench row's measurements. */
-export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_000 } = {}) {
+/**
+ * One first visit of the built app in `buildDir`; resolves to a bench row's measurements. With
+ * `bundleDir`, the app opens that bundle instead of its demo, as a person following a `?bundle=` link
+ * does: the bundle is served from a second origin (CORS), and its pinned trust must be the demo's
+ * (a bench ledger of seed 7 is signed by the demo's keys).
+ */
+export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_000, bundleDir = null } = {}) {
   const port = await freePort();
   const server = spawn(process.execPath, [join(ROOT, 'scripts/serve-static.mjs'), '--port', String(port), '--root', buildDir], { stdio: 'ignore' });
+  const bundlePort = bundleDir ? await freePort() : null;
+  const bundleServer = bundleDir ? spawn(process.execPath, [join(ROOT, 'scripts/serve-static.mjs'), '--port', String(bundlePort), '--root', bundleDir, '--cors'], { stdio: 'ignore' }) : null;
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    await waitForServer(url);
+    const bundleUrl = bundleDir ? `http://127.0.0.1:${bundlePort}/` : null;
+    const url = `http://127.0.0.1:${port}/${bundleUrl ? `?bundle=${encodeURIComponent(bundleUrl)}` : ''}`;
+    await waitForServer(`http://127.0.0.1:${port}/`);
+    if (bundleUrl) await waitForServer(`${bundleUrl}manifest.json`);
     const { chrome, page, errors, sampleRenderer, close } = await launchPage();
     try {
       // The verdict is timed in the page, against its navigation start (performance.now()'s origin):
@@ -74,5 +83,6 @@ export async function runApp(buildDir = join(ROOT, 'build'), { timeoutMs = 300_0
     }
   } finally {
     server.kill();
+    bundleServer?.kill();
   }
 }
