@@ -59,25 +59,23 @@ class Body {
     this.code.push(o);
     return this;
   }
-  get(i: number): this {
-    this.code.push(OP.localGet);
+  /** An instruction with one unsigned immediate (a local or global index). */
+  indexed(o: number, i: number): this {
+    this.code.push(o);
     uleb(this.code, i);
     return this;
+  }
+  get(i: number): this {
+    return this.indexed(OP.localGet, i);
   }
   set(i: number): this {
-    this.code.push(OP.localSet);
-    uleb(this.code, i);
-    return this;
+    return this.indexed(OP.localSet, i);
   }
   gget(i: number): this {
-    this.code.push(OP.globalGet);
-    uleb(this.code, i);
-    return this;
+    return this.indexed(OP.globalGet, i);
   }
   gset(i: number): this {
-    this.code.push(OP.globalSet);
-    uleb(this.code, i);
-    return this;
+    return this.indexed(OP.globalSet, i);
   }
   i32(n: number): this {
     this.code.push(OP.const);
