@@ -31,10 +31,14 @@ export function formatDuration(ms: number): string {
   return `${m} min ${s % 60} s`;
 }
 
-/** Bytes for people: KiB below one MiB, else MiB with one decimal (1.0 MiB, 452.3 MiB). */
-export function formatBytes(b: number): string {
-  if (b < 2 ** 20) return `${grouped(b / 1024)} KiB`;
+/** Bytes in MiB with one decimal (0.0 MiB, 1,024.0 MiB): storage figures shown in one unit. */
+export function formatMiB(b: number): string {
   return `${(b / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} MiB`;
+}
+
+/** Bytes for people: KiB below one MiB, else formatMiB (1.0 MiB, 452.3 MiB). */
+export function formatBytes(b: number): string {
+  return b < 2 ** 20 ? `${grouped(b / 1024)} KiB` : formatMiB(b);
 }
 
 export function progressView(p: WorkerProgress): ProgressView {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressMeter } from '../../../src/lib/worker/progress-meter';
-import { progressView, formatBytes, formatDuration } from '../../../src/lib/state/progress';
+import { progressView, formatBytes, formatDuration, formatMiB } from '../../../src/lib/state/progress';
 
 const p = (eventsDone: number, stage: 'verify' | 'done' = 'verify') => ({ stage, eventsDone, eventsTotal: 10_000, bytesDone: 0, bytesTotal: 0 });
 
@@ -77,5 +77,8 @@ describe('progressView', () => {
     expect(formatBytes(2 ** 20)).toBe('1.0 MiB');
     expect(formatBytes(452.34 * 2 ** 20)).toBe('452.3 MiB');
     expect(formatBytes(2048 * 2 ** 20)).toBe('2,048.0 MiB');
+    // storage figures (the overview's cache usage) stay in MiB
+    expect(formatMiB(0)).toBe('0.0 MiB');
+    expect(formatMiB(1024 * 2 ** 20)).toBe('1,024.0 MiB');
   });
 });
