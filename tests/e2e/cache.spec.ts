@@ -14,6 +14,22 @@ test('a revisit verifies again without downloading the segments', async ({ page 
   expect(segmentRequests).toEqual([]);
 });
 
+test('a revisit recalls the signatures of the segments it serves from the cache; "Check every signature" checks them all', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
+  await expect(page.getByTestId('signatures-recalled')).toHaveCount(0); // the first visit checks every signature
+  const signatures = await page.getByTestId('summary').locator('[data-field="signaturesVerified"]').textContent();
+  await revisit(page);
+  const recalled = page.getByTestId('signatures-recalled');
+  await expect(recalled.locator('[data-field="recalled"]')).toHaveText('10,000');
+  await expect(recalled).toContainText(`of the ${signatures} signatures were not checked again`);
+  await expect(page.getByTestId('summary').locator('[data-field="signaturesVerified"]')).toHaveText(signatures!);
+  await recalled.getByRole('button', { name: 'Check every signature' }).click();
+  await expect(page.getByTestId('verdict')).toContainText('Verified', { timeout: 120_000 });
+  await expect(page.getByTestId('signatures-recalled')).toHaveCount(0);
+  await expect(page.getByTestId('summary').locator('[data-field="signaturesVerified"]')).toHaveText(signatures!);
+});
+
 test('an older checkpoint of the same log raises the rollback alarm and is not accepted', async ({ page }) => {
   const demo = oracle<{ log: { size: number; root: string } }>('demo-verify.json');
   await page.goto('/');

@@ -13,6 +13,10 @@
 //                blobs of the least recently verified bundles first (keep(), cacheBudget()). Never
 //                the bundle just verified, and never `checkpoints`: the rollback/fork anchor is a
 //                signed note per log, not a file, and survives any eviction or "clear cached files".
+//   signatures   per blob hash (since version 4): the segment whose every event signature this app
+//                version found valid (bundle-verifier.ts onSignaturesValid), so a revisit that reads
+//                the very same bytes from `blobs` does not check them again (signaturesKnown). Kept
+//                only while its blob is held by a bundle; cleared with the files.
 // Every record is validated on load (and blob bytes re-hashed); anything malformed means the
 // *local cache* is corrupt, which is reported as such (CacheCorruptError → "local cache corrupt —
 // cleared"), never as ledger misbehaviour. Writes of client state happen in one transaction.
@@ -27,7 +31,7 @@ import { isHex } from '$lib/core/bytes';
 import { isBundlePath } from '$lib/core/manifest';
 
 export const DB_NAME = 'atlas-verifier';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export interface BlobRecord {
   hash: string;
@@ -86,6 +90,18 @@ export interface HoldingRecord {
   lastVerified: number;
 }
 
+/**
+ * A segment (a blob, by hash) whose every event signature was found valid by the verifier named by
+ * `rule` (SIGNATURES_RULE in the worker: the §7 rule's revision and the app's version). A record of
+ * another rule is ignored, so an updated app checks every signature again.
+ */
+export interface SignaturesRecord {
+  hash: string;
+  rule: string;
+  /** Events (= valid signatures) in the segment. */
+  events: number;
+}
+
 /** What the cache's files take now, against its budget (the figure the overview shows). */
 export interface CacheUsage {
   /** Bytes of the blobs the remembered bundles were read from (each blob counted once). */
@@ -120,6 +136,7 @@ interface AtlasDB extends DBSchema {
   checkpoints: { key: string; value: CheckpointRecord };
   manifests: { key: string; value: ManifestRecord };
   holdings: { key: string; value: HoldingRecord };
+  signatures: { key: string; value: SignaturesRecord };
 }
 
 /** The local cache is unreadable or inconsistent; it has been cleared. Not a ledger finding. */
@@ -185,6 +202,10 @@ function validHolding(v: unknown): v is HoldingRecord {
   );
 }
 
+function validSignatures(v: unknown): v is SignaturesRecord {
+  return isRecord(v) && typeof v.hash === 'string' && isHex(v.hash, 32) && typeof v.rule === 'string' && v.rule.length > 0 && typeof v.events === 'number' && Number.isSafeInteger(v.events) && v.events >= 0;
+}
+
 function validBundle(v: unknown): v is BundleRecord {
   return (
     isRecord(v) &&
@@ -240,6 +261,7 @@ export class VerifierCache {
         if (oldVersion < 2) db.createObjectStore('manifests', { keyPath: 'url' });
         // Blobs stored before version 3 belong to no holding: the first eviction removes them first.
         if (oldVersion < 3) db.createObjectStore('holdings', { keyPath: 'manifestHash' });
+        if (oldVersion < 4) db.createObjectStore('signatures', { keyPath: 'hash' });
       },
       blocked: () => giveUp(new CacheUnavailableError('the local cache is held open by an older version of this app in another tab; close that tab to use it again')),
       // A newer version of the app (another tab) wants to upgrade: let it, and reopen on next use.
@@ -366,6 +388,31 @@ export class VerifierCache {
     }
   }
 
+  /**
+   * The blob hashes whose segment's every signature the verifier `rule` found valid
+   * (SignaturesRecord); one read of the few small records, so it can run while the manifest loads.
+   * A malformed record means the cache is corrupt.
+   */
+  async knownSignatures(rule: string): Promise<Set<string>> {
+    const db = await this.#open();
+    const out = new Set<string>();
+    for (const rec of (await db.getAll('signatures')) as unknown[]) {
+      if (!validSignatures(rec)) return this.#corrupt('signature record malformed');
+      if (rec.rule === rule) out.add(rec.hash);
+    }
+    return out;
+  }
+
+  /** Record segments whose every signature was found valid (SignaturesRecord); one transaction. */
+  async putSignatures(records: readonly SignaturesRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    for (const r of records) if (!validSignatures(r)) throw new TypeError('putSignatures: malformed record');
+    const db = await this.#open();
+    const tx = db.transaction('signatures', 'readwrite');
+    for (const r of records) quiet(tx.store.put(r));
+    await tx.done;
+  }
+
   async getBundle(manifestHash: string): Promise<BundleRecord | null> {
     const db = await this.#open();
     const rec: unknown = await db.get('bundles', manifestHash);
@@ -425,7 +472,7 @@ export class VerifierCache {
     if (!validHolding(holding)) throw new TypeError('keep: malformed holding record');
     await this.settled();
     const db = await this.#open();
-    const tx = db.transaction(['blobs', 'bundles', 'manifests', 'holdings'], 'readwrite');
+    const tx = db.transaction(['blobs', 'bundles', 'manifests', 'holdings', 'signatures'], 'readwrite');
     const holdings = tx.objectStore('holdings');
     quiet(holdings.put(holding));
     const others: HoldingRecord[] = [];
@@ -470,6 +517,10 @@ export class VerifierCache {
         evicted.push(old.source);
       }
     }
+    // A segment's signature record goes with the last bundle holding its blob (and one whose load
+    // never got this far is dropped): without the blob, its bytes would have to be read anew.
+    const signatures = tx.objectStore('signatures');
+    for (const key of await signatures.getAllKeys()) if (!(holders.get(key)! > 0)) quiet(signatures.delete(key));
     await tx.done;
     this.#budget = budget;
     return { bytes, bundles: others.length + 1 - evicted.length, budget, evicted };
@@ -491,7 +542,8 @@ export class VerifierCache {
   }
 
   /**
-   * The user's "clear cached files": every blob, report, stored URL manifest and holding, in one
+   * The user's "clear cached files": every blob, report, stored URL manifest, holding and signature
+   * record, in one
    * transaction. The checkpoint anchors stay: forgetting them would silence the rollback/fork
    * alarm, which only forgetOrigin() does, on its own explicit confirmation.
    */
@@ -502,8 +554,15 @@ export class VerifierCache {
     this.#unwritten.clear();
     this.#writeError = null;
     const db = await this.#open();
-    const tx = db.transaction(['blobs', 'bundles', 'manifests', 'holdings'], 'readwrite');
-    await Promise.all([tx.objectStore('blobs').clear(), tx.objectStore('bundles').clear(), tx.objectStore('manifests').clear(), tx.objectStore('holdings').clear(), tx.done]);
+    const tx = db.transaction(['blobs', 'bundles', 'manifests', 'holdings', 'signatures'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('blobs').clear(),
+      tx.objectStore('bundles').clear(),
+      tx.objectStore('manifests').clear(),
+      tx.objectStore('holdings').clear(),
+      tx.objectStore('signatures').clear(),
+      tx.done
+    ]);
   }
 
   /** Drop the stored checkpoint of an origin (an explicit user action after an alarm). */
@@ -513,7 +572,7 @@ export class VerifierCache {
   }
 
   /** Low-level write for tests that simulate a corrupted or tampered cache. */
-  async rawPut(store: 'blobs' | 'bundles' | 'checkpoints' | 'manifests' | 'holdings', value: unknown): Promise<void> {
+  async rawPut(store: 'blobs' | 'bundles' | 'checkpoints' | 'manifests' | 'holdings' | 'signatures', value: unknown): Promise<void> {
     const db = await this.#open();
     await db.put(store, value as never);
   }

@@ -50,12 +50,29 @@ export interface VerifyOptions {
   signal?: { readonly aborted: boolean };
   /** Events per signature batch (default BATCH, 512). */
   batch?: number;
+  /**
+   * Whether every signature of a segment is already known to be valid (the app's memo of earlier
+   * runs, by segment SHA-256): asked once per segment, when its first bytes have arrived. Answer true
+   * only when those bytes are known to hash to `seg.sha256` before they are read (the app's cache
+   * re-hashes what it serves) and this verifier, under the same §7 rule, found every signature of
+   * a segment with that SHA-256 valid (`onSignaturesValid`). Its batches then go out `known`: the
+   * workers compute the event ids, leaf hashes and attest flags but check no signature
+   * (EventLines.known). The report is the one a full check gives; `signaturesRecalled` counts them.
+   */
+  signaturesKnown?: (seg: SegmentRef) => boolean;
+  /**
+   * A segment passed its end checks (length, count, SHA-256) and every one of its lines had a
+   * valid signature, checked in this run: what `signaturesKnown` may answer true for later.
+   */
+  onSignaturesValid?: (seg: SegmentRef) => void;
 }
 
 export interface VerifyResult {
   report: VerifyReport;
   /** What proofs and explanations need; not serialisable. Null when the manifest or trust was refused. */
   index: EventIndex | null;
+  /** Valid signatures counted in the report but not checked in this run (`signaturesKnown`). */
+  signaturesRecalled: number;
 }
 
 /** Thrown when `signal.aborted` is seen; nothing is reported for a cancelled run. */
@@ -166,6 +183,12 @@ class Verifier {
   #queue: Queued[] = [];
   /** The bytes of the lines in flight (see line-slabs.ts). */
   readonly #lines = new LineSlabs();
+  /** The segment being read, and whether its signatures are known (VerifyOptions.signaturesKnown). */
+  #segIndex = 0;
+  #known = false;
+  /** Per segment: lines whose signature was found valid (or known) so far. */
+  #valid: number[] = [];
+  #recalled = 0;
 
   /** Queued entries (batches and segment ends) the ordered pass lets be ahead of it. */
   readonly #inFlight: number;
@@ -195,7 +218,7 @@ class Verifier {
     this.#o.onProgress?.({ stage: 'manifest', eventsDone: 0, eventsTotal: 0, bytesDone: 0, bytesTotal: 0 });
     const bytes = await source.manifest();
     const parsed = parseManifest(bytes);
-    const empty = (trust: BundleTrust | null, m: Manifest | null): VerifyResult => ({ report: this.#report(m, trust, null, null, null), index: null });
+    const empty = (trust: BundleTrust | null, m: Manifest | null): VerifyResult => ({ report: this.#report(m, trust, null, null, null), index: null, signaturesRecalled: 0 });
     if (!parsed.ok) {
       this.failures.push(parsed.finding);
       return empty(null, null);
@@ -247,7 +270,7 @@ class Verifier {
       if (!(e instanceof Stop)) throw e;
     }
     this.#o.onProgress?.({ stage: 'done', eventsDone: this.#events, eventsTotal: m.events, bytesDone: this.#bytesDone, bytesTotal: this.#bytesTotal });
-    return { report: this.#report(m, t, registry, replayer, index), index };
+    return { report: this.#report(m, t, registry, replayer, index), index, signaturesRecalled: this.#recalled };
   }
 
   // -- segments ------------------------------------------------------------------------------
@@ -329,6 +352,10 @@ class Verifier {
       this.#fail(f);
     };
     const batchSize = this.#o.batch ?? BATCH;
+    this.#segIndex = si;
+    this.#known = false;
+    this.#valid[si] = 0;
+    let asked = false;
     /** Synchronous except when the line fills a batch or fails: no promise and no await per line (issue 7). */
     const takeLine = (line: Uint8Array, offset: number): Promise<void> | void => {
       const pos = seg.firstSeq + lines;
@@ -343,6 +370,10 @@ class Verifier {
         let lineStart = 0; // file offset of the current partial line
         for await (const whole of stream) {
           this.#check();
+          if (!asked) {
+            asked = true;
+            this.#known = this.#o.signaturesKnown?.(seg) === true;
+          }
           // Bytes past the listed length are not taken: the lines before them are checked first.
           const over = length + whole.length > seg.bytes;
           const chunk = over ? whole.subarray(0, seg.bytes - length) : whole;
@@ -402,6 +433,7 @@ class Verifier {
     downloaded();
     // The end checks run in order after the segment's last line (see the queue above).
     await this.#flush(ctx);
+    const known = this.#known;
     this.#queue.push({
       end: async () => {
         let f: Finding | null = null;
@@ -415,7 +447,7 @@ class Verifier {
         if (f) {
           this.#broken(seg, st);
           this.#fail(f);
-        }
+        } else if (!known && this.#valid[si] === seg.count) this.#o.onSignaturesValid?.(seg);
       }
     });
   }
@@ -437,6 +469,8 @@ class Verifier {
     // Cut from the line unparsed; every line parseEnvelope accepts is cut (signatureInputsOfLine,
     // and cutEventLine cuts exactly the same lines).
     const lines = events ? new EventLines(batch.length) : null;
+    const known = this.#known;
+    if (lines) lines.known = known;
     const items = [];
     for (const p of batch) {
       if (lines) {
@@ -450,10 +484,11 @@ class Verifier {
       p.slot = items.length - 1;
     }
     const n = lines ? lines.count : items.length; // the answer's closure below holds the count, not the items
-    const d: Dispatched = { batch, verdicts: Promise.resolve([]), digests: null, flags: null, slabs: this.#lines.seal() };
+    const d: Dispatched = { batch, seg: this.#segIndex, verdicts: Promise.resolve([]), digests: null, flags: null, slabs: this.#lines.seal() };
+    if (known) this.#recalled += n;
     let verdicts: Promise<boolean[]>;
     if (n === 0) verdicts = Promise.resolve([]);
-    else if (!lines) verdicts = sigs.verifyBatch(items);
+    else if (!lines) verdicts = known ? Promise.resolve(items.map((it) => it.key.length === 32 && it.sig.length === 64)) : sigs.verifyBatch(items);
     else {
       verdicts = sigs.verifyEvents!(lines).then(({ verdicts: v, digests }) => {
         if (v.length !== n || digests.length !== 64 * n) throw new TypeError('verifyEvents: wrong number of answers');
@@ -476,6 +511,7 @@ class Verifier {
     const verdicts = await d.verdicts;
     const { batch, digests: dg, flags } = d;
     let i = 0;
+    let valid = 0;
     try {
       for (; i < batch.length; i++) {
         const p = batch[i]!;
@@ -503,6 +539,7 @@ class Verifier {
           };
         }
         if (c.env && c.sigOk) this.#signatures++;
+        if (p.slot >= 0 && verdicts[p.slot] === true) valid++;
         const pending = this.#ordered(c, ctx);
         if (pending) await pending;
         this.#events++;
@@ -523,6 +560,7 @@ class Verifier {
       }
       throw e;
     }
+    this.#valid[d.seg]! += valid;
     this.#lines.release(d.slabs); // the batch's lines are not read again
   }
 
@@ -775,6 +813,8 @@ const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** A batch whose signatures are being verified while the previous batch is checked in order. */
 interface Dispatched {
   batch: Pending[];
+  /** The index of the segment its lines are from (a batch never spans two). */
+  seg: number;
   verdicts: Promise<boolean[]>;
   /** verifyEvents: each dispatched line's id and leaf hash (64 bytes per slot), once answered. */
   digests: Uint8Array | null;

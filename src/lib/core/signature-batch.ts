@@ -33,6 +33,13 @@ export interface SignatureItem {
  */
 export class EventLines implements CutLines {
   count = 0;
+  /**
+   * Every signature of this batch is already known to be valid: its segment's bytes hash to a
+   * segment whose every signature this verifier found valid before (bundle-verifier.ts
+   * `signaturesKnown`). The worker then computes the digests and attest flags only, and answers 1
+   * for each item, which is what checking would answer for those bytes.
+   */
+  known = false;
   readonly lines: Uint8Array[] = [];
   /** 32 bytes per item. */
   readonly keys: Uint8Array;
@@ -88,6 +95,8 @@ export interface PackedSignatures {
   lineEnds?: Uint32Array;
   lines?: Uint8Array;
   cuts?: Uint32Array;
+  /** Event batches: EventLines.known (the signatures are not checked again, only the digests computed). */
+  known?: boolean;
 }
 
 /**
@@ -297,7 +306,17 @@ function packLinesAt(batch: EventLines, at: Uint32Array): PackedSignatures {
     }
     j = r;
   }
-  return { count, keys: keys.bytes(), keyIndex, sigs, lineEnds, lines, cuts };
+  return { count, keys: keys.bytes(), keyIndex, sigs, lineEnds, lines, cuts, ...(batch.known ? { known: true } : {}) };
+}
+
+/**
+ * The verdicts of a `known` batch without checking: 1 for every item, 0 for a MALFORMED one (what
+ * checking answers for it; a segment with one is never known, since not all its signatures were valid).
+ */
+export function knownVerdicts(p: PackedSignatures): Uint8Array {
+  const out = new Uint8Array(p.count);
+  for (let i = 0; i < p.count; i++) out[i] = p.keyIndex[i] === MALFORMED ? 0 : 1;
+  return out;
 }
 
 /** The buffers to list in postMessage's transfer argument. */

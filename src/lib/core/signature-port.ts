@@ -12,7 +12,7 @@
 
 import { createSha256, type Sha256Hasher } from './hash';
 import { LIMITS } from './types';
-import { answerPacked, transferables, type BatchDigests, verifyPacked, verifyPackedAll, verifyPackedKeyed, type KeyedBackend, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
+import { answerPacked, knownVerdicts, transferables, type BatchDigests, verifyPacked, verifyPackedAll, verifyPackedKeyed, type KeyedBackend, type PackedSignatures, type SignatureEndpoint, type VerifyAll, type VerifyOne } from './signature-batch';
 
 /** Which Ed25519 implementation a worker should use: 'auto' = the fast native one if its probe passes. */
 export type BackendChoice = 'auto' | 'native' | 'pure';
@@ -187,7 +187,8 @@ export function serveSignaturePort(port: Port<PoolRequest, PoolResponse>, choose
           if (!verifier) throw new TypeError('verify before init');
           const v = await verifier;
           let checked: Uint8Array;
-          if (v.keyed && !v.verifyAll) checked = await verifyPackedKeyed(batch, v.keyed);
+          if (batch.known === true && batch.lines) checked = knownVerdicts(batch); // digests only (EventLines.known)
+          else if (v.keyed && !v.verifyAll) checked = await verifyPackedKeyed(batch, v.keyed);
           else {
             if (v.prepareKeys) await v.prepareKeys(keyViews(batch));
             checked = v.verifyAll ? verifyPackedAll(batch, v.verifyAll) : await verifyPacked(batch, v.verifyOne);

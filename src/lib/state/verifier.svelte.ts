@@ -81,8 +81,11 @@ export class VerifierState {
     return this.load(wanted);
   }
 
-  /** Load and verify `source`; supersedes a load in progress. */
-  load(source: SourceSpec): Promise<void> {
+  /**
+   * Load and verify `source`; supersedes a load in progress. With `recheckSignatures`, signatures this
+   * build found valid on an earlier visit are checked again too (LoadOptions.recheckSignatures).
+   */
+  load(source: SourceSpec, { recheckSignatures = false }: { recheckSignatures?: boolean } = {}): Promise<void> {
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
@@ -95,7 +98,7 @@ export class VerifierState {
     // root-relative on the SPA fallback; document.baseURI would be the deep link's own folder).
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off value, not reactive state
     const base = browser ? new URL(resolve('/'), location.href).href : undefined;
-    const opts = { trust: this.userTrust?.value, audit: this.auditMode, base };
+    const opts = { trust: this.userTrust?.value, audit: this.auditMode, base, recheckSignatures };
     const run = this.#worker
       .load(source, opts, (p) => (this.progress = p), abort.signal)
       .then((r) => {
@@ -147,8 +150,8 @@ export class VerifierState {
   }
 
   /** Verify the same source again (e.g. after choosing a trust file). */
-  reload(): Promise<void> {
-    return this.load(this.source);
+  reload(options: { recheckSignatures?: boolean } = {}): Promise<void> {
+    return this.load(this.source, options);
   }
 
   /**

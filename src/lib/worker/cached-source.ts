@@ -29,6 +29,8 @@ export class CachedSource implements ByteSource {
   #manifest: Uint8Array | null = null;
   #remembered: Map<string, string> | null = null;
   readonly #used = new Map<string, number>();
+  /** Path → the manifest's hash its bytes were served from the cache under (re-hashed by the store). */
+  readonly #served = new Map<string, string>();
   /** Set when the cache turned out corrupt (and was cleared); reading then falls back to the source. */
   corrupt: string | null = null;
   #unavailable: string | null = null;
@@ -64,6 +66,7 @@ export class CachedSource implements ByteSource {
       }
       if (hit) {
         this.#used.set(want, hit.length);
+        this.#served.set(path, want);
         this.stats.filesFromCache++;
         this.stats.bytesFromCache += hit.length;
         this.#fromCache += hit.length;
@@ -140,6 +143,15 @@ export class CachedSource implements ByteSource {
     const hash = this.#cache!.queueBlob(bytes)!;
     this.#remembered!.set(path, hash);
     this.#used.set(hash, bytes.length);
+  }
+
+  /**
+   * The hex SHA-256 the bytes of `path` were served from the cache under in this load, or null when
+   * they came from the source: bytes the store re-hashed against the manifest's hash before handing
+   * them out (getBlob), so they are known to hash to it before they are read.
+   */
+  servedFromCache(path: string): string | null {
+    return this.#served.get(path) ?? null;
   }
 
   /** Hex SHA-256 → size of every blob this load was served from the cache or stored in it. */

@@ -14,6 +14,11 @@ export interface LoadOptions {
   audit?: boolean;
   /** The app's base URL (document.baseURI), for resolving the demo and the pinned trust. */
   base?: string;
+  /**
+   * Check every signature, including those of segments this build found valid on an earlier visit
+   * and serves from the cache byte for byte (LoadResult.signaturesRecalled).
+   */
+  recheckSignatures?: boolean;
 }
 
 export type CacheStatus =
@@ -62,6 +67,13 @@ export interface LoadResult {
   drift: DriftSummary | null;
   /** Set when the network failed and the manifest this browser stored for the URL was verified instead. */
   offline?: OfflineManifest;
+  /**
+   * Valid signatures counted in the report that were not checked in this load: their segments' bytes
+   * came from this browser's cache, re-hashed, and this build of the app found every signature of
+   * those very bytes valid on an earlier visit (store.ts `signatures`). Everything else (hashes,
+   * chain, log, checkpoints, witnesses, replay) was checked as usual.
+   */
+  signaturesRecalled?: number;
 }
 
 /**

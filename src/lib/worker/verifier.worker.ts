@@ -19,7 +19,7 @@ import { sha256Hex } from '$lib/core/hash';
 import { fromUtf8, toBase64, toHex } from '$lib/core/bytes';
 import { verifyQfsSet } from '$lib/core/qfs/verify';
 import type { QfsSetReport } from '$lib/core/qfs/report';
-import { cacheBudget, CacheCorruptError, VerifierCache, type CacheUsage } from '$lib/cache/store';
+import { cacheBudget, CacheCorruptError, VerifierCache, type CacheUsage, type SignaturesRecord } from '$lib/cache/store';
 import { decideCheckpoint } from '$lib/cache/checkpoint-guard';
 import { detectWebCryptoBackend } from './ed25519-webcrypto';
 import { SignaturePool } from './pool/signature-pool';
@@ -62,6 +62,15 @@ function signatureVerifier(): Promise<SignatureVerifier> {
   signatures ??= SignaturePool.start({ backend: 'auto' }).catch(() => localSignatures());
   return signatures;
 }
+
+/**
+ * Who found a segment's signatures valid, for the cache's signature records (store.ts): the §7 rule's
+ * revision and this worker's own URL, which in a build carries the content hash of its code, the
+ * core's verification and (through their URLs) the signature workers' included, so another build
+ * of the app checks every signature again. In development the code changes under an unhashed URL,
+ * so each start of the worker is a rule of its own: only a load in the same page session recalls.
+ */
+const SIGNATURES_RULE = `BUNDLE_FORMAT §7, revision 1; ${import.meta.env.DEV ? `development, worker ${crypto.randomUUID()}` : self.location.pathname}`;
 
 function openCache(): VerifierCache | null {
   if (cache !== undefined) return cache;
@@ -239,6 +248,13 @@ const api = {
     }
     const pendingManifest = src ? loadManifest(src, url, c) : null;
     pendingManifest?.catch(() => undefined); // awaited below, after the trust is known to be good
+    // Segments whose every signature this build found valid before, read while the manifest loads
+    // (store.ts `signatures`); a revisit serving those very bytes from the cache does not check them
+    // again, unless asked to (LoadOptions.recheckSignatures).
+    const pendingKnown: Promise<Set<string> | string> =
+      c && opts.recheckSignatures !== true
+        ? c.knownSignatures(SIGNATURES_RULE).catch((e: unknown) => (e instanceof CacheCorruptError ? e.message : new Set<string>()))
+        : Promise.resolve(new Set<string>());
 
     const trust = await pendingTrust;
     if (typeof trust === 'string') {
@@ -262,6 +278,10 @@ const api = {
     cached.useManifest(manifestBytes);
     if (url !== null && !stored) cached.remember();
     const source = cached;
+    const gotKnown = await pendingKnown;
+    if (typeof gotKnown === 'string') cacheStatus = { status: 'corrupt-cleared', message: gotKnown };
+    const known = typeof gotKnown === 'string' ? new Set<string>() : gotKnown;
+    const validNow: SignaturesRecord[] = [];
 
     let replayer: Replayer | null = null;
     let out;
@@ -274,6 +294,9 @@ const api = {
         replayer: (identity) => (replayer = new Replayer(identity)),
         trust: trust.doc,
         mode: opts.audit ? 'audit' : 'stop',
+        // Only bytes the cache served, re-hashed against the manifest's hash before they are read.
+        signaturesKnown: (seg) => known.has(seg.sha256) && cached.servedFromCache(seg.path) === seg.sha256,
+        onSignaturesValid: (seg) => validNow.push({ hash: seg.sha256, rule: SIGNATURES_RULE, events: seg.count }),
         signal: my,
         onProgress: (p) => {
           const v = meter.update(p);
@@ -287,7 +310,7 @@ const api = {
     if (cached.corrupt) cacheStatus = { status: 'corrupt-cleared', message: cached.corrupt };
     else if (cached.unavailable) cacheStatus = { status: 'unavailable', message: cached.unavailable };
     else if (cacheStatus.status === 'ok') cacheStatus = { status: 'ok', ...cached.stats };
-    const { report, index } = out;
+    const { report, index, signaturesRecalled } = out;
     const drift = driftOf(replayer);
     const refused = index === null && report.failures.some((f) => REFUSALS.has(f.code));
     const status: LoadResult['status'] = refused ? 'refused' : report.ok ? 'verified' : 'failed';
@@ -310,6 +333,8 @@ const api = {
         // The files this load was read from are this bundle's holding, now the most recently
         // verified; older bundles' files are evicted while the cache is over its budget.
         if (!cached.corrupt && !cached.unavailable) {
+          // Before keep(), which drops the records of blobs no bundle holds.
+          await c.putSignatures(validNow.filter((r) => cached.used.has(r.hash)));
           usage = await c.keep({ manifestHash, source: src.label, files: Object.fromEntries(cached.used), lastVerified: Date.now() }, await budget());
         }
       } catch (e) {
@@ -320,7 +345,7 @@ const api = {
     if (usage && cacheStatus.status === 'ok') cacheStatus = { ...cacheStatus, usage };
     onProgress?.(meter.update({ stage: 'done', eventsDone: report.events, eventsTotal: report.events, bytesDone: source.bytesRead, bytesTotal: source.bytesRead }, true)!);
     const offline = stored ? { offline: { storedAt: stored.storedAt, reason: stored.reason } } : {};
-    return { status, message, report, cache: cacheStatus, anchor, manifestHash, trust: trustView, sourceLabel: src.label, drift, ...offline };
+    return { status, message, report, cache: cacheStatus, anchor, manifestHash, trust: trustView, sourceLabel: src.label, drift, signaturesRecalled, ...offline };
   },
 
   /** Stop the running load at the next check (the client may also terminate the worker). */

@@ -161,7 +161,7 @@ describe('VerifierCache manifests (per bundle URL, for offline use)', () => {
       };
     });
     expect(version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(3);
+    expect(DB_VERSION).toBe(4);
   });
 });
 
@@ -249,7 +249,7 @@ describe('VerifierCache upgrade while another tab holds the database', () => {
       req.onsuccess = () => resolve(req.result);
     });
     expect(newer.version).toBe(DB_VERSION + 1);
-    expect([...newer.objectStoreNames].sort()).toEqual(['blobs', 'bundles', 'checkpoints', 'holdings', 'manifests']);
+    expect([...newer.objectStoreNames].sort()).toEqual(['blobs', 'bundles', 'checkpoints', 'holdings', 'manifests', 'signatures']);
     newer.close();
   });
 });
@@ -409,5 +409,99 @@ describe('VerifierCache byte budget (holdings, least-recently-verified eviction)
     expect(await c.getBlob(sha256Hex(seg))).toEqual(seg);
     expect(await c.getCheckpoint('example.org/log')).toEqual(cp(5));
     expect(await c.usage()).toEqual({ bytes: 0, bundles: 0, budget: null, evicted: [] });
+  });
+});
+
+describe('VerifierCache signature records (segments whose every signature was found valid)', () => {
+  const RULE = 'BUNDLE_FORMAT §7, revision 1; /w-abc.js';
+  const rec = (bytes: Uint8Array, rule = RULE) => ({ hash: sha256Hex(bytes), rule, events: 2 });
+  const holding = (name: string, blobs: Uint8Array[], t: number): HoldingRecord => ({
+    manifestHash: sha256Hex(utf8(`manifest of ${name}`)),
+    source: name,
+    files: Object.fromEntries(blobs.map((b) => [sha256Hex(b), b.length])),
+    lastVerified: t
+  });
+
+  it('reads back the records of its own rule only', async () => {
+    const c = new VerifierCache(`sigs-${n++}`);
+    const [a, b] = [utf8('segment a\n'), utf8('segment b\n')];
+    expect(await c.knownSignatures(RULE)).toEqual(new Set());
+    await c.putSignatures([rec(a), rec(b, 'another build')]);
+    expect(await c.knownSignatures(RULE)).toEqual(new Set([sha256Hex(a)]));
+    expect(await c.knownSignatures('another build')).toEqual(new Set([sha256Hex(b)]));
+    await c.putSignatures([rec(b)]); // the same segment found valid by this rule: one record per blob
+    expect(await c.knownSignatures(RULE)).toEqual(new Set([sha256Hex(a), sha256Hex(b)]));
+    expect(await c.knownSignatures('another build')).toEqual(new Set());
+  });
+
+  it('refuses a malformed record before writing anything', async () => {
+    const c = new VerifierCache(`sigs-${n++}`);
+    const a = utf8('segment a\n');
+    await expect(c.putSignatures([rec(a), { hash: 'zz', rule: RULE, events: 1 }])).rejects.toThrow(TypeError);
+    await expect(c.putSignatures([{ ...rec(a), rule: '' }])).rejects.toThrow(TypeError);
+    await expect(c.putSignatures([{ ...rec(a), events: -1 }])).rejects.toThrow(TypeError);
+    expect(await c.knownSignatures(RULE)).toEqual(new Set());
+  });
+
+  it('a malformed stored record is local cache corruption, and the cache is cleared', async () => {
+    const c = new VerifierCache(`sigs-${n++}`);
+    const a = utf8('segment a\n');
+    await c.putBlob(a);
+    await c.rawPut('signatures', { hash: sha256Hex(a), rule: RULE, events: 'all' });
+    await expect(c.knownSignatures(RULE)).rejects.toThrow(CacheCorruptError);
+    expect(await c.hasBlob(sha256Hex(a))).toBe(false);
+  });
+
+  it('a record goes when no bundle holds its blob any more (eviction, or a load that never got to keep)', async () => {
+    const c = new VerifierCache(`sigs-${n++}`);
+    const [a, b, stray] = [utf8('a'.repeat(100)), utf8('b'.repeat(100)), utf8('stray\n')];
+    for (const x of [a, b]) await c.putBlob(x);
+    await c.putSignatures([rec(a), rec(b), rec(stray)]);
+    await c.keep(holding('A', [a], 1), 1000);
+    // the stray record (its blob held by no bundle) is gone at once; b's blob is not held yet either
+    expect(await c.knownSignatures(RULE)).toEqual(new Set([sha256Hex(a)]));
+    await c.putSignatures([rec(b)]);
+    await c.keep(holding('B', [b], 2), 150); // over budget: A, verified least recently, is evicted
+    expect(await c.hasBlob(sha256Hex(a))).toBe(false);
+    expect(await c.knownSignatures(RULE)).toEqual(new Set([sha256Hex(b)]));
+  });
+
+  it('"clear cached files" removes the records too', async () => {
+    const c = new VerifierCache(`sigs-${n++}`);
+    const a = utf8('segment a\n');
+    await c.putBlob(a);
+    await c.putSignatures([rec(a)]);
+    await c.keep(holding('A', [a], 1), 1000);
+    expect((await c.knownSignatures(RULE)).size).toBe(1);
+    await c.clearFiles();
+    expect(await c.knownSignatures(RULE)).toEqual(new Set());
+  });
+
+  it('upgrades a version 3 database in place: everything is kept, and it has no signature records yet', async () => {
+    const name = `v3-${n++}`;
+    const seg = utf8('{"seq":0}\n');
+    const held = holding('old', [seg], 4);
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open(name, 3);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        db.createObjectStore('blobs', { keyPath: 'hash' }).put({ hash: sha256Hex(seg), bytes: seg });
+        db.createObjectStore('bundles', { keyPath: 'manifestHash' });
+        db.createObjectStore('checkpoints', { keyPath: 'origin' }).put(cp(5));
+        db.createObjectStore('manifests', { keyPath: 'url' });
+        db.createObjectStore('holdings', { keyPath: 'manifestHash' }).put(held);
+      };
+      req.onsuccess = () => {
+        req.result.close();
+        resolve();
+      };
+      req.onerror = () => reject(req.error);
+    });
+    const c = new VerifierCache(name);
+    expect(DB_VERSION).toBe(4);
+    expect(await c.getBlob(sha256Hex(seg))).toEqual(seg);
+    expect(await c.getCheckpoint('example.org/log')).toEqual(cp(5));
+    expect(await c.usage()).toEqual({ bytes: seg.length, bundles: 1, budget: null, evicted: [] });
+    expect(await c.knownSignatures(RULE)).toEqual(new Set());
   });
 });

@@ -50,6 +50,23 @@ describe('CachedSource', () => {
     expect(b.bytesRead).toBe(seg.length);
   });
 
+  it('tells which paths were served from the cache, under which hash (what recalled signatures rely on)', async () => {
+    const cache = new VerifierCache(`cs-${n++}`);
+    const a = new CachedSource(new CountingSource(files()), cache, hashOf);
+    await a.read('segments/000000.ndjson');
+    expect(a.servedFromCache('segments/000000.ndjson')).toBeNull(); // downloaded
+    const b = new CachedSource(new CountingSource(files()), cache, hashOf);
+    await b.read('segments/000000.ndjson');
+    expect(b.servedFromCache('segments/000000.ndjson')).toBe(sha256Hex(seg));
+    expect(b.servedFromCache('manifest.json')).toBeNull();
+    // A corrupt entry is not served, so it is not reported as served either.
+    await cache.rawPut('blobs', { hash: sha256Hex(seg), bytes: utf8('{"seq":7}\n{"seq":1}\n') });
+    const c = new CachedSource(new CountingSource(files()), cache, hashOf);
+    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+    expect(c.corrupt).not.toBeNull();
+    expect(c.servedFromCache('segments/000000.ndjson')).toBeNull();
+  });
+
   it('does not cache bytes that differ from the manifest hash', async () => {
     const cache = new VerifierCache(`cs-${n++}`);
     const bad = files();

@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import type * as Comlink from 'comlink';
 import type { VerifierApi } from '../../../src/lib/worker/verifier.worker';
-import { DEFAULT_BUDGET } from '../../../src/lib/cache/store';
+import { DEFAULT_BUDGET, VerifierCache } from '../../../src/lib/cache/store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateBundle } from '../../../src/issuer/generate';
-import { TamperSource } from '../../../src/issuer/tamper';
+import { TamperSource, type BundleFiles } from '../../../src/issuer/tamper';
 import { serveBytes, startVerifierWorker } from './in-process-verifier';
+import { sha256Hex } from '../../../src/lib/core/hash';
 
 const SEED = 'worker-cache';
 let source: TamperSource;
@@ -22,6 +23,8 @@ let server: Server;
 let base = '';
 /** The network is gone: every request's connection is dropped (fetch rejects, as offline). */
 let offline = false;
+/** What the server serves instead of the honest bundle, when set. */
+let served: BundleFiles | null = null;
 let remote: Comlink.Remote<VerifierApi>;
 let close: () => void;
 
@@ -34,7 +37,8 @@ beforeAll(async () => {
   // /url/<file> and /site/demo/<file> both serve the generated bundle.
   ({ base, server } = await serveBytes((parts) => {
     const path = (parts[0] === 'site' && parts[1] === 'demo' ? parts.slice(2) : parts.slice(1)).join('/');
-    return source.bundle.paths().includes(path) ? source.bundle.get(path) : null;
+    const b = served ?? source.bundle;
+    return b.paths().includes(path) ? b.get(path) : null;
   }, () => offline));
   ({ remote, close } = await startVerifierWorker());
 }, 300_000);
@@ -104,5 +108,58 @@ describe('verifier worker and the cache', () => {
     // Downloaded again (nothing from the cache), but the log's checkpoint is still remembered.
     expect(r.cache).toMatchObject({ status: 'ok', filesFromCache: 0 });
     expect(r.anchor?.kind).toBe('same');
+  });
+});
+
+describe('verifier worker: signatures recalled on a revisit', () => {
+  const recheck = () => remote.load({ kind: 'url', url: `${base}url/` }, { trust, audit: false, base: `${base}site/`, recheckSignatures: true });
+
+  it('a revisit served from the cache recalls the signatures of its segments and reports the same; "check every signature" checks them all', async () => {
+    offline = false;
+    served = null;
+    expect(await remote.clearCachedFiles()).toMatchObject({ ok: true });
+    const first = await loadUrl();
+    expect(first.status).toBe('verified');
+    expect(first.signaturesRecalled).toBe(0);
+    const again = await loadUrl();
+    expect(again.cache).toMatchObject({ status: 'ok' });
+    expect(again.cache.status === 'ok' && again.cache.filesFromCache).toBeGreaterThan(0);
+    expect(again.signaturesRecalled).toBe(400); // every event: the segment came from the cache
+    expect(again.report).toEqual(first.report);
+    const all = await recheck();
+    expect(all.signaturesRecalled).toBe(0);
+    expect(all.report).toEqual(first.report);
+    expect((await loadUrl()).signaturesRecalled).toBe(400); // the records were kept
+    // Cleared with the files: the next load downloads and checks everything.
+    await remote.clearCachedFiles();
+    expect((await loadUrl()).signaturesRecalled).toBe(0);
+  });
+
+  it('a segment that is other bytes is checked, not recalled: a flipped signature is found', async () => {
+    offline = false;
+    served = null;
+    expect((await loadUrl()).status).toBe('verified');
+    const t = source.tamper('sig-bitflip', 5);
+    served = t.bundle;
+    try {
+      const r = await loadUrl();
+      expect(r.status).toBe('failed');
+      expect(r.signaturesRecalled).toBe(0);
+      expect(r.report?.failures[0]).toMatchObject({ code: t.expected.code, seq: t.expected.seq });
+    } finally {
+      served = null;
+    }
+  });
+
+  it('a malformed signature record is local cache corruption: cleared, reported as such, and every signature checked', async () => {
+    offline = false;
+    served = null;
+    expect((await loadUrl()).status).toBe('verified');
+    const segment = source.bundle.paths().find((p) => p.startsWith('segments/'))!;
+    await new VerifierCache().rawPut('signatures', { hash: sha256Hex(source.bundle.get(segment)), rule: 'x', events: 'all' });
+    const r = await loadUrl();
+    expect(r.status).toBe('verified');
+    expect(r.cache).toMatchObject({ status: 'corrupt-cleared' });
+    expect(r.signaturesRecalled).toBe(0);
   });
 });
