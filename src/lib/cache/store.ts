@@ -27,7 +27,7 @@
 // verified while the blobs it was read from failed to store.
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from '$lib/core/hash';
-import { isHex } from '$lib/core/bytes';
+import { isHex, toHex } from '$lib/core/bytes';
 import { isBundlePath } from '$lib/core/manifest';
 
 export const DB_NAME = 'atlas-verifier';
@@ -220,6 +220,27 @@ function validBundle(v: unknown): v is BundleRecord {
 /** A request inside a transaction whose failure tx.done reports (and fails the transaction with). */
 const quiet = (p: Promise<unknown>): void => void p.catch(() => undefined);
 
+/**
+ * Hex SHA-256 of a stored file's bytes as getBlob checks them: WebCrypto's where there is one, else
+ * core's. The verifier worker's thread, which runs the ordered pass, re-hashes every file a revisit
+ * serves from here: at 1M events 470 MiB, ~2 s with core's pure-JS SHA-256 (~220 MiB/s) and ~0.35 s
+ * with WebCrypto's (~1,300 MiB/s, native). The app's 1M revisit: 34.9 → 25.3–26.5 s, its ordered
+ * pass 30.9 → 22.2–23.7 CPU-s (bench/README.md, session 12). Storing (queueBlob) keeps core's
+ * synchronous hash: WebCrypto's there made the first visit ~3 s faster but its renderer ~30-40 MB
+ * larger (the copies WebCrypto makes of each 2 MiB segment), over the 600 MB the app aims at.
+ */
+export async function digestHex(bytes: Uint8Array): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle) {
+    try {
+      return toHex(new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+    } catch {
+      // a WebCrypto that cannot digest these bytes: core's SHA-256 below
+    }
+  }
+  return sha256Hex(bytes);
+}
+
 /** Queued blob bytes above which queueBlob's caller should wait (backlog()). */
 const BACKLOG_BYTES = 32 * 2 ** 20;
 
@@ -309,7 +330,7 @@ export class VerifierCache {
     const rec: unknown = await db.get('blobs', hash);
     if (rec === undefined) return null;
     if (!isRecord(rec) || !(rec.bytes instanceof Uint8Array)) return this.#corrupt(`blob ${hash} malformed`);
-    if (sha256Hex(rec.bytes) !== hash) return this.#corrupt(`blob ${hash} does not hash to its key`);
+    if ((await digestHex(rec.bytes)) !== hash) return this.#corrupt(`blob ${hash} does not hash to its key`);
     return rec.bytes;
   }
 

@@ -2,7 +2,7 @@
 // commits, validation on load, and corruption reported as a cache problem (and cleared).
 import 'fake-indexeddb/auto';
 import { describe, expect, it, beforeEach } from 'vitest';
-import { VerifierCache, CacheCorruptError, CacheUnavailableError, DB_VERSION, DEFAULT_BUDGET, MAX_BUDGET, cacheBudget, type CheckpointRecord, type HoldingRecord, type ManifestRecord } from '../../../src/lib/cache/store';
+import { VerifierCache, CacheCorruptError, CacheUnavailableError, DB_VERSION, DEFAULT_BUDGET, MAX_BUDGET, cacheBudget, digestHex, type CheckpointRecord, type HoldingRecord, type ManifestRecord } from '../../../src/lib/cache/store';
 import { sha256Hex } from '../../../src/lib/core/hash';
 import { utf8 } from '../../../src/lib/core/bytes';
 
@@ -21,6 +21,14 @@ const cp = (size: number, root = 'ab'.repeat(32)): CheckpointRecord => ({
 const bundle = (h: string) => ({ manifestHash: h, origin: 'example.org/log', source: 'demo', report: '{"ok":true}' });
 
 describe('VerifierCache', () => {
+  it("re-hashes served blobs with WebCrypto's SHA-256 where there is one, the same digest as core's", async () => {
+    for (const len of [0, 1, 55, 56, 64, 1000, 2 * 2 ** 20 + 3]) {
+      const bytes = Uint8Array.from({ length: len }, (_, i) => (i * 31 + len) & 0xff);
+      expect(await digestHex(bytes)).toBe(sha256Hex(bytes));
+      expect(await digestHex(bytes.subarray(1))).toBe(sha256Hex(bytes.subarray(1))); // a view, not its whole buffer
+    }
+  });
+
   it('stores blobs under the SHA-256 of their bytes and returns the same bytes', async () => {
     const bytes = utf8('{"seq":0}\n{"seq":1}\n');
     const hash = await cache.putBlob(bytes);
