@@ -218,7 +218,7 @@ async function main() {
   md.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     let path = (r.threads > 0 ? `${r.backend}, ${r.threads} ${r.where === 'cli' ? 'worker_threads' : 'workers'}` : `${r.backend}, single thread`) + (r.mode === 'signatures' ? ' — **signature stage only**' : '');
-    if (r.where === 'app') path = r.mode === 'app-revisit' ? `the app's revisit (${r.ledger === 10_000 ? 'demo' : '?bundle='}): segments from IndexedDB, ${fmt(r.recalled)} signatures recalled` : `the app's first visit (${r.ledger === 10_000 ? 'demo' : '?bundle='}), ${r.threads} workers`;
+    if (r.where === 'app') path = r.mode === 'app-revisit' ? `the app's revisit (${r.ledger === 10_000 ? 'demo' : '?bundle='}): segments from IndexedDB, ${(r.recalled ?? 0).toLocaleString('en')} signatures recalled` : `the app's first visit (${r.ledger === 10_000 ? 'demo' : '?bundle='}), ${r.threads} workers`;
     md.push(`| ${r.where === 'cli' ? 'CLI (Node)' : 'Chromium'} | ${r.events.toLocaleString('en')} | ${path} | ${r.seconds.toFixed(2)}${r.runs?.length > 1 ? ` (${Math.min(...r.runs).toFixed(2)}–${Math.max(...r.runs).toFixed(2)}, ${r.runs.length} runs)` : ''} | ${r.cpuSeconds.toFixed(2)} | ${r.browserCpuSeconds === undefined ? '—' : r.browserCpuSeconds.toFixed(2)} | ${busiest(r)} | ${fmt(r.eventsPerSec)} | ${r.ratioToOpenssl === null ? '—' : r.ratioToOpenssl.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.ok ? 'yes' : `**no**: ${(r.failures?.[0]?.code ?? r.error ?? '').toString().slice(0, 60)}`} |`);
   }
   md.push('');

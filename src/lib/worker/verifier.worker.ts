@@ -70,7 +70,7 @@ function signatureVerifier(): Promise<SignatureVerifier> {
  * of the app checks every signature again. In development the code changes under an unhashed URL,
  * so each start of the worker is a rule of its own: only a load in the same page session recalls.
  */
-const SIGNATURES_RULE = `BUNDLE_FORMAT §7, revision 1; ${import.meta.env.DEV ? `development, worker ${crypto.randomUUID()}` : self.location.pathname}`;
+const SIGNATURES_RULE = `BUNDLE_FORMAT §7, revision 1; ${import.meta.env.DEV ? `development, worker ${Math.random().toString(36).slice(2)}` : self.location.pathname}`;
 
 function openCache(): VerifierCache | null {
   if (cache !== undefined) return cache;
