@@ -20,6 +20,30 @@ const cp = (size: number, root = 'ab'.repeat(32)): CheckpointRecord => ({
 });
 const bundle = (h: string) => ({ manifestHash: h, origin: 'example.org/log', source: 'demo', report: '{"ok":true}' });
 
+/**
+ * A database as version `version` (1-3) of the app left it, in raw IndexedDB: the blob `seg`, the
+ * checkpoint cp(5), the stores of that version, and whatever `fill` adds in the same upgrade.
+ */
+function oldDatabase(name: string, version: 1 | 2 | 3, seg: Uint8Array, fill: (tx: IDBTransaction) => void = () => undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = indexedDB.open(name, version);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      db.createObjectStore('blobs', { keyPath: 'hash' }).put({ hash: sha256Hex(seg), bytes: seg });
+      db.createObjectStore('bundles', { keyPath: 'manifestHash' });
+      db.createObjectStore('checkpoints', { keyPath: 'origin' }).put(cp(5));
+      if (version >= 2) db.createObjectStore('manifests', { keyPath: 'url' });
+      if (version >= 3) db.createObjectStore('holdings', { keyPath: 'manifestHash' });
+      fill(req.transaction!);
+    };
+    req.onsuccess = () => {
+      req.result.close();
+      resolve();
+    };
+    req.onerror = () => reject(req.error);
+  });
+}
+
 describe('VerifierCache', () => {
   it("re-hashes served blobs with WebCrypto's SHA-256 where there is one, the same digest as core's", async () => {
     for (const len of [0, 1, 55, 56, 64, 1000, 2 * 2 ** 20 + 3]) {
@@ -140,20 +164,7 @@ describe('VerifierCache manifests (per bundle URL, for offline use)', () => {
     const name = `v1-${n++}`;
     const seg = utf8('{"seq":0}\n');
     // A database as version 1 of the app left it (raw IndexedDB, no manifests store).
-    await new Promise<void>((resolve, reject) => {
-      const req = indexedDB.open(name, 1);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        db.createObjectStore('blobs', { keyPath: 'hash' }).put({ hash: sha256Hex(seg), bytes: seg });
-        db.createObjectStore('bundles', { keyPath: 'manifestHash' }).put(bundle('de'.repeat(32)));
-        db.createObjectStore('checkpoints', { keyPath: 'origin' }).put(cp(5));
-      };
-      req.onsuccess = () => {
-        req.result.close();
-        resolve();
-      };
-      req.onerror = () => reject(req.error);
-    });
+    await oldDatabase(name, 1, seg, (tx) => tx.objectStore('bundles').put(bundle('de'.repeat(32))));
     const upgraded = new VerifierCache(name);
     expect(await upgraded.getBlob(sha256Hex(seg))).toEqual(seg);
     expect(await upgraded.getBundle('de'.repeat(32))).toEqual(bundle('de'.repeat(32)));
@@ -398,21 +409,7 @@ describe('VerifierCache byte budget (holdings, least-recently-verified eviction)
   it('upgrades a version 2 database in place: everything is kept, and its blobs are held by no bundle yet', async () => {
     const name = `v2-${n++}`;
     const seg = utf8('{"seq":0}\n');
-    await new Promise<void>((resolve, reject) => {
-      const req = indexedDB.open(name, 2);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        db.createObjectStore('blobs', { keyPath: 'hash' }).put({ hash: sha256Hex(seg), bytes: seg });
-        db.createObjectStore('bundles', { keyPath: 'manifestHash' });
-        db.createObjectStore('checkpoints', { keyPath: 'origin' }).put(cp(5));
-        db.createObjectStore('manifests', { keyPath: 'url' });
-      };
-      req.onsuccess = () => {
-        req.result.close();
-        resolve();
-      };
-      req.onerror = () => reject(req.error);
-    });
+    await oldDatabase(name, 2, seg);
     const c = new VerifierCache(name);
     expect(await c.getBlob(sha256Hex(seg))).toEqual(seg);
     expect(await c.getCheckpoint('example.org/log')).toEqual(cp(5));
@@ -489,22 +486,7 @@ describe('VerifierCache signature records (segments whose every signature was fo
     const name = `v3-${n++}`;
     const seg = utf8('{"seq":0}\n');
     const held = holding('old', [seg], 4);
-    await new Promise<void>((resolve, reject) => {
-      const req = indexedDB.open(name, 3);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        db.createObjectStore('blobs', { keyPath: 'hash' }).put({ hash: sha256Hex(seg), bytes: seg });
-        db.createObjectStore('bundles', { keyPath: 'manifestHash' });
-        db.createObjectStore('checkpoints', { keyPath: 'origin' }).put(cp(5));
-        db.createObjectStore('manifests', { keyPath: 'url' });
-        db.createObjectStore('holdings', { keyPath: 'manifestHash' }).put(held);
-      };
-      req.onsuccess = () => {
-        req.result.close();
-        resolve();
-      };
-      req.onerror = () => reject(req.error);
-    });
+    await oldDatabase(name, 3, seg, (tx) => tx.objectStore('holdings').put(held));
     const c = new VerifierCache(name);
     expect(DB_VERSION).toBe(4);
     expect(await c.getBlob(sha256Hex(seg))).toEqual(seg);
