@@ -60,7 +60,7 @@ export interface CheckpointRecord {
 
 /**
  * The last manifest that verified for a bundle URL, for verifying it again offline. Nothing here is
- * trusted: the manifest is parsed and every file re-hashed and re-verified as on any load.
+ * trusted: the manifest is parsed and every file re-hashed and checked as on any load.
  */
 export interface ManifestRecord {
   /** The bundle's URL prefix (HttpSource.href). */
