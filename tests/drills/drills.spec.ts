@@ -6,7 +6,7 @@
 // Drill B "Bad Actor": for every corruption kind at a random tick, the app's own report names
 // exactly that seq and code first, and nothing before it.
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { judge } from '../../src/issuer/tamper/drill-b';
 import { BundleFiles, TAMPER_KINDS } from '../../src/issuer/tamper';
@@ -91,6 +91,52 @@ test.describe('Drill B "Bad Actor": one corruption, flagged at its exact seq in 
       await expect(page.getByTestId('first-failure')).toContainText(c.expected.code);
     });
   }
+});
+
+// The same corruptions in one browser that verified the honest ledger first: its segment is then in
+// the cache with its signatures found valid. A case whose manifest names that segment, byte for byte
+// the honest one, recalls them (a corrupted checkpoint or content item); every other case is other
+// bytes, or names them by another hash, and is checked. Either way the corruption is flagged at its exact seq, as in a fresh browser, with one
+// exception the cache is designed for: when the manifest still commits to the honest segment's
+// SHA-256 and only the server's copy of it differs (a truncated file), the cache serves the bytes
+// the manifest commits to, and the ledger verifies (clearing the cached files checks the server's).
+test('Drill B after an honest visit: every corruption still flagged at its exact seq, unchanged segments recalled', async ({ page }) => {
+  const o = oracle();
+  await openWithTrust(page, o.b.honest.url, o.b.trustFile);
+  await expect(page.getByTestId('verdict')).toContainText('Verified');
+  const segments = (dir: string) => readdirSync(join(dir, 'segments')).sort().map((f) => readFileSync(join(dir, 'segments', f)));
+  const committed = (dir: string) => JSON.stringify((JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { segments: unknown }).segments);
+  const honest = segments(o.b.honest.dir);
+  const recalledText = o.b.events.toLocaleString('en-US');
+  let recalledCases = 0;
+  let servedFromCache = 0;
+  for (const c of o.b.cases) {
+    const dir = join(o.b.honest.dir, '..', `b-${c.kind}`);
+    await openWithTrust(page, c.url, o.b.trustFile);
+    const mine = segments(dir);
+    const same = mine.length === honest.length && mine.every((b, i) => b.equals(honest[i]!));
+    const committedHonest = committed(dir) === committed(o.b.honest.dir);
+    if (!same && committedHonest) {
+      servedFromCache++;
+      await expect(page.getByTestId('verdict'), c.kind).toContainText('Verified');
+      await expect(page.getByTestId('signatures-recalled').locator('[data-field="recalled"]'), c.kind).toHaveText(recalledText);
+      continue;
+    }
+    await expect(page.getByTestId('verdict'), c.kind).toContainText('Failures found');
+    // Recalled only where the manifest names the honest segment (so the cache serves it): a manifest
+    // listing another SHA-256 for the same bytes (segment-hash) has them downloaded and checked.
+    if (same && committedHonest) {
+      recalledCases++;
+      await expect(page.getByTestId('signatures-recalled').locator('[data-field="recalled"]'), c.kind).toHaveText(recalledText);
+    } else await expect(page.getByTestId('signatures-recalled'), c.kind).toHaveCount(0);
+    const failures = await exportedFailures(page, c.url);
+    expect(judge(c.expected, failures).reason, `${c.kind}: first findings ${JSON.stringify(failures.slice(0, 3).map((f) => [f.seq, f.code, f.file]))}`).toBe('');
+  }
+  console.log(
+    `  Drill B after an honest visit: ${o.b.cases.length - servedFromCache}/${o.b.cases.length} flagged at the exact seq and code, ${recalledCases} of them with the signatures of their unchanged segment recalled; ${servedFromCache} served the manifest's committed segment from the cache`
+  );
+  expect(recalledCases).toBeGreaterThan(0);
+  expect(servedFromCache).toBeLessThanOrEqual(1); // segment-truncated only: every other kind changes what the manifest commits to, or is not in a segment
 });
 
 test.afterAll(() => {

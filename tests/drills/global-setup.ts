@@ -55,6 +55,10 @@ export default async function globalSetup(): Promise<void> {
   const bTrust = join(ORACLE, 'trust-b.json');
   cpSync(join(bBase, 'trust.json'), bTrust);
   const src = await TamperSource.loadGenerated(bBase, bSeed);
+  // The honest ledger too, for Drill B in a browser that verified it first.
+  const bHonest = join(SITE, 'drills', 'b-honest');
+  cpSync(bBase, bHonest, { recursive: true });
+  rmSync(join(bHonest, 'trust.json'), { force: true });
   const cases: DrillOracle['b']['cases'] = [];
   for (const kind of TAMPER_KINDS) {
     const s = rng.childSeed();
@@ -68,7 +72,7 @@ export default async function globalSetup(): Promise<void> {
   const o: DrillOracle = {
     seed,
     a: { dir: aDir, url: `${ORIGIN}/drills/a/`, events, ledgerSeed: aSeed, trustFile: aTrust, picks, generateMs },
-    b: { ledgerSeed: bSeed, events: 2000, trustFile: bTrust, cases }
+    b: { ledgerSeed: bSeed, events: 2000, trustFile: bTrust, honest: { dir: bHonest, url: `${ORIGIN}/drills/b-honest/` }, cases }
   };
   writeFileSync(join(ORACLE, 'drills.json'), JSON.stringify(o, null, 2));
 }

@@ -19,7 +19,14 @@ export interface RewardPick {
 export interface DrillOracle {
   seed: number;
   a: { dir: string; url: string; events: number; ledgerSeed: number; trustFile: string; picks: RewardPick[]; generateMs: number };
-  b: { ledgerSeed: number; events: number; trustFile: string; cases: { kind: string; url: string; seed: number; expected: Expected; detail: string }[] };
+  b: {
+    ledgerSeed: number;
+    events: number;
+    trustFile: string;
+    /** The untampered ledger every case was made from, served beside them. */
+    honest: { dir: string; url: string };
+    cases: { kind: string; url: string; seed: number; expected: Expected; detail: string }[];
+  };
 }
 
 export function oracle(): DrillOracle {
