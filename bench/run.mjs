@@ -63,6 +63,11 @@ const repsFor = (n) => (n <= 10_000 ? 5 : n <= 100_000 ? 3 : 1);
 async function repeated(reps, once) {
   const runs = [];
   for (let i = 0; i < reps; i++) runs.push(await once());
+  return summarise(runs);
+}
+
+/** Several runs of one row as one: the median run by time, with every run's time, the highest peak memory, ok only if all were. */
+function summarise(runs) {
   const byTime = runs.filter((r) => r.ok).sort((a, b) => a.seconds - b.seconds);
   const row = { ...(byTime.length === runs.length ? byTime[(byTime.length - 1) >> 1] : runs.find((r) => !r.ok)) };
   row.runs = runs.map((r) => r.seconds);
@@ -162,8 +167,7 @@ async function main() {
       return appRow(r, 'app');
     });
     add(row);
-    let i = 0;
-    add(await repeated(revisits.length, async () => revisits[i++]));
+    add(summarise(revisits));
   }
 
   // Targets from issue 7 "Done when".

@@ -12,7 +12,7 @@
 import { fromBase64, toHex } from './bytes';
 import { type BundleSource, BundleSourceError } from './bundle-source';
 import { AegisRegistry } from './aegis-registry';
-import { ATTEST_KEY_OK, EventLines } from './signature-batch';
+import { ATTEST_KEY_OK, EventLines, wellFormed } from './signature-batch';
 import { ZERO_ID, cutEventLine, isRole, parseEnvelope, signatureInputsOfLine, signedMessage } from './envelope';
 import { checkAuthorisation, checkPayload } from './event-payload';
 import { EventIndex } from './event-index';
@@ -186,8 +186,8 @@ class Verifier {
   /** The segment being read, and whether its signatures are known (VerifyOptions.signaturesKnown). */
   #segIndex = 0;
   #known = false;
-  /** Per segment: lines whose signature was found valid (or known) so far. */
-  #valid: number[] = [];
+  /** Per segment: every line consumed so far was cut and had a valid (or known) signature. */
+  #allValid: boolean[] = [];
   #recalled = 0;
 
   /** Queued entries (batches and segment ends) the ordered pass lets be ahead of it. */
@@ -354,7 +354,7 @@ class Verifier {
     const batchSize = this.#o.batch ?? BATCH;
     this.#segIndex = si;
     this.#known = false;
-    this.#valid[si] = 0;
+    this.#allValid[si] = true;
     let asked = false;
     /** Synchronous except when the line fills a batch or fails: no promise and no await per line (issue 7). */
     const takeLine = (line: Uint8Array, offset: number): Promise<void> | void => {
@@ -447,7 +447,7 @@ class Verifier {
         if (f) {
           this.#broken(seg, st);
           this.#fail(f);
-        } else if (!known && this.#valid[si] === seg.count) this.#o.onSignaturesValid?.(seg);
+        } else if (!known && this.#allValid[si]) this.#o.onSignaturesValid?.(seg); // its seg.count lines, all valid
       }
     });
   }
@@ -488,7 +488,7 @@ class Verifier {
     if (known) this.#recalled += n;
     let verdicts: Promise<boolean[]>;
     if (n === 0) verdicts = Promise.resolve([]);
-    else if (!lines) verdicts = known ? Promise.resolve(items.map((it) => it.key.length === 32 && it.sig.length === 64)) : sigs.verifyBatch(items);
+    else if (!lines) verdicts = known ? Promise.resolve(items.map(wellFormed)) : sigs.verifyBatch(items);
     else {
       verdicts = sigs.verifyEvents!(lines).then(({ verdicts: v, digests }) => {
         if (v.length !== n || digests.length !== 64 * n) throw new TypeError('verifyEvents: wrong number of answers');
@@ -510,8 +510,10 @@ class Verifier {
   async #consume(d: Dispatched, ctx: RunContext): Promise<void> {
     const verdicts = await d.verdicts;
     const { batch, digests: dg, flags } = d;
+    // Once per batch, not per event: a line not cut, or one invalid signature, keeps its segment
+    // from being offered (onSignaturesValid).
+    if (verdicts.length !== batch.length || verdicts.includes(false)) this.#allValid[d.seg] = false;
     let i = 0;
-    let valid = 0;
     try {
       for (; i < batch.length; i++) {
         const p = batch[i]!;
@@ -539,7 +541,6 @@ class Verifier {
           };
         }
         if (c.env && c.sigOk) this.#signatures++;
-        if (p.slot >= 0 && verdicts[p.slot] === true) valid++;
         const pending = this.#ordered(c, ctx);
         if (pending) await pending;
         this.#events++;
@@ -560,7 +561,6 @@ class Verifier {
       }
       throw e;
     }
-    this.#valid[d.seg]! += valid;
     this.#lines.release(d.slabs); // the batch's lines are not read again
   }
 

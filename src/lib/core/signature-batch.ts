@@ -240,6 +240,11 @@ function span(start: number, end: number): Uint32Array {
   return at;
 }
 
+/** An item whose key and signature have Ed25519's lengths; any other is MALFORMED (never valid). */
+export function wellFormed(it: SignatureItem): boolean {
+  return it.key.length === 32 && it.sig.length === 64;
+}
+
 /** Pack the items at the given indices, in that order (a key-affine chunk: SignatureScheduler). */
 function packAt(items: readonly SignatureItem[], at: Uint32Array): PackedSignatures {
   const count = at.length;
@@ -253,7 +258,7 @@ function packAt(items: readonly SignatureItem[], at: Uint32Array): PackedSignatu
   let off = 0;
   for (let j = 0; j < count; j++) {
     const it = items[at[j]!]!;
-    if (it.key.length === 32 && it.sig.length === 64) {
+    if (wellFormed(it)) {
       keyIndex[j] = keys.index(it.key, 0);
       sigs.set(it.sig, 64 * j);
     } else {

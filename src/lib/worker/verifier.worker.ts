@@ -251,10 +251,14 @@ const api = {
     // Segments whose every signature this build found valid before, read while the manifest loads
     // (store.ts `signatures`); a revisit serving those very bytes from the cache does not check them
     // again, unless asked to (LoadOptions.recheckSignatures).
-    const pendingKnown: Promise<Set<string> | string> =
+    const none = { known: new Set<string>(), corrupt: null };
+    const pendingKnown: Promise<{ known: Set<string>; corrupt: string | null }> =
       c && opts.recheckSignatures !== true
-        ? c.knownSignatures(SIGNATURES_RULE).catch((e: unknown) => (e instanceof CacheCorruptError ? e.message : new Set<string>()))
-        : Promise.resolve(new Set<string>());
+        ? c.knownSignatures(SIGNATURES_RULE).then(
+            (known) => ({ known, corrupt: null }),
+            (e: unknown) => (e instanceof CacheCorruptError ? { ...none, corrupt: e.message } : none)
+          )
+        : Promise.resolve(none);
 
     const trust = await pendingTrust;
     if (typeof trust === 'string') {
@@ -278,9 +282,8 @@ const api = {
     cached.useManifest(manifestBytes);
     if (url !== null && !stored) cached.remember();
     const source = cached;
-    const gotKnown = await pendingKnown;
-    if (typeof gotKnown === 'string') cacheStatus = { status: 'corrupt-cleared', message: gotKnown };
-    const known = typeof gotKnown === 'string' ? new Set<string>() : gotKnown;
+    const { known, corrupt } = await pendingKnown;
+    if (corrupt !== null) cacheStatus = { status: 'corrupt-cleared', message: corrupt };
     const validNow: SignaturesRecord[] = [];
 
     let replayer: Replayer | null = null;
