@@ -275,10 +275,16 @@ const api = {
     const manifestHash = sha256Hex(manifestBytes);
     const parsed = parseManifest(manifestBytes);
     const hashes = new Map<string, string>();
-    if (parsed.ok) for (const s of parsed.manifest.segments) hashes.set(s.path, s.sha256);
+    const sizes = new Map<string, number>();
+    if (parsed.ok) {
+      for (const s of parsed.manifest.segments) {
+        hashes.set(s.path, s.sha256);
+        sizes.set(s.path, s.bytes);
+      }
+    }
     // Offline, the notes and content read at that visit come from the cache too (and are verified as ever).
     if (stored) for (const [p, h] of Object.entries(stored.files)) if (!hashes.has(p)) hashes.set(p, h);
-    const cached = new CachedSource(src, c, (p) => hashes.get(p) ?? null);
+    const cached = new CachedSource(src, c, (p) => hashes.get(p) ?? null, { sizeOf: (p) => sizes.get(p) ?? null });
     cached.useManifest(manifestBytes);
     if (url !== null && !stored) cached.remember();
     const source = cached;

@@ -67,6 +67,25 @@ describe('CachedSource', () => {
     expect(c.servedFromCache('segments/000000.ndjson')).toBeNull();
   });
 
+  it('stores the bytes read, whatever size the manifest gives for the file', async () => {
+    // sizeOf lets a segment be copied into one array as it arrives; a size that is wrong (more or
+    // fewer bytes than the file has) must not change what is stored or what the reader gets.
+    for (const size of [seg.length, 0, 3, seg.length - 1, seg.length + 1, seg.length + 100]) {
+      const cache = new VerifierCache(`cs-${n++}`);
+      const c = new CachedSource(new CountingSource(files()), cache, hashOf, { sizeOf: (p) => (p === 'segments/000000.ndjson' ? size : null) });
+      expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+      const stored = await cache.getBlob(sha256Hex(seg));
+      expect(stored, `manifest size ${size}`).toEqual(seg);
+      expect(stored!.length).toBe(seg.length);
+      expect(c.used.get(sha256Hex(seg))).toBe(seg.length);
+    }
+    // Over the cache's file limit: streamed, not stored.
+    const cache = new VerifierCache(`cs-${n++}`);
+    const c = new CachedSource(new CountingSource(files()), cache, hashOf, { maxCached: seg.length - 1, sizeOf: () => seg.length });
+    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+    expect(await cache.hasBlob(sha256Hex(seg))).toBe(false);
+  });
+
   it('does not cache bytes that differ from the manifest hash', async () => {
     const cache = new VerifierCache(`cs-${n++}`);
     const bad = files();
