@@ -65,6 +65,13 @@ function threadTimes(pid) {
   return out;
 }
 
+/** One reading: the RSS in kB of each descendant of rootPid (itself included) whose command line matches. */
+export function treeRssKb(rootPid, match = () => true) {
+  const all = [rootPid];
+  for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
+  return all.filter((p) => match(cmdline(p))).map(rssKb);
+}
+
 /**
  * Start sampling the matching descendants of rootPid. stop() returns {peakMB, cpuSeconds, threads}:
  * the peak of their summed RSS, the CPU time they used while sampled (load-independent, unlike wall
