@@ -85,10 +85,11 @@ export class CachedSource implements ByteSource {
     this.stats.filesDownloaded++;
     const keep = want !== null || this.#remembered !== null;
     // A file whose size the manifest gives (a segment) is copied as it arrives into one array of
-    // that size, so each read chunk dies young. Holding the chunks to the end of the file kept them
-    // past young-generation GCs: at 1M events, 470 MB of promoted chunks, off-heap garbage until a
-    // full GC, beside the copy written to IndexedDB (issue 7, the app's peak memory). A file that
-    // turns out longer than that size goes on as parts, so what is stored stays the bytes read.
+    // that size, so each read chunk can die young. Holding the chunks to the end of the file kept
+    // them past young-generation GCs (off-heap garbage until a full GC) and cost one more copy at
+    // the end: 470 MB of each at 1M events (issue 7; the peak's change was within its spread,
+    // bench/README.md session 13). A file that turns out longer than that size goes on as parts,
+    // so what is stored stays the bytes read.
     const expected = want !== null ? this.#sizeOf(path) : null;
     let whole = keep && expected !== null && expected <= this.#maxCached ? new Uint8Array(expected) : null;
     const parts: Uint8Array[] = [];
