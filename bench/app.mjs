@@ -13,7 +13,8 @@ import { ROOT } from './ledgers.mjs';
 import { launchPage } from './browser.mjs';
 import { treeCpuSeconds, waitForQuiet } from './memory.mjs';
 
-function freePort() {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.on('error', fail);
@@ -24,7 +25,8 @@ function freePort() {
   });
 }
 
-async function waitForServer(url, ms = 10_000) {
+/** Resolves once `url` answers 200 (a server just spawned), or throws after `ms`. */
+export async function waitForServer(url, ms = 10_000) {
   const until = Date.now() + ms;
   for (;;) {
     try {

@@ -23,6 +23,7 @@ import { buildPage, PAGE } from './browser.mjs';
 import { launchChromium, openPage } from './cdp.mjs';
 import { serve } from './serve.mjs';
 import { treeRssKb, waitForQuiet } from './memory.mjs';
+import { freePort, waitForServer } from './app.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
@@ -64,11 +65,14 @@ async function gcProbe() {
     const page = await openPage(chrome);
     const workers = await watchWorkers(chrome, page.sessionId);
     if (app) {
-      procs.push(spawn(process.execPath, [join(ROOT, 'scripts/serve-static.mjs'), '--port', '4391', '--root', resolve(app)], { stdio: 'ignore' }));
-      procs.push(spawn(process.execPath, [join(ROOT, 'scripts/serve-static.mjs'), '--port', '4392', '--root', bundle, '--cors'], { stdio: 'ignore' }));
-      await new Promise((r) => setTimeout(r, 800));
+      // As bench/app.mjs: the site on one port, the ledger on another (a second origin, with CORS).
+      const [site, ledger] = [await freePort(), await freePort()];
+      procs.push(spawn(process.execPath, [join(ROOT, 'scripts/serve-static.mjs'), '--port', String(site), '--root', resolve(app)], { stdio: 'ignore' }));
+      procs.push(spawn(process.execPath, [join(ROOT, 'scripts/serve-static.mjs'), '--port', String(ledger), '--root', bundle, '--cors'], { stdio: 'ignore' }));
+      await waitForServer(`http://127.0.0.1:${site}/`);
+      await waitForServer(`http://127.0.0.1:${ledger}/manifest.json`);
       await waitForQuiet(chrome.pid);
-      await page.navigate(`http://127.0.0.1:4391/?bundle=${encodeURIComponent('http://127.0.0.1:4392/')}`);
+      await page.navigate(`http://127.0.0.1:${site}/?bundle=${encodeURIComponent(`http://127.0.0.1:${ledger}/`)}`);
     } else {
       await buildPage();
       server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
