@@ -65,11 +65,18 @@ function threadTimes(pid) {
   return out;
 }
 
-/** One reading: the RSS in kB of each descendant of rootPid (itself included) whose command line matches. */
-export function treeRssKb(rootPid, match = () => true) {
+/** rootPid and every process below it. */
+function descendants(rootPid) {
   const all = [rootPid];
   for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
-  return all.filter((p) => match(cmdline(p))).map(rssKb);
+  return all;
+}
+
+/** One reading: the RSS in kB of each descendant of rootPid (itself included) whose command line matches. */
+export function treeRssKb(rootPid, match = () => true) {
+  return descendants(rootPid)
+    .filter((p) => match(cmdline(p)))
+    .map(rssKb);
 }
 
 /**
@@ -95,10 +102,8 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50, disco
   // run on every tick of the first half second, while the page's renderer appears, then on every
   // `discoverEvery`-th tick and at the end.
   const discover = () => {
-    const all = [rootPid];
-    for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
     known.clear();
-    for (const p of all) {
+    for (const p of descendants(rootPid)) {
       if (!match(cmdline(p))) continue;
       known.add(p);
       const c = cpuSeconds(p);
@@ -147,14 +152,7 @@ export function samplePeakRss(rootPid, { match = () => true, everyMs = 50, disco
 
 /** CPU seconds (user + system) used so far by rootPid and all its descendants. */
 export function treeCpuSeconds(rootPid) {
-  let total = 0;
-  const todo = [rootPid];
-  while (todo.length) {
-    const p = todo.pop();
-    total += cpuSeconds(p);
-    todo.push(...children(p));
-  }
-  return total;
+  return descendants(rootPid).reduce((total, p) => total + cpuSeconds(p), 0);
 }
 
 /**
