@@ -541,7 +541,7 @@ export class VerifierCache {
     // A segment's signature record goes with the last bundle holding its blob (and one whose load
     // never got this far is dropped): without the blob, its bytes would have to be read anew.
     const signatures = tx.objectStore('signatures');
-    for (const key of await signatures.getAllKeys()) if (!(holders.get(key)! > 0)) quiet(signatures.delete(key));
+    for (const key of await signatures.getAllKeys()) if ((holders.get(key) ?? 0) === 0) quiet(signatures.delete(key));
     await tx.done;
     this.#budget = budget;
     return { bytes, bundles: others.length + 1 - evicted.length, budget, evicted };
