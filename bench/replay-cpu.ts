@@ -94,7 +94,7 @@ function retained(calls: Call[]): Record<string, { heap: number; ab: number }> {
     const m = process.memoryUsage();
     return { heap: m.heapUsed, ab: m.arrayBuffers };
   };
-  const registry = new AegisRegistry((pub) => checkSubjectKey(pub) === null);
+  let registry: AegisRegistry | null = new AegisRegistry((pub) => checkSubjectKey(pub) === null);
   let replayer: Replayer | null = new Replayer(registry);
   for (const c of calls) {
     if (c.kind === 'apply') replayer.apply(c.env, c.ctx);
@@ -104,6 +104,8 @@ function retained(calls: Call[]): Record<string, { heap: number; ab: number }> {
   calls.length = 0;
   const hold = globalThis as { aegisRegistry?: AegisRegistry };
   hold.aegisRegistry = registry;
+  // Held by `hold` alone from here, so that deleting it below frees it (the Replayer's identity is gone by then).
+  registry = null;
   if (process.env.REPLAY_SNAPSHOT) {
     gc();
     (globalThis as { keepReplayer?: unknown }).keepReplayer = replayer;

@@ -66,6 +66,23 @@ describe('AegisRegistry', () => {
     expect(lax.attest(1, 0, user('u-000011', key('good')))?.code).toBe('aegis.invalid');
   });
 
+  it('numbers subjects densely in order of first attestation and keeps their first validFrom', () => {
+    // subjectIndex keys per-subject state in arrays (the replay's account book); firstValidFrom is
+    // the attestation-age guard's start (§10.5): a renewal, a refused attestation or a revocation
+    // changes neither.
+    const r = registry();
+    expect(r.attest(1, 0, user('u-000005', key('a'), 3, 9))).toBeNull();
+    expect(r.attest(2, 0, node('n-001', key('b'), 1, 4))).toBeNull();
+    expect(r.attest(3, 0, user('u-000009', toBase64(SMALL_ORDER_ENCODINGS[1]!), 0, 9))?.code).toBe('aegis.invalid');
+    expect(r.attest(4, 2, node('n-001', key('c'), 5, 12))).toBeNull();
+    expect(r.attest(5, 2, user('u-000001', key('d'), 7, 8))).toBeNull();
+    expect(r.revoke(6, 3, { subject: 'u-000005', from: 4, reason: 'x' })).toBeNull();
+    expect(r.attest(7, 3, user('u-000005', key('e'), 0, 20))?.code).toBe('aegis.invalid');
+    expect(r.attest(8, 3, user('n-001', key('f'), 0, 20))?.code).toBe('aegis.invalid');
+    expect(['u-000005', 'n-001', 'u-000001', 'u-000009', 'treasury'].map((s) => r.subjectIndex(s))).toEqual([0, 1, 2, -1, -1]);
+    expect(['u-000005', 'n-001', 'u-000001', 'u-000009', 'treasury'].map((s) => r.firstValidFrom(s))).toEqual([3, 1, 7, undefined, undefined]);
+  });
+
   it('lists users and nodes sorted', () => {
     const r = registry();
     for (const id of ['u-000003', 'u-000001', 'u-000002']) r.attest(0, 0, user(id, key(id)));

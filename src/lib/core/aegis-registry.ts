@@ -48,6 +48,8 @@ export class AegisRegistry implements IdentityView {
   readonly #checkKey: (pub: Uint8Array) => boolean;
   #kind = new Uint8Array(256); // index into KINDS
   #latest = new Int32Array(256);
+  /** Subject i's first attestation (its validFrom is the attestation-age guard's start, §10.5). */
+  #first = new Int32Array(256);
   #attSeq = new Float64Array(256);
   #attFrom = new Float64Array(256);
   #attUntil = new Float64Array(256);
@@ -112,10 +114,12 @@ export class AegisRegistry implements IdentityView {
       if (i === this.#kind.length) {
         this.#kind = resized(this.#kind, 2 * i);
         this.#latest = resized(this.#latest, 2 * i);
+        this.#first = resized(this.#first, 2 * i);
       }
       this.#index.set(subject, i);
       this.#kind[i] = kind === 'node' ? 1 : 0;
       this.#latest[i] = a;
+      this.#first[i] = a;
       this.#attPrev[a] = -1;
       this.#ids[kind].push(subject);
       if (kind === 'node') this.#nodes = null;
@@ -177,6 +181,15 @@ export class AegisRegistry implements IdentityView {
   kind(subject: string): 'user' | 'node' | null {
     const i = this.#index.get(subject);
     return i === undefined ? null : KINDS[this.#kind[i]!]!;
+  }
+
+  subjectIndex(subject: string): number {
+    return this.#index.get(subject) ?? -1;
+  }
+
+  firstValidFrom(subject: string): number | undefined {
+    const i = this.#index.get(subject);
+    return i === undefined ? undefined : this.#attFrom[this.#first[i]!]!;
   }
 
   zone(subject: string): string | null {

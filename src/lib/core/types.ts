@@ -161,6 +161,10 @@ export interface IdentityView {
   /** Seq of the revocation in force for `subject` at `epoch`, or null. */
   revocationSeq(subject: string, epoch: number): number | null;
   kind(subject: string): 'user' | 'node' | null;
+  /** A dense index per attested subject (0, 1, 2, … in order of first attestation, never reused), −1 for any other id: per-subject state can live in arrays. */
+  subjectIndex(subject: string): number;
+  /** validFrom of the first attestation of `subject` applied so far (the attestation-age guard, §10.5), or undefined when never attested. */
+  firstValidFrom(subject: string): number | undefined;
   /** A storage node's zone (from its attestation), or null. */
   zone(subject: string): string | null;
   /** Every storage node id ever attested, sorted by code point. */

@@ -264,3 +264,56 @@ describe('stateLeaf', () => {
     expect(toHex(stateLeaf('u-000001', { balance: 10n ** 18n, rewards: 1, streak: 2, published: 0, lastActive: 3 }, 'verified'))).toBe(reference('u-000001', { balance: 10n ** 18n, rewards: 1, streak: 2, published: 0, lastActive: 3 }, 'verified'));
   });
 });
+
+describe('AccountBook kept by subject index', () => {
+  // The replay's book finds an attested account by its AEGIS subject index (IdentityView
+  // subjectIndex) and any other id (the treasury, an account met before its attestation) by a
+  // map. Subjects attested at random moments, before or after the book met them, in scattered id
+  // order (insertions before known ids: stale positions): every answer must be a plain book's.
+  it('answers exactly as a book keyed by id alone', () => {
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('attest' as const), id: fc.integer({ min: 0, max: 80 }) }),
+      fc.record({ t: fc.constant('add' as const), id: fc.integer({ min: 0, max: 80 }) }),
+      fc.record({ t: fc.constant('credit' as const), id: fc.integer({ min: 0, max: 80 }), n: fc.integer({ min: 1, max: 1000 }) }),
+      fc.record({ t: fc.constant('set' as const), id: fc.integer({ min: 0, max: 80 }), streak: fc.integer({ min: 0, max: 9 }), last: fc.integer({ min: 0, max: 9 }) }),
+      fc.record({ t: fc.constant('locate' as const), id: fc.integer({ min: 0, max: 80 }) }),
+      fc.record({ t: fc.constant('root' as const), over: fc.array(fc.integer({ min: 0, max: 80 }), { maxLength: 6 }) })
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        const subjects = new Map<string, number>();
+        const plain = new AccountBook();
+        const keyed = new AccountBook((id) => subjects.get(id) ?? -1);
+        const status = (): string => 'verified';
+        const name = (i: number): string => (i === 0 ? 'treasury' : `u-${String((i * 7919) % 1000).padStart(6, '0')}`);
+        for (const o of ops) {
+          const id = o.t === 'root' ? '' : name(o.id);
+          if (o.t === 'attest') {
+            if (o.id !== 0 && !subjects.has(id)) subjects.set(id, subjects.size);
+          } else if (o.t === 'add') expect(keyed.ensure(id)).toEqual(plain.ensure(id));
+          else if (o.t === 'credit') {
+            plain.credit(id, BigInt(o.n));
+            keyed.credit(id, BigInt(o.n));
+          } else if (o.t === 'set') {
+            const s = { balance: 5n, rewards: 1, streak: o.streak, lastActive: o.last, published: 0 };
+            plain.set(id, s);
+            keyed.set(id, s);
+          } else if (o.t === 'locate') expect(keyed.locate(id)).toBe(plain.locate(id));
+          else {
+            const over = new Map<string, AccountState>();
+            for (const i of o.over) if (plain.get(name(i))) over.set(name(i), { ...plain.get(name(i))!, rewards: 7, lastActive: 3 });
+            expect(keyed.root(status, [], over)).toBe(plain.root(status, [], over));
+          }
+          for (let i = 0; i <= 80; i += 7) {
+            expect(keyed.get(name(i))).toEqual(plain.get(name(i)));
+            expect(keyed.streakIfActive(name(i), 4)).toBe(plain.streakIfActive(name(i), 4));
+          }
+        }
+        expect([...keyed.ids()]).toEqual([...plain.ids()]);
+        for (const id of plain.ids()) expect(keyed.get(id)).toEqual(plain.get(id));
+        expect(keyed.root(status, [])).toBe(plain.root(status, []));
+      }),
+      { numRuns: 300 }
+    );
+  });
+});

@@ -38,7 +38,7 @@ describe('storage node standing (eligibleNodes)', () => {
             ids.forEach((id, i) => {
               const snap = { subject: id, status: l.identity.status(id, o.at), attestationSeq: l.identity.attestationSeq(id, o.at), revocationSeq: l.identity.revocationSeq(id, o.at) };
               snaps.set(id, snap);
-              const first = r.firstValidFrom.get(id);
+              const first = l.identity.firstValidFrom(id);
               if (snap.status === 'verified' && first !== undefined && o.at - first >= o.age) want.push({ id, zone: l.identity.zone(id) });
               expect(r.nodeStatus(id, o.at)).toBe(snap.status);
               // With its index in the node list (the close's slot hint), and with a wrong index.

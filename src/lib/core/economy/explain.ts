@@ -152,7 +152,7 @@ export function buildRewardExplanation(r: Replayer, account: string, epoch: numb
   const act = r.activity.of(epoch, account);
   const weightsText = SIGNALS.map((s) => `${act?.signals[s] ?? 0} ${s} × ${amt(p.signalWeights[s])}`).join(' + ');
   const snap = identityOf(r, account, epoch);
-  const guards = line && line.guards !== ALL_PASS ? line.guards : line ? aegisGuards(snap, epoch, r.firstValidFrom.get(account), entry.policy.aegis.minAttestationAge) : r.guards(account, epoch, entry.policy);
+  const guards = line && line.guards !== ALL_PASS ? line.guards : line ? aegisGuards(snap, epoch, r.identity.firstValidFrom(account), entry.policy.aegis.minAttestationAge) : r.guards(account, epoch, entry.policy);
   const total = rewards?.totalWeight ?? 0n;
   const steps: Step[] = [
     { id: 'signal-base', label: 'Engagement signals', value: amt(line?.signalBase ?? 0n), formula: weightsText },

@@ -130,11 +130,10 @@ export class Replayer {
   readonly identity: IdentityView;
   readonly registry = new PolicyRegistry();
   readonly drift = new DriftTracker();
-  readonly book = new AccountBook();
+  readonly book: AccountBook;
   readonly #contentBytes: ((cid: string) => Uint8Array | null) | undefined;
 
   readonly contents = new Map<string, ContentRecord>();
-  readonly firstValidFrom = new Map<string, number>();
   /** Inputs per epoch and account / content item: live while the epoch is replayed, packed once the replay moved on. */
   readonly activity = new EpochInputs<AccountActivity>(true);
   readonly contentSignals = new EpochInputs<ContentSignals>(false);
@@ -190,6 +189,7 @@ export class Replayer {
 
   constructor(identity: IdentityView, options: ReplayerOptions = {}) {
     this.identity = identity;
+    this.book = new AccountBook((account) => identity.subjectIndex(account));
     this.#contentBytes = options.contentBytes;
   }
 
@@ -222,7 +222,6 @@ export class Replayer {
     switch (env.type) {
       case 'aegis.attest':
         if (isObj(p) && typeof p.subject === 'string' && typeof p.validFrom === 'number' && typeof p.validUntil === 'number') {
-          if (!this.firstValidFrom.has(p.subject)) this.firstValidFrom.set(p.subject, p.validFrom);
           if (p.kind === 'user') this.book.ensure(p.subject);
           this.#watch(p.subject, [p.validFrom, p.validUntil + 1], p.kind === 'node');
         }
@@ -352,7 +351,7 @@ export class Replayer {
   guards(subject: string, e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): Guard[] {
     const snap = this.#snapshot(subject, e);
     record?.set(subject, snap);
-    return aegisGuards(snap, e, this.firstValidFrom.get(subject), policy.aegis.minAttestationAge);
+    return aegisGuards(snap, e, this.identity.firstValidFrom(subject), policy.aegis.minAttestationAge);
   }
 
   /**
@@ -362,7 +361,7 @@ export class Replayer {
   #passes(subject: string, e: number, policy: EconomyPolicy, record?: Map<string, IdentitySummary>): boolean {
     const snap = this.#snapshot(subject, e);
     record?.set(subject, snap);
-    return passesGuards(snap, this.firstValidFrom.get(subject), e, policy.aegis.minAttestationAge);
+    return passesGuards(snap, this.identity.firstValidFrom(subject), e, policy.aegis.minAttestationAge);
   }
 
   /** The AEGIS snapshot of `subject` at epoch e (what guards and explanations record). */
@@ -451,7 +450,7 @@ export class Replayer {
   #standingOf(id: string, e: number): NodeStanding {
     const c = this.#nodeStanding.get(id);
     if (c && e >= c.lo && e < c.hi) return c;
-    const x: NodeStanding = { snap: this.#snapshot(id, e), lo: e, hi: e, first: this.firstValidFrom.get(id), node: { id, zone: this.identity.zone(id) } };
+    const x: NodeStanding = { snap: this.#snapshot(id, e), lo: e, hi: e, first: this.identity.firstValidFrom(id), node: { id, zone: this.identity.zone(id) } };
     const bounds = this.#nodeBounds.get(id);
     // A node no AEGIS event was applied for (not through this Replayer): evaluated every time.
     if (!bounds) return x;
