@@ -79,11 +79,15 @@ describe('CachedSource', () => {
       expect(stored!.length).toBe(seg.length);
       expect(c.used.get(sha256Hex(seg))).toBe(seg.length);
     }
-    // Over the cache's file limit: streamed, not stored.
-    const cache = new VerifierCache(`cs-${n++}`);
-    const c = new CachedSource(new CountingSource(files()), cache, hashOf, { maxCached: seg.length - 1, sizeOf: () => seg.length });
-    expect(await c.read('segments/000000.ndjson')).toEqual(seg);
-    expect(await cache.hasBlob(sha256Hex(seg))).toBe(false);
+    // Over the cache's file limit: streamed, not stored. Listed at its true size, or listed under the
+    // limit but longer (copied as it arrives until it overflows the listed size, then past the limit).
+    for (const size of [seg.length, 3]) {
+      const cache = new VerifierCache(`cs-${n++}`);
+      const c = new CachedSource(new CountingSource(files()), cache, hashOf, { maxCached: seg.length - 1, sizeOf: () => size });
+      expect(await c.read('segments/000000.ndjson')).toEqual(seg);
+      expect(await cache.hasBlob(sha256Hex(seg)), `manifest size ${size}`).toBe(false);
+      expect(c.used.has(sha256Hex(seg))).toBe(false);
+    }
   });
 
   it('does not cache bytes that differ from the manifest hash', async () => {

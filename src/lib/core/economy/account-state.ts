@@ -250,11 +250,10 @@ export class AccountBook {
     return this.#ids;
   }
 
-  /** Position of a known account, −1 for an unknown one. */
-  #find(account: string): number {
-    const i = this.#subjectIndex(account);
+  /** Position of a known account, −1 for an unknown one (`i`: its subject index, when the caller has it). */
+  #find(account: string, i: number = this.#subjectIndex(account)): number {
     const h = i >= 0 && i < this.#hint.length ? this.#hint[i]! : 0;
-    const at = h !== 0 ? h - 1 : this.#at.size > 0 ? this.#at.get(account) : undefined;
+    const at = h !== 0 ? h - 1 : this.#at.get(account);
     if (at === undefined) return -1;
     if (this.#ids[at] === account) return at;
     const p = this.#position(account);
@@ -302,12 +301,13 @@ export class AccountBook {
 
   /** ensure(), returning the account's position. */
   #ensure(account: string): number {
-    const known = this.#find(account);
+    const i = this.#subjectIndex(account);
+    const known = this.#find(account, i);
     if (known >= 0) return known;
     const n = this.#ids.length;
     // New users append (zero-padded ids): check the end before searching.
     const at = n === 0 || compareCodePoints(this.#ids[n - 1]!, account) < 0 ? n : this.#position(account);
-    this.#remember(account, this.#subjectIndex(account), at);
+    this.#remember(account, i, at);
     if (4 * (n + 1) > this.#num.length) this.#num = resized(this.#num, 4 * Math.max(64, Math.ceil((n + 1) * 1.25)));
     if (at === n) {
       this.#ids.push(account);
