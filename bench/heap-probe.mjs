@@ -1,8 +1,9 @@
 // Profiling aid (not part of `npm run bench`): how much of the verifier worker's memory is garbage
 // waiting for a full GC, and which allocations become that garbage (issue 7, session 13).
 //
-//   node bench/heap-probe.mjs gc [LEDGER_DIR] [--at 15,30,45] [--app BUILD_DIR]
-//     One run of the bench page (or, with --app, the built app opening the ledger through ?bundle=).
+//   node bench/heap-probe.mjs gc [LEDGER_DIR] [--at 15,30,45] [--app BUILD_DIR [--revisit]]
+//     One run of the bench page (or, with --app, the built app opening the ledger through ?bundle=;
+//     with --revisit, the app's second visit of the same address, timed from its navigation).
 //     At each of the given seconds it forces a full GC in the verifier worker's isolate only
 //     (DevTools HeapProfiler.collectGarbage) and prints the renderer's RSS and the verifier's JS heap
 //     (used / total) before and after: what a full GC would free at that moment.
@@ -29,7 +30,7 @@ const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
 const [mode, dirArg] = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
 if (mode !== 'gc' && mode !== 'promoted') {
-  console.error('usage: node bench/heap-probe.mjs gc|promoted [LEDGER_DIR] [--at 15,30,45] [--app BUILD_DIR] [--stop-after S]');
+  console.error('usage: node bench/heap-probe.mjs gc|promoted [LEDGER_DIR] [--at 15,30,45] [--app BUILD_DIR [--revisit]] [--stop-after S]');
   process.exit(2);
 }
 const bundle = dirArg ? resolve(dirArg) : bundleDir(ensureLedger(100_000));
@@ -53,6 +54,9 @@ function watchWorkers(chrome, pageSession, onWorker = async () => {}) {
   return chrome.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }, pageSession).then(() => workers);
 }
 
+/** Truthy once the app's overview shows a verdict. */
+const VERDICT_SHOWN = `/Verified|failed|error/i.test(document.querySelector('[data-testid="verdict"]')?.textContent ?? '')`;
+
 const pageUrl = (server) => `${server.url}/page/index.html?bundle=${encodeURIComponent(`/ledgers/${relative(CACHE, bundle)}/`)}&threads=2&backend=auto&keep=1`;
 
 async function gcProbe() {
@@ -72,7 +76,15 @@ async function gcProbe() {
       await waitForServer(`http://127.0.0.1:${site}/`);
       await waitForServer(`http://127.0.0.1:${ledger}/manifest.json`);
       await waitForQuiet(chrome.pid);
-      await page.navigate(`http://127.0.0.1:${site}/?bundle=${encodeURIComponent(`http://127.0.0.1:${ledger}/`)}`);
+      const url = `http://127.0.0.1:${site}/?bundle=${encodeURIComponent(`http://127.0.0.1:${ledger}/`)}`;
+      await page.navigate(url);
+      if (argv.includes('--revisit')) {
+        // As bench/app.mjs's revisit: the first visit to its verdict, then the same address again.
+        await page.waitFor(VERDICT_SHOWN, { timeoutMs: 600_000 });
+        await waitForQuiet(chrome.pid);
+        workers.clear();
+        await page.navigate(url);
+      }
     } else {
       await buildPage();
       server = await serve({ '/page/': PAGE, '/ledgers/': CACHE });
@@ -80,10 +92,10 @@ async function gcProbe() {
       await page.navigate(pageUrl(server));
     }
     const t0 = Date.now();
-    console.log(`${app ? 'the app (?bundle=)' : 'bench page'}, ${relative(ROOT, bundle)}: a full GC in the verifier worker at ${at.join(', ')} s`);
+    console.log(`${app ? `the app (?bundle=)${argv.includes('--revisit') ? ', revisit' : ''}` : 'bench page'}, ${relative(ROOT, bundle)}: a full GC in the verifier worker at ${at.join(', ')} s`);
     for (const t of at) {
       await new Promise((r) => setTimeout(r, Math.max(0, t * 1000 - (Date.now() - t0))));
-      const sid = [...workers].find(([, k]) => k === 'verifier')?.[0];
+      const sid = [...workers].findLast(([, k]) => k === 'verifier')?.[0];
       if (!sid) {
         console.log(`t=${t} s: no verifier worker`);
         continue;
