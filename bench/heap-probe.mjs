@@ -33,6 +33,10 @@ if (mode !== 'gc' && mode !== 'promoted') {
   console.error('usage: node bench/heap-probe.mjs gc|promoted [LEDGER_DIR] [--at 15,30,45] [--app BUILD_DIR [--revisit]] [--stop-after S]');
   process.exit(2);
 }
+if (argv.includes('--revisit') && (mode !== 'gc' || !argv.includes('--app'))) {
+  console.error('heap-probe: --revisit is for `gc --app BUILD_DIR` (a revisit of the built app)');
+  process.exit(2);
+}
 const bundle = dirArg ? resolve(dirArg) : bundleDir(ensureLedger(100_000));
 const MB = (b) => (b / 2 ** 20).toFixed(0);
 
