@@ -39,7 +39,8 @@ export async function waitForServer(url, ms = 10_000) {
   }
 }
 
-const VERDICT_WATCH = `(() => {
+/** Installed before the app's scripts: sets window.__verdict once the overview shows a verdict (also heap-probe.mjs). */
+export const VERDICT_WATCH = `(() => {
   const t = setInterval(() => {
     const el = document.querySelector('[data-testid="verdict"]');
     const text = el ? el.textContent : '';

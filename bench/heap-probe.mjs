@@ -24,7 +24,7 @@ import { buildPage, PAGE } from './browser.mjs';
 import { launchChromium, openPage } from './cdp.mjs';
 import { serve } from './serve.mjs';
 import { treeRssKb, waitForQuiet } from './memory.mjs';
-import { freePort, waitForServer } from './app.mjs';
+import { freePort, waitForServer, VERDICT_WATCH } from './app.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
@@ -33,7 +33,8 @@ if (mode !== 'gc' && mode !== 'promoted') {
   console.error('usage: node bench/heap-probe.mjs gc|promoted [LEDGER_DIR] [--at 15,30,45] [--app BUILD_DIR [--revisit]] [--stop-after S]');
   process.exit(2);
 }
-if (argv.includes('--revisit') && (mode !== 'gc' || !argv.includes('--app'))) {
+const revisit = argv.includes('--revisit');
+if (revisit && (mode !== 'gc' || !argv.includes('--app'))) {
   console.error('heap-probe: --revisit is for `gc --app BUILD_DIR` (a revisit of the built app)');
   process.exit(2);
 }
@@ -58,9 +59,6 @@ function watchWorkers(chrome, pageSession, onWorker = async () => {}) {
   return chrome.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }, pageSession).then(() => workers);
 }
 
-/** Truthy once the app's overview shows a verdict. */
-const VERDICT_SHOWN = `/Verified|failed|error/i.test(document.querySelector('[data-testid="verdict"]')?.textContent ?? '')`;
-
 const pageUrl = (server) => `${server.url}/page/index.html?bundle=${encodeURIComponent(`/ledgers/${relative(CACHE, bundle)}/`)}&threads=2&backend=auto&keep=1`;
 
 async function gcProbe() {
@@ -81,10 +79,11 @@ async function gcProbe() {
       await waitForServer(`http://127.0.0.1:${ledger}/manifest.json`);
       await waitForQuiet(chrome.pid);
       const url = `http://127.0.0.1:${site}/?bundle=${encodeURIComponent(`http://127.0.0.1:${ledger}/`)}`;
+      if (revisit) await chrome.send('Page.addScriptToEvaluateOnNewDocument', { source: VERDICT_WATCH }, page.sessionId);
       await page.navigate(url);
-      if (argv.includes('--revisit')) {
+      if (revisit) {
         // As bench/app.mjs's revisit: the first visit to its verdict, then the same address again.
-        await page.waitFor(VERDICT_SHOWN, { timeoutMs: 600_000 });
+        await page.waitFor('window.__verdict !== undefined', { timeoutMs: 600_000 });
         await waitForQuiet(chrome.pid);
         workers.clear();
         await page.navigate(url);
@@ -96,7 +95,7 @@ async function gcProbe() {
       await page.navigate(pageUrl(server));
     }
     const t0 = Date.now();
-    console.log(`${app ? `the app (?bundle=)${argv.includes('--revisit') ? ', revisit' : ''}` : 'bench page'}, ${relative(ROOT, bundle)}: a full GC in the verifier worker at ${at.join(', ')} s`);
+    console.log(`${app ? `the app (?bundle=)${revisit ? ', revisit' : ''}` : 'bench page'}, ${relative(ROOT, bundle)}: a full GC in the verifier worker at ${at.join(', ')} s`);
     for (const t of at) {
       await new Promise((r) => setTimeout(r, Math.max(0, t * 1000 - (Date.now() - t0))));
       const sid = [...workers].findLast(([, k]) => k === 'verifier')?.[0];
